@@ -1,0 +1,181 @@
+/**
+ * The SQLite schema (drizzle-orm). Migrations in db/migrations are generated from this file
+ * with `npm run db:generate` and applied at startup.
+ *
+ * Every row belongs to one association: data, staff and channels of one association are
+ * never visible to another.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+export const associations = sqliteTable('associations', {
+  id: text('id').primaryKey(),
+  nameAr: text('name_ar').notNull(),
+  nameEn: text('name_en').notNull(),
+  referencePrefix: text('reference_prefix').notNull(),
+  /** sha256 of the flow file last loaded, to notice edits. */
+  flowHash: text('flow_hash').notNull(),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Per association and form, the last reference number given (SEC-1448-00042). */
+export const referenceCounters = sqliteTable(
+  'reference_counters',
+  {
+    associationId: text('association_id').notNull().references(() => associations.id),
+    scope: text('scope').notNull(),
+    last: integer('last').notNull().default(0),
+  },
+  (t) => [uniqueIndex('reference_counters_scope').on(t.associationId, t.scope)],
+);
+
+/** One person, linked across channels by national ID or phone. */
+export const beneficiaries = sqliteTable(
+  'beneficiaries',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    nationalId: text('national_id'),
+    phone: text('phone'),
+    name: text('name'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('beneficiaries_national_id').on(t.associationId, t.nationalId),
+    uniqueIndex('beneficiaries_phone').on(t.associationId, t.phone),
+  ],
+);
+
+/** A channel identity: a Telegram chat, a WhatsApp number, a terminal user… */
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    beneficiaryId: text('beneficiary_id').references(() => beneficiaries.id),
+    displayName: text('display_name'),
+    optedOut: integer('opted_out', { mode: 'boolean' }).notNull().default(false),
+    lastSeenAt: text('last_seen_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('contacts_address').on(t.associationId, t.channel, t.address), index('contacts_beneficiary').on(t.beneficiaryId)],
+);
+
+/** The engine state of one contact's conversation; `version` guards concurrent writers. */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    contactId: text('contact_id').notNull().references(() => contacts.id),
+    mode: text('mode').notNull(),
+    lang: text('lang').notNull(),
+    state: text('state', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(0),
+    assignedStaffId: text('assigned_staff_id'),
+    escalatedAt: text('escalated_at'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('conversations_contact').on(t.contactId), index('conversations_mode').on(t.associationId, t.mode)],
+);
+
+/** Every message in and out. Inbound ones are unique per channel message id (platforms redeliver). */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    channel: text('channel').notNull(),
+    /** The platform's id for inbound messages; the idempotency key for outbound ones. */
+    channelMessageId: text('channel_message_id').notNull(),
+    author: text('author', { enum: ['beneficiary', 'bot', 'staff', 'system'] }).notNull(),
+    body: text('body').notNull().default(''),
+    choices: text('choices', { mode: 'json' }),
+    mediaId: text('media_id').references(() => media.id),
+    status: text('status').notNull().default('received'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_channel_id').on(t.associationId, t.channel, t.direction, t.channelMessageId),
+    index('messages_conversation').on(t.conversationId, t.createdAt),
+  ],
+);
+
+/** Files beneficiaries sent (ID photos, PDFs), stored by content hash under the data directory. */
+export const media = sqliteTable('media', {
+  id: text('id').primaryKey(),
+  associationId: text('association_id').notNull().references(() => associations.id),
+  sha256: text('sha256').notNull(),
+  mime: text('mime').notNull(),
+  size: integer('size').notNull(),
+  filename: text('filename'),
+  path: text('path').notNull(),
+  createdAt: createdAt(),
+});
+
+/** A submitted support request (or volunteer registration) with its attestation. */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    reference: text('reference').notNull(),
+    form: text('form', { enum: ['intake', 'volunteer'] }).notNull(),
+    beneficiaryId: text('beneficiary_id').references(() => beneficiaries.id),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    status: text('status').notNull(),
+    data: text('data', { mode: 'json' }).notNull(),
+    nationalId: text('national_id'),
+    phone: text('phone'),
+    attestedByContactId: text('attested_by_contact_id').notNull().references(() => contacts.id),
+    attestedAt: text('attested_at').notNull(),
+    attestationChannel: text('attestation_channel').notNull(),
+    attestationMessageId: text('attestation_message_id').notNull(),
+    attestationText: text('attestation_text').notNull(),
+    attestationSha256: text('attestation_sha256').notNull(),
+    decisionReason: text('decision_reason'),
+    submittedAt: text('submitted_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('requests_reference').on(t.reference),
+    index('requests_beneficiary').on(t.beneficiaryId),
+    index('requests_status').on(t.associationId, t.status),
+  ],
+);
+
+/** Append-only event and audit log: what the engine decided and what people did. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    associationId: text('association_id').notNull(),
+    conversationId: text('conversation_id'),
+    requestId: text('request_id'),
+    type: text('type').notNull(),
+    actor: text('actor').notNull(),
+    payload: text('payload', { mode: 'json' }),
+    at: text('at').notNull(),
+  },
+  (t) => [index('events_conversation').on(t.conversationId, t.id), index('events_type').on(t.associationId, t.type, t.at)],
+);
+
+/** Survey answers, one row per completed survey, for the supervisor dashboard. */
+export const surveyResponses = sqliteTable('survey_responses', {
+  id: text('id').primaryKey(),
+  associationId: text('association_id').notNull().references(() => associations.id),
+  conversationId: text('conversation_id').notNull().references(() => conversations.id),
+  requestReference: text('request_reference'),
+  rating: integer('rating'),
+  answers: text('answers', { mode: 'json' }).notNull(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,32 @@
+/** The `tawasul` command line. */
+import { Command, Option } from 'commander';
+import { chatCommand } from './chat.ts';
+import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
+
+const program = new Command()
+  .name('tawasul')
+  .description('Tawasul — beneficiary-relations bot for Saudi non-profit associations')
+  .showHelpAfterError();
+
+program
+  .command('chat')
+  .description('chat with an association\'s bot in the terminal (one message per line when piped)')
+  .requiredOption('--org <association-id>', 'the association (a flow id, e.g. qalam)')
+  .addOption(new Option('--lang <lang>', 'language to start in').choices(['ar', 'en']))
+  .option('--db <path>', 'SQLite database file (default: $DB_PATH or ./data/tawasul.db)')
+  .option('--user <name>', 'who you are on the terminal channel; the same name resumes the same conversation', process.env.USER ?? 'terminal-user')
+  .action(chatCommand);
+
+const flows = program.command('flows').description('flow files');
+flows
+  .command('check')
+  .description('validate flow files (all of flows/ when none is given); errors name file, line and field')
+  .argument('[files...]')
+  .action(flowsCheckCommand);
+flows
+  .command('schema')
+  .description('write flows/flow.schema.json from the zod schema (--check: fail if it is stale)')
+  .option('--check', 'only compare, do not write')
+  .action(flowsSchemaCommand);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,69 @@
+/** Judges one answer against one flow field, using the validators; no I/O. */
+import type { Field } from '../flows/schema.ts';
+import type { Validation } from '../validate/types.ts';
+import type { Lang, MediaRef } from './types.ts';
+import { validateText } from '../validate/text.ts';
+import { validateNationalId } from '../validate/national-id.ts';
+import { validatePhone } from '../validate/phone.ts';
+import { validateDate } from '../validate/date.ts';
+import { validateInteger } from '../validate/number.ts';
+import { validateChoice } from '../validate/choice.ts';
+import { validateMedia } from '../validate/media.ts';
+import { defaultExample, rejectionReason } from '../validate/messages.ts';
+import type { Rejected } from '../validate/types.ts';
+
+const YEAR_MS = 365.2425 * 24 * 3600 * 1000;
+
+/** The labels a choice option answers to, in both languages. */
+export function optionLabels(field: Extract<Field, { type: 'choice' }>) {
+  return field.options.map((o) => ({
+    id: o.id,
+    labels: [o.label.ar, o.label.en, ...(o.aliases?.ar ?? []), ...(o.aliases?.en ?? [])],
+  }));
+}
+
+/** Validates a text or media answer for a field. `choiceId` is a pressed button's option id. */
+export function validateField(
+  field: Field,
+  answer: { text: string; media?: MediaRef; choiceId?: string },
+  now: Date,
+  lang: Lang,
+): Validation {
+  switch (field.type) {
+    case 'text':
+      return validateText(answer.text, { min: field.min, max: field.max, minWords: field.min_words, lettersOnly: field.letters_only });
+    case 'national_id':
+      return validateNationalId(answer.text, { allow: field.allow });
+    case 'phone':
+      return validatePhone(answer.text, { countries: field.countries });
+    case 'date': {
+      const endOfToday = new Date(now.getTime() + 24 * 3600 * 1000);
+      return validateDate(answer.text, {
+        calendar: field.calendar,
+        earliest: new Date(now.getTime() - field.earliest_years_ago * YEAR_MS),
+        latest: new Date(endOfToday.getTime() + field.latest_years_ahead * YEAR_MS),
+      });
+    }
+    case 'integer':
+      return validateInteger(answer.text, { min: field.min, max: field.max });
+    case 'choice': {
+      const picked = answer.choiceId ? field.options.find((o) => o.id === answer.choiceId) : undefined;
+      if (picked) return { ok: true, value: picked.id, display: picked.label[lang] };
+      const result = validateChoice(answer.text, optionLabels(field));
+      if (!result.ok) return result;
+      const option = field.options.find((o) => o.id === result.value);
+      return { ok: true, value: result.value, display: option ? option.label[lang] : result.display };
+    }
+    case 'media': {
+      const result = validateMedia(answer.media, { accept: field.accept, maxBytes: field.max_mb * 1024 * 1024 });
+      if (!result.ok || !answer.media) return result;
+      return { ok: true, value: answer.media, display: answer.media.filename ?? answer.media.mime };
+    }
+  }
+}
+
+/** The polite reason and an example, in the beneficiary's language. */
+export function rejectionText(field: Field, rejection: Rejected, lang: Lang, exampleLabel: (example: string) => string): string {
+  const example = field.example?.[lang] ?? defaultExample(field.type, lang);
+  return `${rejectionReason(rejection, lang)}\n${exampleLabel(example)}`;
+}

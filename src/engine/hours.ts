@@ -1,0 +1,32 @@
+/** Working hours in the association's time zone (the Saudi week is Sunday–Thursday). */
+import type { FlowFile } from '../flows/schema.ts';
+import type { Lang } from './types.ts';
+import { weekdayLabel } from './messages.ts';
+
+type WorkingHours = FlowFile['working_hours'];
+
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function partsIn(timeZone: string, at: Date): { day: string; time: string } {
+  let f = FORMATTERS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    FORMATTERS.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return { day: String(parts.weekday).toLowerCase().slice(0, 3), time: `${parts.hour}:${parts.minute}` };
+}
+
+/** Whether `at` falls inside the association's working hours. */
+export function isWorkingTime(hours: WorkingHours, at: Date): boolean {
+  const { day, time } = partsIn(hours.timezone, at);
+  return (hours.days as string[]).includes(day) && time >= hours.start && time < hours.end;
+}
+
+/** "الأحد–الخميس 08:00–15:00" */
+export function describeHours(hours: WorkingHours, lang: Lang): string {
+  const first = hours.days[0] ?? 'sun';
+  const last = hours.days[hours.days.length - 1] ?? first;
+  const days = first === last ? weekdayLabel(first, lang) : `${weekdayLabel(first, lang)}–${weekdayLabel(last, lang)}`;
+  return `${days} ${hours.start}–${hours.end}`;
+}

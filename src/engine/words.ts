@@ -1,0 +1,79 @@
+/**
+ * Words that work from every step, in both languages, compared after normalisation
+ * (matchKey), and only when they are the whole message — "حالة" inside a sentence is text.
+ */
+import { matchKey } from '../text/normalize.ts';
+
+export type GlobalWord = 'menu' | 'status' | 'agent' | 'english' | 'arabic' | 'language' | 'stop' | 'start';
+
+const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
+  menu: ['قائمة', 'القائمة', 'القائمة الرئيسية', 'الرئيسية', 'رجوع', 'إلغاء', 'menu', 'main menu', 'back', 'cancel'],
+  status: ['حالة', 'الحالة', 'حالة الطلب', 'حالة طلبي', 'متابعة الطلب', 'status', 'request status', 'my request'],
+  agent: [
+    'موظف',
+    'إنسان',
+    'مسؤول',
+    'مسئول',
+    'مسؤول البحث',
+    'مسؤول البحث الاجتماعي',
+    'الباحث الاجتماعي',
+    'أريد موظف',
+    'كلمني موظف',
+    'agent',
+    'human',
+    'officer',
+    'person',
+    'staff',
+    'talk to a person',
+  ],
+  english: ['English', 'إنجليزي', 'انجليزي', 'الإنجليزية', 'انقلش', 'in english'],
+  arabic: ['عربي', 'العربية', 'عربى', 'Arabic', 'in arabic'],
+  language: ['لغة', 'اللغة', 'language', 'lang'],
+  stop: ['stop', 'إيقاف', 'توقف', 'أوقف', 'unsubscribe', 'إلغاء الاشتراك', 'stopall', 'end', 'quit'],
+  start: ['start', 'ابدأ', 'اشتراك', 'تفعيل', 'unstop', 'resume', 'استئناف'],
+};
+
+const BY_KEY = new Map<string, GlobalWord>();
+for (const [word, forms] of Object.entries(GLOBAL_WORDS) as [GlobalWord, string[]][]) {
+  for (const form of forms) BY_KEY.set(matchKey(form), word);
+}
+
+/** Every reserved key, for flow checks (a choice option may not be a global word). */
+export const GLOBAL_WORD_KEYS: ReadonlySet<string> = new Set(BY_KEY.keys());
+
+/** The global word a whole message is, if any. */
+export function globalWord(text: string): GlobalWord | undefined {
+  return BY_KEY.get(matchKey(text));
+}
+
+function keySet(forms: string[]): ReadonlySet<string> {
+  return new Set(forms.map(matchKey));
+}
+
+const SKIP = keySet(['تخطي', 'تخطى', 'تجاوز', 'لا يوجد', 'لايوجد', 'لا شيء', 'skip', 'none', 'nothing', 'no notes', '-']);
+const YES = keySet(['نعم', 'أؤكد', 'اؤكد', 'أوافق', 'موافق', 'تأكيد', 'أقر', 'أقر بذلك', 'صحيح', 'ايوه', 'اي', 'yes', 'y', 'ok', 'okay', 'confirm', 'i confirm', 'agree', 'i agree']);
+const NO = keySet(['لا', 'كلا', 'غير موافق', 'no', 'n', 'not now', 'later', 'لاحقا']);
+const GREETINGS = keySet([
+  'السلام عليكم',
+  'السلام عليكم ورحمة الله',
+  'السلام عليكم ورحمة الله وبركاته',
+  'سلام',
+  'مرحبا',
+  'مرحبا بكم',
+  'أهلا',
+  'اهلين',
+  'هلا',
+  'صباح الخير',
+  'مساء الخير',
+  'hi',
+  'hello',
+  'hey',
+  'salam',
+  'good morning',
+  'good evening',
+]);
+
+export const isSkipWord = (text: string) => SKIP.has(matchKey(text));
+export const isYes = (text: string) => YES.has(matchKey(text));
+export const isNo = (text: string) => NO.has(matchKey(text));
+export const isGreeting = (text: string) => GREETINGS.has(matchKey(text));

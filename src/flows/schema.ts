@@ -1,0 +1,284 @@
+/**
+ * The flow file format: one zod schema is the single source of truth for the YAML files in
+ * `flows/`, their TypeScript types and the generated `flows/flow.schema.json`.
+ */
+import { z } from 'zod';
+
+export const FLOW_FORMAT_VERSION = 1;
+
+/** Text in both languages. Arabic is required; English is required too, since every bot can switch. */
+export const Localized = z
+  .object({
+    ar: z.string().trim().min(1).describe('Arabic text'),
+    en: z.string().trim().min(1).describe('English text'),
+  })
+  .strict();
+export type Localized = z.infer<typeof Localized>;
+
+/** Keyword lists per language; matched after Arabic normalisation. */
+const Keywords = z
+  .object({
+    ar: z.array(z.string().trim().min(1)).default([]),
+    en: z.array(z.string().trim().min(1)).default([]),
+  })
+  .strict();
+
+const Id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'ids are lower-case latin letters, digits and underscores, starting with a letter');
+
+const FieldBase = {
+  id: Id,
+  label: Localized.describe('Short name of the field, used in the summary and in corrections'),
+  prompt: Localized.describe('The question the bot asks'),
+  example: Localized.optional().describe('An example answer, shown with every rejection'),
+  help: Localized.optional().describe('Why this is asked; shown when the beneficiary seems unsure'),
+  required: z.boolean().default(true).describe('Optional fields accept the skip word'),
+  sensitive: z.boolean().default(false).describe('Masked in logs and in the staff list views'),
+};
+
+export const TextField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('text'),
+    min: z.number().int().min(0).default(1),
+    max: z.number().int().min(1).max(4000).default(500),
+    min_words: z.number().int().min(1).optional(),
+    letters_only: z.boolean().default(false),
+  })
+  .strict();
+
+export const NationalIdField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('national_id'),
+    allow: z
+      .array(z.enum(['citizen', 'resident']))
+      .min(1)
+      .default(['citizen', 'resident'])
+      .describe('citizen: national ID starting with 1; resident: iqama starting with 2'),
+  })
+  .strict();
+
+export const PhoneField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('phone'),
+    countries: z.array(z.string().length(2)).min(1).default(['SA']),
+  })
+  .strict();
+
+export const DateField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('date'),
+    calendar: z.enum(['hijri', 'gregorian', 'either']).default('either'),
+    earliest_years_ago: z.number().int().min(0).max(200).default(120).describe('The earliest accepted date, in years before today'),
+    latest_years_ahead: z.number().int().min(0).max(10).default(0).describe('0 means no date after today'),
+  })
+  .strict();
+
+export const IntegerField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('integer'),
+    min: z.number().int(),
+    max: z.number().int(),
+  })
+  .strict();
+
+export const ChoiceOption = z
+  .object({
+    id: Id,
+    label: Localized,
+    aliases: Keywords.optional().describe('Other words a beneficiary may type for this option'),
+  })
+  .strict();
+export type ChoiceOption = z.infer<typeof ChoiceOption>;
+
+export const ChoiceField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('choice'),
+    options: z.array(ChoiceOption).min(2).max(10),
+  })
+  .strict();
+
+export const MediaField = z
+  .object({
+    ...FieldBase,
+    type: z.literal('media'),
+    accept: z.array(z.enum(['image', 'pdf'])).min(1).default(['image', 'pdf']),
+    max_mb: z.number().positive().max(100).default(10),
+  })
+  .strict();
+
+export const Field = z.discriminatedUnion('type', [
+  TextField,
+  NationalIdField,
+  PhoneField,
+  DateField,
+  IntegerField,
+  ChoiceField,
+  MediaField,
+]);
+export type Field = z.infer<typeof Field>;
+export type FieldType = Field['type'];
+
+export const Form = z
+  .object({
+    title: Localized.describe("The form's name in the association's own words (e.g. طلب دعم مستفيد)"),
+    intro: Localized.describe('Said once when the form starts'),
+    fields: z.array(Field).min(1),
+  })
+  .strict();
+export type Form = z.infer<typeof Form>;
+
+export const FaqEntry = z
+  .object({
+    id: Id,
+    question: Localized,
+    answer: Localized,
+    keywords: Keywords.describe('Words that point to this answer; normalised before matching'),
+    source: z.string().optional().describe('Where in the policy document the answer comes from'),
+  })
+  .strict();
+export type FaqEntry = z.infer<typeof FaqEntry>;
+
+export const MenuAction = z.enum(['apply', 'faq', 'status', 'volunteer', 'agent', 'survey', 'language']);
+export type MenuAction = z.infer<typeof MenuAction>;
+
+export const MenuItem = z
+  .object({
+    action: MenuAction,
+    label: Localized,
+    keywords: Keywords.optional(),
+  })
+  .strict();
+
+const Weekday = z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM, 24-hour');
+
+export const SurveyQuestion = z.discriminatedUnion('type', [
+  z
+    .object({
+      id: Id,
+      type: z.literal('rating'),
+      prompt: Localized,
+      scale: z.number().int().min(3).max(10).default(5),
+    })
+    .strict(),
+  z
+    .object({
+      id: Id,
+      type: z.literal('text'),
+      prompt: Localized,
+      required: z.boolean().default(false),
+      max: z.number().int().min(1).max(2000).default(500),
+    })
+    .strict(),
+]);
+export type SurveyQuestion = z.infer<typeof SurveyQuestion>;
+
+export const PolicyChannel = z
+  .object({
+    key: z.enum([
+      'interview',
+      'phone',
+      'social_media',
+      'letters',
+      'help_requests',
+      'volunteering',
+      'website',
+      'branch_representatives',
+    ]),
+    label: Localized,
+    digital: z.boolean().describe('Digital channels are adapters; offline ones are logged by staff'),
+  })
+  .strict();
+
+export const FlowFile = z
+  .object({
+    format: z.literal(FLOW_FORMAT_VERSION).describe('Flow file format version'),
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'the association id: lower-case latin letters, digits and hyphens'),
+    name: Localized.describe("The association's name"),
+    short_name: Localized.optional(),
+    audience: z
+      .object({
+        singular: Localized.describe('How the association calls the person it serves: مستفيد / عضو / مستخدم'),
+        plural: Localized,
+      })
+      .strict(),
+    source: z
+      .object({
+        seed: z.string().describe('The policy document this flow was written from'),
+        title: z.string().describe("The policy's Arabic title"),
+      })
+      .strict(),
+    approval: z
+      .object({
+        body: Localized,
+        meeting: z.string().optional().describe('The meeting, as the policy names it'),
+        date_gregorian: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        date_hijri: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        note: z.string().optional().describe('Anything odd about the approval text in the seed'),
+      })
+      .strict(),
+    policy_channels: z.array(PolicyChannel).min(1).describe('The channels the policy lists, in its order'),
+    tools: z
+      .array(z.object({ id: Id, label: Localized }).strict())
+      .min(1)
+      .describe("The tools the policy gives relations staff (guides, forms); linked in the console"),
+    reference_prefix: z.string().regex(/^[A-Z]{2,5}$/, '2 to 5 capital latin letters'),
+    committee: z
+      .object({
+        name: Localized,
+        min_days: z.number().int().min(1).max(365).describe('The period the committee takes at least, in days'),
+        period: Localized.describe('The period in words, as the policy says it'),
+      })
+      .strict(),
+    officer: Localized.describe('Who answers escalated conversations (مسؤول البحث الاجتماعي)'),
+    working_hours: z
+      .object({
+        timezone: z.string().default('Asia/Riyadh'),
+        days: z.array(Weekday).min(1),
+        start: Clock,
+        end: Clock,
+      })
+      .strict(),
+    escalation: z
+      .object({
+        max_failed_answers: z.number().int().min(1).max(10).default(3),
+        max_not_understood: z.number().int().min(1).max(10).default(2),
+        unclaimed_alert_minutes: z.number().int().min(1).default(30),
+      })
+      .strict(),
+    timers: z
+      .object({
+        resume_after_minutes: z.number().int().min(1).default(360).describe('A pause longer than this greets the beneficiary back'),
+        intake_reminder_hours: z.number().int().min(1).default(48),
+        survey_delay_hours: z.number().int().min(0).default(24),
+        survey_reminder_hours: z.number().int().min(1).default(72),
+      })
+      .strict()
+      .default({ resume_after_minutes: 360, intake_reminder_hours: 48, survey_delay_hours: 24, survey_reminder_hours: 72 }),
+    greeting: Localized.describe('The first words, naming the association'),
+    menu: z.array(MenuItem).min(1).max(9),
+    faq: z.array(FaqEntry).min(1),
+    intake: Form.describe('The support-request form'),
+    attestation: Localized.describe('What the beneficiary confirms before submitting'),
+    submitted: Localized.describe('Said after submission; {reference}, {committee}, {period} are filled in'),
+    volunteer: Form.optional(),
+    survey: z
+      .object({
+        intro: Localized.describe('Introduces the survey as a right and a tool for improvement, not for blame'),
+        questions: z.array(SurveyQuestion).min(1),
+        thanks: Localized,
+      })
+      .strict(),
+  })
+  .strict();
+
+export type FlowFile = z.infer<typeof FlowFile>;
+/** The input shape (before defaults), which is what a YAML file contains. */
+export type FlowFileInput = z.input<typeof FlowFile>;
