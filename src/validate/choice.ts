@@ -1,5 +1,5 @@
-import { cleanInput, matchKey, tokens } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput, matchKey, tokens } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 /** One option of a multiple-choice question: a stable id and the labels (any language) it answers to. */
 export interface ChoiceOption {

@@ -1,5 +1,5 @@
-import { cleanInput } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 /** A calendar date: year, month (1–12), day (1–31). */
 export interface YMD {

@@ -1,5 +1,5 @@
-import { cleanInput } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 /** A received attachment as the channel reports it. */
 export interface MediaInfo {

@@ -1,5 +1,5 @@
-import { makeSaudiId } from './national-id.js';
-import type { Lang, Rejected, RejectionCode } from './types.js';
+import { makeSaudiId } from './national-id.ts';
+import type { Lang, Rejected, RejectionCode } from './types.ts';
 
 /** Answer types that have an example answer. */
 export type ExampleType = 'text' | 'national_id' | 'phone' | 'date' | 'integer' | 'choice' | 'media';

@@ -1,5 +1,5 @@
-import { cleanInput } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 /** Holder kind: a national ID (starts with 1) belongs to a citizen, an iqama (starts with 2) to a resident. */
 export type IdKind = 'citizen' | 'resident';

@@ -1,5 +1,5 @@
-import { cleanInput, matchKey } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput, matchKey } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 export interface IntegerOptions {
   /** Smallest accepted value (inclusive). */

@@ -5,8 +5,8 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/max';
-import { cleanInput } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 export interface PhoneOptions {
   /** ISO 3166 alpha-2 countries accepted, in order of preference for local writings. Default ['SA']. */

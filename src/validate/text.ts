@@ -1,5 +1,5 @@
-import { cleanInput, MAX_INPUT_CHARS } from '../text/normalize.js';
-import type { Validation } from './types.js';
+import { cleanInput, MAX_INPUT_CHARS } from '../text/normalize.ts';
+import type { Validation } from './types.ts';
 
 export interface TextOptions {
   /** Minimum length in characters (code points). */

@@ -7,7 +7,7 @@ import {
   normalizeDigits,
   stripInvisible,
   tokens,
-} from '../../src/text/normalize.js';
+} from '../../src/text/normalize.ts';
 
 describe('normalizeDigits', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { gregorianToHijri, hijriToGregorian, validateDate } from '../../src/validate/date.js';
+import { gregorianToHijri, hijriToGregorian, validateDate } from '../../src/validate/date.ts';
 
 const utc = (iso: string): Date => new Date(`${iso}T12:00:00Z`);
 /** Intl's own reading of a Gregorian day, the reference these tests trust. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { makeSaudiId, saudiIdChecksumOk, validateNationalId } from '../../src/validate/national-id.js';
+import { makeSaudiId, saudiIdChecksumOk, validateNationalId } from '../../src/validate/national-id.ts';
 
 describe('saudiIdChecksumOk / makeSaudiId', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { validatePhone } from '../../src/validate/phone.js';
+import { validatePhone } from '../../src/validate/phone.ts';
 
 describe('validatePhone accepts every common writing of a Saudi mobile', () => {
   it.each([

@@ -1,0 +1,205 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { cleanInput, matchKey, normalizeArabic, tokens } from '../../src/text/normalize.ts';
+import { validateNationalId } from '../../src/validate/national-id.ts';
+import { validatePhone } from '../../src/validate/phone.ts';
+import { validateDate } from '../../src/validate/date.ts';
+import { validateInteger } from '../../src/validate/number.ts';
+import { validateChoice } from '../../src/validate/choice.ts';
+import { validateText } from '../../src/validate/text.ts';
+import { validateMedia } from '../../src/validate/media.ts';
+import { rejectionReason } from '../../src/validate/messages.ts';
+import type { Validation } from '../../src/validate/types.ts';
+
+const choices = [
+  { id: 'a', labels: ['نعم', 'Yes'] },
+  { id: 'b', labels: ['لا', 'No'] },
+  { id: 'c', labels: ['ربما لاحقاً'] },
+];
+const bounds = { earliest: new Date('1900-01-01'), latest: new Date('2030-12-31') };
+
+const validators: [string, (s: string) => Validation][] = [
+  ['national id', (s) => validateNationalId(s)],
+  ['national id (citizen)', (s) => validateNationalId(s, { allow: ['citizen'] })],
+  ['phone', (s) => validatePhone(s)],
+  ['phone (SA, AE, any line)', (s) => validatePhone(s, { countries: ['SA', 'AE'], mobileOnly: false })],
+  ['date', (s) => validateDate(s, bounds)],
+  ['date (hijri)', (s) => validateDate(s, { ...bounds, calendar: 'hijri' })],
+  ['integer', (s) => validateInteger(s, {})],
+  ['integer (1–20)', (s) => validateInteger(s, { min: 1, max: 20 })],
+  ['choice', (s) => validateChoice(s, choices)],
+  ['text', (s) => validateText(s, {})],
+  ['text (name)', (s) => validateText(s, { min: 3, max: 60, minWords: 3, lettersOnly: true })],
+];
+
+/** Strings built from the characters the validators care about, so the deep paths get exercised. */
+const interesting = fc
+  .array(
+    fc.constantFrom(
+      ...'0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬+-/.() ,:هـمAHDadلاعمنثةىأإآ\u200F\u200E\uFEFF\u0640\u064E\uD800\uDC00',
+      '966',
+      '00',
+      '05',
+      'هـ',
+      'عشر',
+      '1445',
+      '2023',
+    ),
+    { maxLength: 30 },
+  )
+  .map((parts) => parts.join(''));
+const loneSurrogates = fc.string({
+  unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+});
+const arbitraries: [string, fc.Arbitrary<string>][] = [
+  ['fc.string()', fc.string()],
+  ['full unicode', fc.string({ unit: 'binary' })],
+  ['graphemes', fc.string({ unit: 'grapheme' })],
+  ['lone surrogates', loneSurrogates],
+  ['interesting characters', interesting],
+];
+
+function checkShape(r: Validation): void {
+  expect(typeof r.ok).toBe('boolean');
+  if (r.ok) {
+    expect(typeof r.display).toBe('string');
+    expect(r.value).not.toBeUndefined();
+  } else {
+    expect(typeof r.code).toBe('string');
+    expect(rejectionReason(r, 'ar').length).toBeGreaterThan(0);
+    expect(rejectionReason(r, 'en').length).toBeGreaterThan(0);
+  }
+}
+
+describe('validators never throw', () => {
+  for (const [arbName, arb] of arbitraries) {
+    for (const [name, validate] of validators) {
+      it(`${name} on ${arbName}`, () => {
+        fc.assert(
+          fc.property(arb, (s) => {
+            checkShape(validate(s));
+          }),
+          { numRuns: 300 },
+        );
+      });
+    }
+    it(`normalisers on ${arbName}`, () => {
+      fc.assert(
+        fc.property(arb, (s) => {
+          expect(typeof cleanInput(s)).toBe('string');
+          expect(typeof normalizeArabic(s)).toBe('string');
+          expect(matchKey(matchKey(s))).toBe(matchKey(s)); // idempotent
+          expect(Array.isArray(tokens(s))).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+
+  it('handle huge input quickly', () => {
+    const huge = '٥'.repeat(1_000_000);
+    const start = performance.now();
+    for (const [, validate] of validators) checkShape(validate(huge));
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+
+  it('media never throws on arbitrary metadata', () => {
+    const media = fc.option(
+      fc.record(
+        {
+          mime: fc.oneof(fc.string(), fc.constantFrom('image/png', 'application/pdf', 'application/octet-stream')),
+          size: fc.oneof(fc.integer(), fc.double()),
+          filename: fc.string(),
+        },
+        { requiredKeys: ['mime', 'size'] },
+      ),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(media, fc.subarray(['image', 'pdf'] as const), fc.nat(), (m, accept, maxBytes) => {
+        checkShape(validateMedia(m, { accept: [...accept], maxBytes }));
+      }),
+    );
+  });
+});
+
+const toArabicIndic = (s: string): string => s.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+
+/** Saudi mobiles written in the many ways people write them. */
+const saudiMobile = fc
+  .record({
+    // Allocated mobile ranges (libphonenumber metadata: 5[013-689]x, 57[0-8]; not 52x, not 5799)
+    nsn: fc.stringMatching(/^5(?:[013-689]\d|7[0-8])\d{6}$/),
+    prefix: fc.constantFrom('0', '', '966', '+966', '00966', '+966 ', '00966 ', '+966 0'),
+    sep: fc.constantFrom('', ' ', '-'),
+    arabic: fc.boolean(),
+  })
+  .map(({ nsn, prefix, sep, arabic }) => {
+    const text = `${prefix}${nsn.slice(0, 2)}${sep}${nsn.slice(2, 5)}${sep}${nsn.slice(5)}`;
+    return { text: arabic ? toArabicIndic(text) : text, e164: `+966${nsn}` };
+  });
+
+/** Dates in either calendar, any accepted layout, possibly non-existent (day 30/31, 29 Feb). */
+const writtenDate = fc
+  .record({
+    hijri: fc.boolean(),
+    y: fc.integer({ min: 0, max: 130 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 31 }),
+    sep: fc.constantFrom('/', '-', '.'),
+    yearFirst: fc.boolean(),
+    suffix: fc.boolean(),
+    arabic: fc.boolean(),
+  })
+  .map(({ hijri, y, m, d, sep, yearFirst, suffix, arabic }) => {
+    const year = hijri ? 1320 + y : 1900 + y;
+    const body = yearFirst ? `${year}${sep}${m}${sep}${d}` : `${d}${sep}${m}${sep}${year}`;
+    const text = `${body}${suffix ? (hijri ? ' هـ' : ' م') : ''}`;
+    return arabic ? toArabicIndic(text) : text;
+  });
+
+describe('accepted values are stable', () => {
+  it('every generated Saudi mobile writing is accepted, and its value and display re-validate', () => {
+    fc.assert(
+      fc.property(saudiMobile, ({ text, e164 }) => {
+        const r = validatePhone(text);
+        expect(r).toMatchObject({ ok: true, value: e164 });
+        if (!r.ok) return;
+        expect(validatePhone(r.value)).toMatchObject({ ok: true, value: e164 });
+        expect(validatePhone(r.display)).toMatchObject({ ok: true, value: e164 });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('an accepted date re-validates from its ISO value and from its Hijri value', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(writtenDate, (text) => {
+        const r = validateDate(text, bounds);
+        expect(r.ok || ['date_invalid', 'date_too_late'].includes(r.code)).toBe(true);
+        if (!r.ok) return;
+        accepted++;
+        const [hy, hm, hd] = r.value.hijri.split('-');
+        const fromIso = validateDate(r.value.iso, bounds);
+        const fromHijri = validateDate(`${hd}/${hm}/${hy} هـ`, bounds);
+        expect(fromIso).toMatchObject({ ok: true, value: { iso: r.value.iso, hijri: r.value.hijri } });
+        expect(fromHijri).toMatchObject({ ok: true, value: { iso: r.value.iso, hijri: r.value.hijri } });
+      }),
+      { numRuns: 1000 },
+    );
+    expect(accepted).toBeGreaterThan(500);
+  });
+
+  it('an accepted integer re-validates from its value and display', () => {
+    fc.assert(
+      fc.property(interesting, (s) => {
+        const r = validateInteger(s, {});
+        if (!r.ok) return;
+        expect(validateInteger(String(r.value), {})).toMatchObject({ ok: true, value: r.value });
+        expect(validateInteger(r.display, {})).toMatchObject({ ok: true, value: r.value });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
