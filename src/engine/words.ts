@@ -30,7 +30,7 @@ const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
   arabic: ['عربي', 'العربية', 'عربى', 'Arabic', 'in arabic'],
   language: ['لغة', 'اللغة', 'language', 'lang'],
   stop: ['stop', 'إيقاف', 'توقف', 'أوقف', 'unsubscribe', 'إلغاء الاشتراك', 'stopall', 'end', 'quit'],
-  start: ['start', 'ابدأ', 'اشتراك', 'تفعيل', 'unstop', 'resume', 'استئناف'],
+  start: ['start', 'ابدأ', 'تفعيل', 'unstop', 'resume', 'استئناف'],
 };
 
 const BY_KEY = new Map<string, GlobalWord>();
