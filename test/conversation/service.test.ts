@@ -1,0 +1,179 @@
+/**
+ * The service over a real SQLite file: what is stored, what survives a restart, what a
+ * redelivery changes (nothing), and how one person is linked across channels.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { FLOWS, Harness, ROOT } from '../support/scenario.ts';
+import { validAnswers } from '../support/answers.ts';
+import type { InboundMessage, StepOutcome } from '../../src/conversation/service.ts';
+import { canonicalJson } from '../../src/engine/advance.ts';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+/** Sends messages as one beneficiary on one channel, each with a fresh message id. */
+function beneficiary(channel: string, address: string, associationId = 'qalam') {
+  let n = 0;
+  const send = (text: string, extra: Partial<InboundMessage> = {}): StepOutcome => {
+    h.advance(20_000);
+    return h.service.handleInbound({ associationId, channel, address, messageId: `${channel}-${address}-${++n}`, text, ...extra });
+  };
+  const file = (path: string) => {
+    const media = h.service.storeMedia(associationId, { path: join(ROOT, path), mime: 'application/pdf', filename: 'id.pdf' });
+    h.advance(20_000);
+    return h.service.handleInbound({ associationId, channel, address, messageId: `${channel}-${address}-${++n}`, media });
+  };
+  /** Greets, picks "apply" and answers every intake field; returns the last outcome (review). */
+  const fillIntake = (answers = validAnswers(FLOWS.get(associationId)!, 'intake', h.now)) => {
+    send('السلام عليكم');
+    let out = send('١');
+    for (const a of answers) out = 'file' in a ? file(a.file) : send(a.text);
+    return out;
+  };
+  return { send, file, fillIntake };
+}
+
+const rows = <T>(sql: string, ...params: unknown[]) => h.db.$client.prepare(sql).all(...params) as T[];
+
+describe('ConversationService', () => {
+  it('ignores a redelivered message: no second step, no second reply row', () => {
+    h = new Harness();
+    const msg = { associationId: 'qalam', channel: 'telegram', address: '42', messageId: 'tg-1', text: 'السلام عليكم' };
+    const first = h.service.handleInbound(msg);
+    expect(first.duplicate).toBe(false);
+    expect(first.outbound.length).toBeGreaterThan(0);
+    const again = h.service.handleInbound(msg);
+    expect(again.duplicate).toBe(true);
+    expect(again.outbound).toEqual([]);
+    const [{ version }] = rows<{ version: number }>('SELECT version FROM conversations');
+    expect(version).toBe(1);
+    const counts = rows<{ direction: string; n: number }>('SELECT direction, count(*) n FROM messages GROUP BY direction ORDER BY direction');
+    expect(counts).toEqual([
+      { direction: 'in', n: 1 },
+      { direction: 'out', n: first.outbound.length },
+    ]);
+  });
+
+  it('treats the same message id on another channel as a different message', () => {
+    h = new Harness();
+    h.service.handleInbound({ associationId: 'qalam', channel: 'telegram', address: '42', messageId: 'x-1', text: 'مرحبا' });
+    const other = h.service.handleInbound({ associationId: 'qalam', channel: 'sms', address: '+966501234567', messageId: 'x-1', text: 'مرحبا' });
+    expect(other.duplicate).toBe(false);
+  });
+
+  it('keeps an unfinished intake across a restart and continues at the same field', () => {
+    h = new Harness();
+    const b = beneficiary('terminal', 'amal');
+    b.send('السلام عليكم');
+    b.send('١');
+    const name = b.send('أمل سعد القحطاني');
+    expect(name.state.mode).toBe('form');
+    const field = name.state.mode === 'form' ? name.state.field : undefined;
+    h.restart();
+    const after = h.service.handleInbound({ associationId: 'qalam', channel: 'terminal', address: 'amal', messageId: 'late-1', text: 'القائمة' });
+    expect(after.state.lang).toBe('ar');
+    // Coming back from the menu to "apply" resumes the draft rather than starting over.
+    const resumed = h.service.handleInbound({ associationId: 'qalam', channel: 'terminal', address: 'amal', messageId: 'late-2', text: '١' });
+    expect(resumed.state.mode).toBe('form');
+    expect(resumed.state.mode === 'form' && resumed.state.field).toBe(field);
+    expect(JSON.stringify(resumed.state.drafts)).toContain('أمل سعد القحطاني');
+  });
+
+  it('records the attestation: who, when, channel, message id and the sha256 of exactly what was confirmed', () => {
+    h = new Harness();
+    const b = beneficiary('whatsapp', '+966501234567');
+    b.fillIntake();
+    const done = b.send('1');
+    const submitted = done.events.find((e) => e.type === 'request_submitted');
+    expect(submitted).toBeDefined();
+    const [req] = rows<Record<string, string>>('SELECT * FROM requests');
+    expect(req!.reference).toMatch(/^QLM-\d{4}-00001$/);
+    expect(req!.attestation_channel).toBe('whatsapp');
+    expect(req!.attestation_message_id).toBe('whatsapp-+966501234567-' + (validAnswers(FLOWS.get('qalam')!, 'intake', h.now).length + 3));
+    expect(req!.national_id).toBe('1012345672');
+    expect(req!.phone).toBe('+966501234567');
+    const data = JSON.parse(req!.data);
+    expect(req!.attestation_sha256).toBe(submitted!.type === 'request_submitted' ? submitted.attestation.sha256 : '');
+    // The hash is over the stored values and the attestation text shown: changing either is detectable.
+    const values = Object.fromEntries(Object.entries(data as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+    const recompute = (d: unknown) =>
+      createHash('sha256').update(canonicalJson({ association: 'qalam', form: 'intake', data: d, attestation: req!.attestation_text })).digest('hex');
+    expect(recompute(values)).toBe(req!.attestation_sha256);
+    expect(recompute({ ...values, city: 'جدة' })).not.toBe(req!.attestation_sha256);
+  });
+
+  it('numbers requests per association, and the counter survives a restart', () => {
+    h = new Harness();
+    const first = beneficiary('terminal', 'a');
+    first.fillIntake();
+    expect(first.send('1').state.mode).toBe('menu');
+    // A different person (different ID) in the same association.
+    const second = beneficiary('terminal', 'b');
+    const answers = validAnswers(FLOWS.get('qalam')!, 'intake', h.now).map((a) =>
+      'text' in a && a.text === '١٠١٢٣٤٥٦٧٢' ? { text: '1098765439' } : 'text' in a && a.text === '٠٥٠١٢٣٤٥٦٧' ? { text: '0551234567' } : a,
+    );
+    h.restart();
+    second.fillIntake(answers);
+    second.send('1');
+    const third = beneficiary('terminal', 'c', 'sidr');
+    third.fillIntake();
+    third.send('1');
+    const refs = rows<{ reference: string }>('SELECT reference FROM requests ORDER BY submitted_at').map((r) => r.reference);
+    expect(refs).toHaveLength(3);
+    expect(refs[0]).toMatch(/-00001$/);
+    expect(refs[1]).toMatch(/-00002$/);
+    expect(refs[2]).toMatch(/-00001$/);
+    expect(refs[2]!.split('-')[0]).not.toBe(refs[0]!.split('-')[0]);
+  });
+
+  it('links one person across channels by national ID, and the status answer on the second channel knows the request', () => {
+    h = new Harness();
+    const tg = beneficiary('telegram', '777');
+    tg.fillIntake();
+    const submitted = tg.send('1');
+    const reference = submitted.events.flatMap((e) => (e.type === 'request_submitted' ? [e.reference] : []))[0]!;
+    const sms = beneficiary('sms', '+966559999999');
+    sms.send('السلام عليكم');
+    sms.send('١');
+    sms.send('نورة محمد السبيعي');
+    const linked = sms.send('1012345672');
+    expect(linked.events.map((e) => e.type)).toContain('field_accepted');
+    const contacts = rows<{ channel: string; beneficiary_id: string }>('SELECT channel, beneficiary_id FROM contacts ORDER BY channel');
+    expect(contacts).toHaveLength(2);
+    expect(contacts[0]!.beneficiary_id).toBeTruthy();
+    expect(contacts[0]!.beneficiary_id).toBe(contacts[1]!.beneficiary_id);
+    expect(rows('SELECT id FROM beneficiaries')).toHaveLength(1);
+    const status = sms.send('الحالة');
+    expect(status.outbound.map((o) => o.text).join('\n')).toContain(reference);
+  });
+
+  it('keeps personal values out of the audit log', () => {
+    h = new Harness();
+    const b = beneficiary('terminal', 'z');
+    b.fillIntake();
+    b.send('1');
+    const log = rows<{ type: string; payload: string }>('SELECT type, payload FROM events');
+    expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(['field_accepted', 'request_submitted']));
+    const all = JSON.stringify(log);
+    expect(all).not.toContain('1012345672');
+    expect(all).not.toContain('501234567');
+  });
+
+  it('stops replying after opt-out and records it on the contact', () => {
+    h = new Harness();
+    const b = beneficiary('sms', '+966501111111');
+    b.send('مرحبا');
+    const stop = b.send('إيقاف');
+    expect(stop.events.map((e) => e.type)).toContain('opted_out');
+    expect(rows<{ opted_out: number }>('SELECT opted_out FROM contacts')[0]!.opted_out).toBe(1);
+    // While stopped, a message only gets the one-line note on how to start again; nothing advances.
+    const held = b.send('١');
+    expect(held.outbound.map((o) => o.text).join('')).toContain('ابدأ');
+    expect(held.state.mode).toBe('opted_out');
+    const back = b.send('ابدأ');
+    expect(back.outbound.length).toBeGreaterThan(0);
+    expect(rows<{ opted_out: number }>('SELECT opted_out FROM contacts')[0]!.opted_out).toBe(0);
+  });
+});
