@@ -100,13 +100,29 @@ export const messages = sqliteTable(
     author: text('author', { enum: ['beneficiary', 'bot', 'staff', 'system'] }).notNull(),
     body: text('body').notNull().default(''),
     choices: text('choices', { mode: 'json' }),
+    /** The button a beneficiary pressed (inbound), when the platform has buttons. */
+    choiceId: text('choice_id'),
     mediaId: text('media_id').references(() => media.id),
-    status: text('status').notNull().default('received'),
+    /**
+     * Inbound: pending (accepted, not yet handled) → processed.
+     * Outbound: queued → sending → sent | failed (permanent, dead letter) | unknown (a sender
+     * died mid-send and the platform cannot say whether it arrived: never resent blindly).
+     */
+    status: text('status').notNull().default('pending'),
+    /** The conversation version of the engine step that handled (in) or produced (out) it. */
+    stepVersion: integer('step_version'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    /** The platform's id for a sent message (delivery receipts refer to it). */
+    providerMessageId: text('provider_message_id'),
+    sentAt: text('sent_at'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('messages_channel_id').on(t.associationId, t.channel, t.direction, t.channelMessageId),
     index('messages_conversation').on(t.conversationId, t.createdAt),
+    index('messages_work').on(t.conversationId, t.direction, t.status),
+    index('messages_status').on(t.direction, t.status),
   ],
 );
 
@@ -143,6 +159,10 @@ export const requests = sqliteTable(
     attestationText: text('attestation_text').notNull(),
     attestationSha256: text('attestation_sha256').notNull(),
     decisionReason: text('decision_reason'),
+    /** Results of the automated verification checks (ID checksum, duplicates, completeness). */
+    checks: text('checks', { mode: 'json' }),
+    checkedAt: text('checked_at'),
+    decidedAt: text('decided_at'),
     submittedAt: text('submitted_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -179,3 +199,24 @@ export const surveyResponses = sqliteTable('survey_responses', {
   answers: text('answers', { mode: 'json' }).notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Transactional outbox: work for the queues (verification, notifications, timers) written in
+ * the same transaction as the state change that causes it, then dispatched to BullMQ. A
+ * crash between the commit and the enqueue leaves the row undispatched; the dispatcher's
+ * sweep sends it later. Job ids derive from the row id, so a second dispatch is a no-op.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    associationId: text('association_id').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    /** When the job is due (delayed jobs); ISO time. */
+    runAt: text('run_at').notNull(),
+    dispatchedAt: text('dispatched_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_pending').on(t.dispatchedAt, t.id)],
+);

@@ -5,6 +5,9 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+const int = (def: number) => z.coerce.number().int().min(0).default(def);
+const optionalInt = z.coerce.number().int().min(0).optional();
+
 const Env = z.object({
   DATA_DIR: z.string().default('./data'),
   DB_PATH: z.string().optional(),
@@ -12,6 +15,21 @@ const Env = z.object({
   MEDIA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_LANG: z.enum(['ar', 'en']).default('ar'),
+  REDIS_URL: z.string().url().optional(),
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('tawasul'),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: int(3000),
+  ENGINE_CONCURRENCY: int(8),
+  SEND_ATTEMPTS: int(8),
+  SEND_BACKOFF_MS: int(1000),
+  SWEEP_MS: int(2000),
+  SWEEP_GRACE_MS: int(5000),
+  QUEUE_LOCK_MS: int(30_000),
+  TELEGRAM_RATE_PER_SECOND: optionalInt,
+  TELEGRAM_PER_CHAT_INTERVAL_MS: optionalInt,
+  WHATSAPP_RATE_PER_SECOND: optionalInt,
+  SMS_RATE_PER_SECOND: optionalInt,
+  LOOPBACK_URL: z.string().url().optional(),
 });
 
 export interface Config {
@@ -19,8 +37,22 @@ export interface Config {
   dbPath: string;
   flowsDir: string;
   mediaDir: string;
+  redisDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   defaultLang: 'ar' | 'en';
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  http: { host: string; port: number };
+  pipeline: {
+    engineConcurrency: number;
+    attempts: number;
+    backoffMs: number;
+    sweepMs: number;
+    sweepGraceMs: number;
+    lockDurationMs: number;
+    limits: Record<string, { max?: number; durationMs?: number; perChatIntervalMs?: number }>;
+  };
+  loopbackUrl: string | undefined;
 }
 
 /** Reads the configuration; a bad value stops startup with the variable's name. */
@@ -32,12 +64,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  const limits: Config['pipeline']['limits'] = {};
+  const rate = (channel: string, perSecond: number | undefined, perChat?: number) => {
+    if (perSecond !== undefined || perChat !== undefined) {
+      limits[channel] = { ...(perSecond !== undefined ? { max: perSecond, durationMs: 1000 } : {}), ...(perChat !== undefined ? { perChatIntervalMs: perChat } : {}) };
+    }
+  };
+  rate('telegram', e.TELEGRAM_RATE_PER_SECOND, e.TELEGRAM_PER_CHAT_INTERVAL_MS);
+  rate('whatsapp', e.WHATSAPP_RATE_PER_SECOND);
+  rate('sms', e.SMS_RATE_PER_SECOND);
   return {
     dataDir,
     dbPath: resolve(e.DB_PATH ?? `${dataDir}/tawasul.db`),
     flowsDir: resolve(e.FLOWS_DIR),
     mediaDir: resolve(e.MEDIA_DIR ?? `${dataDir}/media`),
+    redisDir: resolve(`${dataDir}/redis`),
     logLevel: e.LOG_LEVEL,
     defaultLang: e.DEFAULT_LANG,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    pipeline: {
+      engineConcurrency: Math.max(1, e.ENGINE_CONCURRENCY),
+      attempts: Math.max(1, e.SEND_ATTEMPTS),
+      backoffMs: e.SEND_BACKOFF_MS,
+      sweepMs: Math.max(100, e.SWEEP_MS),
+      sweepGraceMs: e.SWEEP_GRACE_MS,
+      lockDurationMs: Math.max(1000, e.QUEUE_LOCK_MS),
+      limits,
+    },
+    loopbackUrl: e.LOOPBACK_URL,
   };
 }

@@ -34,6 +34,8 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     for (const reply of replies) {
       const text = renderPlain(reply.text, reply.choices);
       output.write(opts.interactive ? `\n\x1b[36m${text}\x1b[0m\n\n` : `${text}\n\n`);
+      // Printed is sent: the terminal is its own delivery, nothing for the queues to do.
+      service.markSent(reply.id, null);
     }
   };
   if (opts.interactive) {

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { chatCommand } from './chat.ts';
 import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
+import { gatewayCommand, startCommand, workerCommand } from './serve.ts';
 
 const program = new Command()
   .name('tawasul')
@@ -16,6 +17,21 @@ program
   .option('--db <path>', 'SQLite database file (default: $DB_PATH or ./data/tawasul.db)')
   .option('--user <name>', 'who you are on the terminal channel; the same name resumes the same conversation', process.env.USER ?? 'terminal-user')
   .action(chatCommand);
+
+program
+  .command('start')
+  .description('run everything on this machine: embedded Redis (unless REDIS_URL), HTTP server, workers, every configured channel')
+  .action(startCommand);
+program
+  .command('worker')
+  .description('run the engine, verification, notification and timer workers (needs REDIS_URL or the embedded Redis of `start`)')
+  .action(workerCommand);
+program
+  .command('gateway')
+  .description('run one channel: receive its messages and send its replies')
+  .requiredOption('--channel <name>', 'the channel, e.g. loopback, telegram')
+  .option('--http', 'also serve /healthz and /metrics (and the channel\'s webhooks)')
+  .action(gatewayCommand);
 
 const flows = program.command('flows').description('flow files');
 flows

@@ -7,12 +7,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
 import type { Db } from '../store/db.ts';
 import type { FlowFile } from '../flows/schema.ts';
 import { advance, canonicalJson, initialState } from '../engine/advance.ts';
-import type { Choice, ConversationState, EngineEvent, FieldValue, FormKey, Input, Lang, MediaRef, RequestStatus, RequestSummary } from '../engine/types.ts';
+import type { Choice, ConversationState, EngineEvent, FieldValue, FormKey, Input, Lang, MediaRef, RequestStatus, RequestSummary, TimerName } from '../engine/types.ts';
+import { addWorkingMinutes } from '../engine/hours.ts';
 import { gregorianToHijri } from '../validate/date.ts';
 
 export interface InboundMessage {
@@ -40,6 +41,33 @@ export interface OutboundMessage {
   text: string;
   choices?: Choice[];
   lang: Lang;
+}
+
+export interface Accepted {
+  duplicate: boolean;
+  conversationId: string;
+}
+
+/** An outbound message waiting to be sent, as the sender needs it. */
+export interface PendingOutbound extends OutboundMessage {
+  status: 'queued' | 'sending';
+  attempts: number;
+}
+
+/** Work for the queues, recorded in the same transaction as the change that causes it. */
+export type OutboxJob =
+  | { kind: 'verify'; reference: string }
+  | { kind: 'timer'; conversationId: string; name: TimerName }
+  | { kind: 'escalation_alert'; conversationId: string; escalatedAt: string }
+  | { kind: 'committee_due'; reference: string }
+  | { kind: 'survey'; reference: string }
+  | { kind: 'decision'; reference: string; outcome: 'accepted' | 'rejected'; reason?: string; actor: string };
+
+export interface OutboxRow {
+  id: number;
+  associationId: string;
+  job: OutboxJob;
+  runAt: string;
 }
 
 export interface StepOutcome {
@@ -74,14 +102,16 @@ export interface ServiceOptions {
 }
 
 export class ConversationService {
-  private readonly db: Db;
+  readonly db: Db;
   private readonly flows: Map<string, FlowFile>;
   private readonly clock: () => Date;
   private readonly newId: () => string;
   readonly mediaDir: string;
+  private readonly q: ReturnType<typeof prepareQueries>;
 
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
+    this.q = prepareQueries(opts.db);
     this.flows = opts.flows;
     this.mediaDir = opts.mediaDir;
     this.clock = opts.clock ?? (() => new Date());
@@ -142,38 +172,80 @@ export class ConversationService {
     return { id, mime: file.mime, size, sha256, ...(file.filename ? { filename: file.filename } : {}) };
   }
 
-  /** Records an inbound message and runs the engine on it, atomically. Redeliveries are no-ops. */
-  handleInbound(msg: InboundMessage): StepOutcome {
-    const flow = this.flow(msg.associationId);
+  /**
+   * Accepts an inbound message: records it (pending) in its conversation, atomically, so it
+   * can be acknowledged to the channel. A redelivery (same channel message id) is recognised
+   * and changes nothing. Handling is a separate step (`processNext`), run by the engine worker.
+   */
+  accept(msg: InboundMessage): Accepted {
+    this.flow(msg.associationId);
     return this.db.$client
-      .transaction((): StepOutcome => {
+      .transaction((): Accepted => {
         const now = this.clock();
         const contact = this.contactFor(msg, now);
         const conversation = this.conversationFor(contact, msg.lang ?? 'ar', now);
-        const inserted = this.db
-          .insert(t.messages)
-          .values({
-            id: this.newId(),
-            associationId: msg.associationId,
-            conversationId: conversation.id,
-            direction: 'in',
-            channel: msg.channel,
-            channelMessageId: msg.messageId,
-            author: 'beneficiary',
-            body: msg.text ?? '',
-            mediaId: msg.media?.id ?? null,
-            createdAt: now.toISOString(),
-          })
-          .onConflictDoNothing()
-          .run();
-        const state = conversation.state as ConversationState;
-        if (inserted.changes === 0) {
-          return { duplicate: true, conversationId: conversation.id, outbound: [], events: [], state };
-        }
-        const input: Input = { type: 'message', messageId: msg.messageId, ...pick(msg, ['text', 'media', 'choiceId']) };
-        return this.step(flow, contact, conversation, input, 'beneficiary', now);
+        const id = this.newId();
+        const inserted = this.q.insertInbound.run({
+          id,
+          associationId: msg.associationId,
+          conversationId: conversation.id,
+          channel: msg.channel,
+          channelMessageId: msg.messageId,
+          body: msg.text ?? '',
+          choiceId: msg.choiceId ?? null,
+          mediaId: msg.media?.id ?? null,
+          createdAt: now.toISOString(),
+        });
+        return { duplicate: inserted.changes === 0, conversationId: conversation.id };
       })
       .immediate();
+  }
+
+  /**
+   * Handles the oldest pending inbound message of a conversation: one engine step, its
+   * effects and the replies (queued for sending), atomically. Returns undefined when nothing
+   * is pending. The message is chosen inside the transaction, so any number of workers
+   * calling this concurrently still handle each message once, in the order accepted.
+   */
+  processNext(conversationId: string): StepOutcome | undefined {
+    // A plain read first: the common "nothing left" answer needs no write lock.
+    if (!this.q.oldestPending.get({ conversationId })) return undefined;
+    return this.db.$client
+      .transaction((): StepOutcome | undefined => {
+        const pending = this.q.oldestPending.get({ conversationId });
+        if (!pending) return undefined;
+        const now = this.clock();
+        const conversation = this.q.conversationById.get({ id: conversationId })!;
+        const contact = this.q.contactById.get({ id: conversation.contactId })!;
+        const media = pending.mediaId ? this.q.mediaById.get({ id: pending.mediaId }) : undefined;
+        const input: Input = {
+          type: 'message',
+          messageId: pending.channelMessageId,
+          ...(pending.body ? { text: pending.body } : {}),
+          ...(pending.choiceId ? { choiceId: pending.choiceId } : {}),
+          ...(media ? { media: { id: media.id, mime: media.mime, size: media.size, sha256: media.sha256, ...(media.filename ? { filename: media.filename } : {}) } } : {}),
+        };
+        const outcome = this.step(this.flow(conversation.associationId), contact, conversation, input, 'beneficiary', now);
+        this.q.markProcessed.run({ id: pending.id, stepVersion: conversation.version + 1 });
+        return outcome;
+      })
+      .immediate();
+  }
+
+  /**
+   * Accepts a message and handles everything pending in its conversation at once: the
+   * synchronous path of the terminal channel and of tests. The queue path calls `accept`
+   * and `processNext` in different processes.
+   */
+  handleInbound(msg: InboundMessage): StepOutcome {
+    const { duplicate, conversationId } = this.accept(msg);
+    let outcome: StepOutcome | undefined;
+    for (let next = this.processNext(conversationId); next; next = this.processNext(conversationId)) {
+      outcome = outcome ? { ...next, outbound: [...outcome.outbound, ...next.outbound], events: [...outcome.events, ...next.events] } : next;
+    }
+    if (outcome) return { ...outcome, duplicate: false };
+    const conversation = this.q.conversationById.get({ id: conversationId })!;
+    return { duplicate, conversationId, outbound: [], events: [], state: conversation.state as ConversationState };
   }
 
   /**
@@ -192,11 +264,125 @@ export class ConversationService {
       .immediate();
   }
 
+  // ── outbound: the sender's side of the outbox ─────────────────────────────
+
+  /** The next message to send in a conversation (oldest first), or undefined when none waits. */
+  nextOutbound(conversationId: string): PendingOutbound | undefined {
+    const row = this.q.nextOutbound.get({ conversationId });
+    if (!row) return undefined;
+    const contact = this.q.contactByConversation.get({ conversationId })!;
+    return {
+      id: row.channelMessageId,
+      associationId: row.associationId,
+      conversationId,
+      channel: row.channel,
+      address: contact.address,
+      text: row.body,
+      lang: (this.q.conversationById.get({ id: conversationId })?.lang ?? 'ar') as Lang,
+      ...(row.choices ? { choices: row.choices as Choice[] } : {}),
+      status: row.status as 'queued' | 'sending',
+      attempts: row.attempts,
+    };
+  }
+
+  /**
+   * When the inbound message that led to this reply was accepted (for the latency metric),
+   * and when this conversation was last sent a message (for per-chat rate limits).
+   */
+  outboundTiming(id: string): { acceptedAt: string | null; lastSentAt: string | null } {
+    const row = this.q.outboundTiming.get({ id });
+    return { acceptedAt: row?.acceptedAt ?? null, lastSentAt: row?.lastSentAt ?? null };
+  }
+
+  /** Outbound message by its idempotency key (the id every retry carries). */
+  outboundStatus(id: string): { status: string; attempts: number; conversationId: string } | undefined {
+    return this.q.outboundById.get({ id });
+  }
+
+  /** Marks a message as being sent: if the sender dies now, nobody resends it blindly. */
+  markSending(id: string): boolean {
+    return this.q.markSending.run({ id }).changes === 1;
+  }
+
+  markSent(id: string, providerMessageId: string | null): void {
+    this.q.markSent.run({ id, providerMessageId, at: this.clock().toISOString() });
+  }
+
+  /** A retryable failure: back to queued so the next attempt sends it. */
+  markRetry(id: string, error: string): void {
+    this.q.markOutcome.run({ id, status: 'queued', error });
+  }
+
+  /** A permanent failure (dead letter) or an unknown outcome after a crash mid-send. */
+  markDead(id: string, status: 'failed' | 'unknown', error: string): void {
+    this.q.markOutcome.run({ id, status, error });
+  }
+
+  /** Conversations with inbound work not handled for `olderThanMs`: the sweep's to-do list. */
+  stalledInbound(olderThanMs: number, limit = 500): string[] {
+    const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
+    return this.q.stalledInbound.all({ before, limit }).map((r) => r.conversationId);
+  }
+
+  /** Conversations with replies not sent for `olderThanMs`. */
+  stalledOutbound(olderThanMs: number, limit = 500): Array<{ conversationId: string; channel: string }> {
+    const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
+    return this.q.stalledOutbound.all({ before, limit });
+  }
+
+  /** Outbound messages that will not be sent: the dead-letter list staff see. */
+  deadLetters(associationId?: string, limit = 100) {
+    return this.db
+      .select({
+        id: t.messages.channelMessageId,
+        associationId: t.messages.associationId,
+        conversationId: t.messages.conversationId,
+        channel: t.messages.channel,
+        status: t.messages.status,
+        error: t.messages.error,
+        attempts: t.messages.attempts,
+        createdAt: t.messages.createdAt,
+      })
+      .from(t.messages)
+      .where(
+        and(
+          eq(t.messages.direction, 'out'),
+          inArray(t.messages.status, ['failed', 'unknown']),
+          associationId ? eq(t.messages.associationId, associationId) : undefined,
+        ),
+      )
+      .orderBy(desc(t.messages.createdAt))
+      .limit(limit)
+      .all();
+  }
+
+  // ── outbox: jobs for the queues ───────────────────────────────────────────
+
+  private addOutbox(associationId: string, job: OutboxJob, runAt: Date) {
+    this.q.insertOutbox.run({ associationId, kind: job.kind, payload: job, runAt: runAt.toISOString(), createdAt: this.clock().toISOString() });
+  }
+
+  /** Adds a job to the outbox outside any engine step (decisions, service delivery). */
+  enqueueJob(associationId: string, job: OutboxJob, runAt: Date = this.clock()): void {
+    this.addOutbox(associationId, job, runAt);
+  }
+
+  /** Outbox rows not yet handed to the queues (oldest first). */
+  undispatched(limit = 500, olderThanMs = 0): OutboxRow[] {
+    const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
+    return this.q.undispatched.all({ limit, before }).map((r) => ({ id: r.id, associationId: r.associationId, job: r.payload as OutboxJob, runAt: r.runAt }));
+  }
+
+  markDispatched(ids: number[]): void {
+    if (ids.length === 0) return;
+    const at = this.clock().toISOString();
+    this.db.update(t.outbox).set({ dispatchedAt: at }).where(inArray(t.outbox.id, ids)).run();
+  }
+
   private contactFor(msg: InboundMessage, now: Date): ContactRow {
-    const where = and(eq(t.contacts.associationId, msg.associationId), eq(t.contacts.channel, msg.channel), eq(t.contacts.address, msg.address));
-    const found = this.db.select().from(t.contacts).where(where).get();
+    const found = this.q.contactByAddress.get({ associationId: msg.associationId, channel: msg.channel, address: msg.address });
     if (found) {
-      this.db.update(t.contacts).set({ lastSeenAt: now.toISOString() }).where(eq(t.contacts.id, found.id)).run();
+      this.q.touchContact.run({ id: found.id, at: now.toISOString() });
       return found;
     }
     return this.db
@@ -215,7 +401,7 @@ export class ConversationService {
   }
 
   private conversationFor(contact: ContactRow, lang: Lang, now: Date): ConversationRow {
-    const found = this.db.select().from(t.conversations).where(eq(t.conversations.contactId, contact.id)).get();
+    const found = this.q.conversationByContact.get({ contactId: contact.id });
     if (found) return found;
     const state = initialState(lang, now);
     return this.db
@@ -236,15 +422,7 @@ export class ConversationService {
   }
 
   private requestSummaries(conversation: ConversationRow, contact: ContactRow): RequestSummary[] {
-    const rows = this.db
-      .select({ reference: t.requests.reference, form: t.requests.form, status: t.requests.status, submittedAt: t.requests.submittedAt, reason: t.requests.decisionReason })
-      .from(t.requests)
-      .where(
-        contact.beneficiaryId
-          ? or(eq(t.requests.beneficiaryId, contact.beneficiaryId), eq(t.requests.conversationId, conversation.id))
-          : eq(t.requests.conversationId, conversation.id),
-      )
-      .all();
+    const rows = this.q.requestSummaries.all({ beneficiaryId: contact.beneficiaryId ?? '', conversationId: conversation.id });
     return rows.map((r) => ({ reference: r.reference, form: r.form, status: r.status as RequestStatus, submittedAt: r.submittedAt, ...(r.reason ? { reason: r.reason } : {}) }));
   }
 
@@ -287,50 +465,49 @@ export class ConversationService {
           lang: event.lang,
           ...(event.choices ? { choices: event.choices } : {}),
         });
-        this.db
-          .insert(t.messages)
-          .values({
-            id: this.newId(),
-            associationId: flow.id,
-            conversationId: conversation.id,
-            direction: 'out',
-            channel: contact.channel,
-            channelMessageId: id,
-            author: 'bot',
-            body: event.text,
-            choices: event.choices ?? null,
-            status: 'queued',
-            createdAt: at,
-          })
-          .run();
+        this.q.insertOutbound.run({
+          id: this.newId(),
+          associationId: flow.id,
+          conversationId: conversation.id,
+          channel: contact.channel,
+          channelMessageId: id,
+          author: 'bot',
+          body: event.text,
+          choices: event.choices ?? null,
+          stepVersion: version,
+          createdAt: at,
+        });
         continue;
       }
-      this.applyEvent(flow, contact, conversation, event, at);
-      this.db
-        .insert(t.events)
-        .values({ associationId: flow.id, conversationId: conversation.id, type: event.type, actor, payload: auditPayload(event), at })
-        .run();
+      this.applyEvent(flow, contact, conversation, event, now);
+      this.q.insertEvent.run({ associationId: flow.id, conversationId: conversation.id, type: event.type, actor, payload: auditPayload(event), at });
     }
     const state = result.state;
-    const updated = this.db
-      .update(t.conversations)
-      .set({
-        state,
-        mode: state.mode,
-        lang: state.lang,
-        version,
-        assignedStaffId: state.escalation?.staffId ?? null,
-        escalatedAt: state.escalation?.at ?? null,
-        updatedAt: at,
-      })
-      .where(and(eq(t.conversations.id, conversation.id), eq(t.conversations.version, conversation.version)))
-      .run();
+    const updated = this.q.saveConversation.run({
+      id: conversation.id,
+      expected: conversation.version,
+      state: JSON.stringify(state),
+      mode: state.mode,
+      lang: state.lang,
+      version,
+      assignedStaffId: state.escalation?.staffId ?? null,
+      escalatedAt: state.escalation?.at ?? null,
+      updatedAt: at,
+    });
     if (updated.changes !== 1) throw new ConcurrentUpdateError(`conversation ${conversation.id} changed while it was being processed`);
     return { duplicate: false, conversationId: conversation.id, outbound, events: result.events, state };
   }
 
-  private applyEvent(flow: FlowFile, contact: ContactRow, conversation: ConversationRow, event: EngineEvent, at: string) {
+  private applyEvent(flow: FlowFile, contact: ContactRow, conversation: ConversationRow, event: EngineEvent, now: Date) {
+    const at = now.toISOString();
     switch (event.type) {
+      case 'timer_requested':
+        return this.addOutbox(flow.id, { kind: 'timer', conversationId: conversation.id, name: event.name }, new Date(now.getTime() + event.delayMs));
+      case 'escalated': {
+        // Alert when nobody has claimed it after N minutes of working time.
+        const due = addWorkingMinutes(flow.working_hours, now, flow.escalation.unclaimed_alert_minutes);
+        return this.addOutbox(flow.id, { kind: 'escalation_alert', conversationId: conversation.id, escalatedAt: at }, due);
+      }
       case 'field_accepted':
         if (event.fieldType === 'national_id') {
           this.linkBeneficiary(contact, { nationalId: (event.value as { id: string }).id }, at);
@@ -339,7 +516,12 @@ export class ConversationService {
         }
         return;
       case 'request_submitted':
-        return this.recordRequest(flow, contact, conversation, event, at);
+        this.recordRequest(flow, contact, conversation, event, at);
+        this.addOutbox(flow.id, { kind: 'verify', reference: event.reference }, now);
+        if (!event.corrects && event.form === 'intake') {
+          this.addOutbox(flow.id, { kind: 'committee_due', reference: event.reference }, new Date(now.getTime() + flow.committee.min_days * 86_400_000));
+        }
+        return;
       case 'survey_completed': {
         const ratings = Object.values(event.answers).filter((v): v is number => typeof v === 'number');
         this.db
@@ -440,6 +622,154 @@ export class ConversationService {
       })
       .run();
   }
+}
+
+
+/** The statements of the message path, prepared once: most of a turn's cost otherwise. */
+function prepareQueries(db: Db) {
+  const p = sql.placeholder;
+  const m = t.messages;
+  return {
+    contactByAddress: db
+      .select()
+      .from(t.contacts)
+      .where(and(eq(t.contacts.associationId, p('associationId')), eq(t.contacts.channel, p('channel')), eq(t.contacts.address, p('address'))))
+      .prepare(),
+    contactById: db.select().from(t.contacts).where(eq(t.contacts.id, p('id'))).prepare(),
+    contactByConversation: db
+      .select({ address: t.contacts.address })
+      .from(t.contacts)
+      .innerJoin(t.conversations, eq(t.conversations.contactId, t.contacts.id))
+      .where(eq(t.conversations.id, p('conversationId')))
+      .prepare(),
+    touchContact: db.update(t.contacts).set({ lastSeenAt: sql`${p('at')}` }).where(eq(t.contacts.id, p('id'))).prepare(),
+    conversationByContact: db.select().from(t.conversations).where(eq(t.conversations.contactId, p('contactId'))).prepare(),
+    conversationById: db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).prepare(),
+    mediaById: db.select().from(t.media).where(eq(t.media.id, p('id'))).prepare(),
+    requestSummaries: db
+      .select({ reference: t.requests.reference, form: t.requests.form, status: t.requests.status, submittedAt: t.requests.submittedAt, reason: t.requests.decisionReason })
+      .from(t.requests)
+      .where(or(eq(t.requests.beneficiaryId, p('beneficiaryId')), eq(t.requests.conversationId, p('conversationId'))))
+      .prepare(),
+    insertInbound: db
+      .insert(m)
+      .values({
+        id: p('id'),
+        associationId: p('associationId'),
+        conversationId: p('conversationId'),
+        direction: 'in',
+        channel: p('channel'),
+        channelMessageId: p('channelMessageId'),
+        author: 'beneficiary',
+        body: p('body'),
+        choiceId: p('choiceId'),
+        mediaId: p('mediaId'),
+        status: 'pending',
+        createdAt: p('createdAt'),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    oldestPending: db
+      .select()
+      .from(m)
+      .where(and(eq(m.conversationId, p('conversationId')), eq(m.direction, 'in'), eq(m.status, 'pending')))
+      .orderBy(sql`rowid`)
+      .limit(1)
+      .prepare(),
+    markProcessed: db.update(m).set({ status: 'processed', stepVersion: sql`${p('stepVersion')}` }).where(eq(m.id, p('id'))).prepare(),
+    insertOutbound: db
+      .insert(m)
+      .values({
+        id: p('id'),
+        associationId: p('associationId'),
+        conversationId: p('conversationId'),
+        direction: 'out',
+        channel: p('channel'),
+        channelMessageId: p('channelMessageId'),
+        author: p('author'),
+        body: p('body'),
+        choices: p('choices'),
+        status: 'queued',
+        stepVersion: p('stepVersion'),
+        createdAt: p('createdAt'),
+      })
+      .prepare(),
+    nextOutbound: db
+      .select()
+      .from(m)
+      .where(and(eq(m.conversationId, p('conversationId')), eq(m.direction, 'out'), inArray(m.status, ['queued', 'sending'])))
+      .orderBy(sql`rowid`)
+      .limit(1)
+      .prepare(),
+    outboundTiming: db
+      .select({
+        acceptedAt: sql<string | null>`(SELECT i.created_at FROM messages i WHERE i.conversation_id = ${m.conversationId} AND i.direction = 'in' AND i.step_version = ${m.stepVersion} LIMIT 1)`,
+        lastSentAt: sql<string | null>`(SELECT max(s.sent_at) FROM messages s WHERE s.conversation_id = ${m.conversationId} AND s.direction = 'out' AND s.status = 'sent')`,
+      })
+      .from(m)
+      .where(and(eq(m.direction, 'out'), eq(m.channelMessageId, p('id'))))
+      .prepare(),
+    outboundById: db
+      .select({ status: m.status, attempts: m.attempts, conversationId: m.conversationId })
+      .from(m)
+      .where(and(eq(m.direction, 'out'), eq(m.channelMessageId, p('id'))))
+      .prepare(),
+    markSending: db
+      .update(m)
+      .set({ status: 'sending', attempts: sql`${m.attempts} + 1` })
+      .where(and(eq(m.direction, 'out'), eq(m.channelMessageId, p('id')), eq(m.status, 'queued')))
+      .prepare(),
+    markSent: db
+      .update(m)
+      .set({ status: 'sent', providerMessageId: sql`${p('providerMessageId')}`, sentAt: sql`${p('at')}`, error: null })
+      .where(and(eq(m.direction, 'out'), eq(m.channelMessageId, p('id'))))
+      .prepare(),
+    markOutcome: db
+      .update(m)
+      .set({ status: sql`${p('status')}`, error: sql`${p('error')}` })
+      .where(and(eq(m.direction, 'out'), eq(m.channelMessageId, p('id'))))
+      .prepare(),
+    stalledInbound: db
+      .selectDistinct({ conversationId: m.conversationId })
+      .from(m)
+      .where(and(eq(m.direction, 'in'), eq(m.status, 'pending'), lt(m.createdAt, p('before'))))
+      .limit(p('limit'))
+      .prepare(),
+    stalledOutbound: db
+      .selectDistinct({ conversationId: m.conversationId, channel: m.channel })
+      .from(m)
+      .where(and(eq(m.direction, 'out'), eq(m.status, 'queued'), lt(m.createdAt, p('before'))))
+      .limit(p('limit'))
+      .prepare(),
+    insertEvent: db
+      .insert(t.events)
+      .values({ associationId: p('associationId'), conversationId: p('conversationId'), type: p('type'), actor: p('actor'), payload: p('payload'), at: p('at') })
+      .prepare(),
+    saveConversation: db
+      .update(t.conversations)
+      .set({
+        state: sql`${p('state')}`,
+        mode: sql`${p('mode')}`,
+        lang: sql`${p('lang')}`,
+        version: sql`${p('version')}`,
+        assignedStaffId: sql`${p('assignedStaffId')}`,
+        escalatedAt: sql`${p('escalatedAt')}`,
+        updatedAt: sql`${p('updatedAt')}`,
+      })
+      .where(and(eq(t.conversations.id, p('id')), eq(t.conversations.version, p('expected'))))
+      .prepare(),
+    insertOutbox: db
+      .insert(t.outbox)
+      .values({ associationId: p('associationId'), kind: p('kind'), payload: p('payload'), runAt: p('runAt'), createdAt: p('createdAt') })
+      .prepare(),
+    undispatched: db
+      .select()
+      .from(t.outbox)
+      .where(and(isNull(t.outbox.dispatchedAt), lt(t.outbox.createdAt, p('before'))))
+      .orderBy(t.outbox.id)
+      .limit(p('limit'))
+      .prepare(),
+  };
 }
 
 /** What the audit log keeps of an event: no personal values, only what happened. */

@@ -30,3 +30,19 @@ export function describeHours(hours: WorkingHours, lang: Lang): string {
   const days = first === last ? weekdayLabel(first, lang) : `${weekdayLabel(first, lang)}–${weekdayLabel(last, lang)}`;
   return `${days} ${hours.start}–${hours.end}`;
 }
+
+/**
+ * The moment `minutes` of working time have passed after `from` (time outside working hours
+ * does not count): when an unclaimed escalation should raise an alert.
+ */
+export function addWorkingMinutes(hours: WorkingHours, from: Date, minutes: number): Date {
+  const MINUTE = 60_000;
+  let at = Math.ceil(from.getTime() / MINUTE) * MINUTE;
+  let left = minutes;
+  // At most four weeks of minutes: a flow with no working time at all still ends.
+  for (let guard = 0; guard < 28 * 24 * 60 && left > 0; guard++) {
+    if (isWorkingTime(hours, new Date(at))) left--;
+    at += MINUTE;
+  }
+  return new Date(at);
+}

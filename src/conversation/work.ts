@@ -1,0 +1,149 @@
+/**
+ * The work the queues carry out on the database, one function per job kind: automated
+ * verification of a submitted request, decisions and surveys sent to the beneficiary,
+ * timers. Each is idempotent: running a job twice (a redelivery after a crash) changes
+ * nothing the second time.
+ */
+import { and, eq, inArray, ne, or } from 'drizzle-orm';
+import * as t from '../../db/schema.ts';
+import { saudiIdChecksumOk } from '../validate/national-id.ts';
+import type { ConversationService, OutboxJob, StepOutcome } from './service.ts';
+import type { FieldValue } from '../engine/types.ts';
+
+export interface CheckResult {
+  check: 'id_checksum' | 'duplicate_open_request' | 'required_fields' | 'documents';
+  ok: boolean;
+  detail?: string;
+}
+
+/** Statuses of a request that is still open (not decided, completed or withdrawn). */
+export const OPEN_STATUSES = ['submitted', 'verifying', 'verified', 'committee', 'more_info'] as const;
+
+/** What a job did, for the caller to pass on: replies to send, alerts to raise. */
+export interface JobResult {
+  outcome?: StepOutcome;
+  alert?: { type: string; associationId: string; detail: Record<string, unknown> };
+}
+
+/**
+ * Runs the automated checks on a submitted request and places it in the staff
+ * verification list (status `verifying`) with the results.
+ */
+export function verifyRequest(service: ConversationService, reference: string, now: Date): JobResult {
+  const db = service.db;
+  return db.$client.transaction((): JobResult => {
+    const req = db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
+    if (!req || req.status !== 'submitted') return {};
+    const flow = service.flow(req.associationId);
+    const form = req.form === 'intake' ? flow.intake : flow.volunteer!;
+    const data = req.data as Record<string, FieldValue>;
+    const checks: CheckResult[] = [];
+    if (req.nationalId) checks.push({ check: 'id_checksum', ok: saudiIdChecksumOk(req.nationalId) });
+    const keys = [req.nationalId ? eq(t.requests.nationalId, req.nationalId) : undefined, req.phone ? eq(t.requests.phone, req.phone) : undefined].filter(
+      (c) => c !== undefined,
+    );
+    if (keys.length > 0) {
+      const others = db
+        .select({ reference: t.requests.reference })
+        .from(t.requests)
+        .where(
+          and(
+            eq(t.requests.associationId, req.associationId),
+            eq(t.requests.form, req.form),
+            ne(t.requests.id, req.id),
+            inArray(t.requests.status, [...OPEN_STATUSES]),
+            or(...keys),
+          ),
+        )
+        .all();
+      checks.push({ check: 'duplicate_open_request', ok: others.length === 0, ...(others.length ? { detail: others.map((o) => o.reference).join(', ') } : {}) });
+    }
+    const present = (id: string) => data[id] !== undefined && data[id]!.value !== null && data[id]!.value !== '';
+    const missing = form.fields.filter((f) => f.type !== 'media' && f.required && !present(f.id)).map((f) => f.id);
+    checks.push({ check: 'required_fields', ok: missing.length === 0, ...(missing.length ? { detail: missing.join(', ') } : {}) });
+    const docs = form.fields.filter((f) => f.type === 'media' && f.required && !present(f.id)).map((f) => f.id);
+    if (form.fields.some((f) => f.type === 'media')) checks.push({ check: 'documents', ok: docs.length === 0, ...(docs.length ? { detail: docs.join(', ') } : {}) });
+    const at = now.toISOString();
+    db.update(t.requests).set({ status: 'verifying', checks, checkedAt: at, updatedAt: at }).where(eq(t.requests.id, req.id)).run();
+    db.insert(t.events)
+      .values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'verification_checked', actor: 'system', payload: { reference, checks }, at })
+      .run();
+    return {};
+  })();
+}
+
+/**
+ * Records the committee's decision and tells the beneficiary on their channel. A second
+ * call for a request already decided changes nothing and sends nothing.
+ */
+export function decide(service: ConversationService, reference: string, outcome: 'accepted' | 'rejected', reason: string | undefined, actor: string, now: Date): JobResult {
+  const db = service.db;
+  const req = db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
+  if (!req) throw new Error(`unknown request ${reference}`);
+  if (outcome === 'rejected' && !reason?.trim()) throw new Error('a rejection needs a reason');
+  if (req.status === 'accepted' || req.status === 'rejected' || req.status === 'completed') return {};
+  const at = now.toISOString();
+  db.update(t.requests)
+    .set({ status: outcome, decisionReason: reason ?? null, decidedAt: at, updatedAt: at })
+    .where(eq(t.requests.id, req.id))
+    .run();
+  const result = service.applyInput(req.conversationId, { type: 'decision', reference, outcome, ...(reason ? { reason } : {}) }, actor);
+  return { outcome: result };
+}
+
+/** Staff delivered the service: the satisfaction survey is scheduled after the flow's delay. */
+export function serviceDelivered(service: ConversationService, reference: string, actor: string, now: Date): void {
+  const db = service.db;
+  const req = db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
+  if (!req) throw new Error(`unknown request ${reference}`);
+  const flow = service.flow(req.associationId);
+  const at = now.toISOString();
+  db.$client.transaction(() => {
+    db.update(t.requests).set({ status: 'completed', updatedAt: at }).where(eq(t.requests.id, req.id)).run();
+    db.insert(t.events).values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'service_delivered', actor, payload: { reference }, at }).run();
+    service.enqueueJob(req.associationId, { kind: 'survey', reference }, new Date(now.getTime() + flow.timers.survey_delay_hours * 3_600_000));
+  })();
+}
+
+/** Runs one outbox job that is not verification. */
+export function runJob(service: ConversationService, job: OutboxJob, now: Date): JobResult {
+  const db = service.db;
+  switch (job.kind) {
+    case 'verify':
+      return verifyRequest(service, job.reference, now);
+    case 'decision':
+      return decide(service, job.reference, job.outcome, job.reason, job.actor, now);
+    case 'timer':
+      return { outcome: service.applyInput(job.conversationId, { type: 'timer', name: job.name }, 'timer') };
+    case 'survey': {
+      const req = db.select().from(t.requests).where(eq(t.requests.reference, job.reference)).get();
+      if (!req) return {};
+      const already = db
+        .select({ id: t.events.id })
+        .from(t.events)
+        .where(and(eq(t.events.requestId, req.id), eq(t.events.type, 'survey_invited')))
+        .get();
+      if (already) return {};
+      const outcome = service.applyInput(req.conversationId, { type: 'survey_invite', reference: job.reference }, 'system');
+      db.insert(t.events)
+        .values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'survey_invited', actor: 'system', payload: { reference: job.reference }, at: now.toISOString() })
+        .run();
+      return { outcome };
+    }
+    case 'escalation_alert': {
+      const conv = db.select().from(t.conversations).where(eq(t.conversations.id, job.conversationId)).get();
+      if (!conv || conv.mode !== 'waiting_staff' || conv.escalatedAt !== job.escalatedAt) return {};
+      return alert(service, conv.associationId, conv.id, null, 'escalation_unclaimed', { escalatedAt: job.escalatedAt }, now);
+    }
+    case 'committee_due': {
+      const req = db.select().from(t.requests).where(eq(t.requests.reference, job.reference)).get();
+      if (!req || !(OPEN_STATUSES as readonly string[]).includes(req.status)) return {};
+      return alert(service, req.associationId, req.conversationId, req.id, 'committee_period_reached', { reference: job.reference, status: req.status }, now);
+    }
+  }
+}
+
+function alert(service: ConversationService, associationId: string, conversationId: string, requestId: string | null, type: string, detail: Record<string, unknown>, now: Date): JobResult {
+  service.db.insert(t.events).values({ associationId, conversationId, requestId, type, actor: 'system', payload: detail, at: now.toISOString() }).run();
+  return { alert: { type, associationId, detail } };
+}

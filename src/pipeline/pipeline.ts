@@ -1,0 +1,415 @@
+/**
+ * The message pipeline on BullMQ — the only module that touches BullMQ.
+ *
+ *   channel ──accept (SQLite: message pending)──► ack to the platform
+ *        └──► inbound queue: one "drain" job per conversation (deduplicated; at most one
+ *             runs at a time) handles that conversation's pending messages oldest first,
+ *             each in one SQLite transaction that also queues the replies (outbox).
+ *   replies ──► out.<channel> queue: one job per message, chained per conversation (the
+ *             next is queued when the previous is done), rate-limited per platform; the
+ *             message's status in SQLite is checked before every send.
+ *   outbox rows (verification, surveys, timers, decisions) ──► verify / notify / timers
+ *             queues, as delayed jobs with ids derived from the row.
+ *
+ * A sweep in every engine worker re-queues whatever SQLite says is still pending, so a
+ * crash between a commit and the enqueue, or a Redis restart, loses nothing. Every step is
+ * idempotent, so the sweep and platform redeliveries never do anything twice.
+ */
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Accepted, ConversationService, InboundMessage, OutboxJob, StepOutcome } from '../conversation/service.ts';
+import { runJob, type JobResult } from '../conversation/work.ts';
+import { SendError, type Sender } from '../channels/types.ts';
+import { maskAddress } from '../log.ts';
+import { connect, type RedisTarget } from './redis.ts';
+import { Metrics, type QueueSnapshot } from './metrics.ts';
+
+export interface ChannelLimits {
+  /** Messages per `durationMs` across all chats (the platform's global limit). */
+  max: number;
+  durationMs: number;
+  /** Minimum time between two messages to the same chat. */
+  perChatIntervalMs: number;
+}
+
+/** Platform defaults (Telegram: ~30 msg/s overall, 1 msg/s per chat; WhatsApp Cloud: 80 msg/s per number). */
+export const DEFAULT_LIMITS: Record<string, ChannelLimits> = {
+  telegram: { max: 30, durationMs: 1000, perChatIntervalMs: 1000 },
+  whatsapp: { max: 80, durationMs: 1000, perChatIntervalMs: 0 },
+  'whatsapp-web': { max: 20, durationMs: 1000, perChatIntervalMs: 0 },
+  sms: { max: 10, durationMs: 1000, perChatIntervalMs: 0 },
+  web: { max: 500, durationMs: 1000, perChatIntervalMs: 0 },
+};
+const FALLBACK_LIMITS: ChannelLimits = { max: 1000, durationMs: 1000, perChatIntervalMs: 0 };
+
+export interface PipelineOptions {
+  service: ConversationService;
+  redis: RedisTarget;
+  log: Logger;
+  metrics?: Metrics;
+  /** Key prefix in Redis, so several deployments can share one. */
+  prefix?: string;
+  limits?: Record<string, Partial<ChannelLimits>>;
+  /** Send attempts before a message is dead-lettered (network errors, 5xx). */
+  attempts?: number;
+  /** First retry delay; doubles each attempt. */
+  backoffMs?: number;
+  /** Conversations handled at once by one engine worker process. */
+  engineConcurrency?: number;
+  /** How often the sweep looks for work SQLite has and the queues lack. */
+  sweepMs?: number;
+  /** How long a pending row may wait before the sweep re-queues it. */
+  sweepGraceMs?: number;
+  /** How long a job stays locked to a worker; a killed worker's jobs run again after it. */
+  lockDurationMs?: number;
+  /** Notified of alerts (unclaimed escalation, committee period reached). */
+  onAlert?: (alert: NonNullable<JobResult['alert']>) => void;
+}
+
+export interface WorkerRoles {
+  /** Engine, verification, notifications and timers, plus the sweep. */
+  engine?: boolean;
+  /** Channels whose outbound queue this process sends from (their Sender lives here). */
+  senders?: Sender[];
+}
+
+const QUEUE = { inbound: 'inbound', verify: 'verify', notify: 'notify', timers: 'timers' } as const;
+const JOB_QUEUE: Record<OutboxJob['kind'], string> = {
+  verify: QUEUE.verify,
+  survey: QUEUE.notify,
+  decision: QUEUE.notify,
+  timer: QUEUE.timers,
+  escalation_alert: QUEUE.timers,
+  committee_due: QUEUE.timers,
+};
+
+export const outboundQueueName = (channel: string) => `out.${channel.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+
+export class Pipeline {
+  private readonly service: ConversationService;
+  private readonly log: Logger;
+  readonly metrics: Metrics;
+  private readonly prefix: string;
+  private readonly producer: Redis;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly workerConnections: Redis[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private dispatchScheduled = false;
+  private dispatching: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.service = opts.service;
+    this.log = opts.log.child({ component: 'pipeline' });
+    this.prefix = opts.prefix ?? 'tawasul';
+    this.metrics = opts.metrics ?? new Metrics(() => this.snapshot());
+    // Producers fail fast while Redis is down: SQLite already has the work, the sweep re-queues it.
+    this.producer = connect(opts.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    this.producer.on('error', (err) => this.log.warn({ err: err.message }, 'redis producer connection'));
+  }
+
+  limits(channel: string): ChannelLimits {
+    return { ...(DEFAULT_LIMITS[channel] ?? FALLBACK_LIMITS), ...this.opts.limits?.[channel] };
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.producer, prefix: this.prefix });
+      q.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'queue error'));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  // ── producing ─────────────────────────────────────────────────────────────
+
+  /**
+   * Accepts a beneficiary's message: stored in SQLite before this returns (the channel may
+   * acknowledge it then), handled by the engine worker via the inbound queue.
+   */
+  ingest(msg: InboundMessage): Accepted {
+    const accepted = this.service.accept(msg);
+    if (accepted.duplicate) {
+      this.metrics.duplicates.inc({ channel: msg.channel });
+    } else {
+      this.metrics.accepted.inc({ channel: msg.channel });
+    }
+    void this.drainLater(accepted.conversationId);
+    return accepted;
+  }
+
+  /** Queues a drain of a conversation's pending messages; errors are left to the sweep. */
+  async drainLater(conversationId: string): Promise<void> {
+    try {
+      await this.queue(QUEUE.inbound).add(
+        'drain',
+        { conversationId },
+        { deduplication: { id: conversationId, keepLastIfActive: true }, attempts: 20, backoff: { type: 'exponential', delay: 200 }, removeOnComplete: true, removeOnFail: 1000 },
+      );
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not queue a drain now; the sweep will');
+    }
+  }
+
+  /** Queues the next reply of a conversation, if one waits. Safe to call any number of times. */
+  async kickOutbound(conversationId: string, delayMs = 0): Promise<void> {
+    const next = this.service.nextOutbound(conversationId);
+    if (!next) return;
+    const limits = this.limits(next.channel);
+    let delay = delayMs;
+    if (limits.perChatIntervalMs > 0) {
+      const { lastSentAt } = this.service.outboundTiming(next.id);
+      if (lastSentAt) delay = Math.max(delay, Date.parse(lastSentAt) + limits.perChatIntervalMs - Date.now());
+    }
+    const opts: JobsOptions = {
+      jobId: `o.${next.id}`,
+      delay: Math.max(0, delay),
+      attempts: this.opts.attempts ?? 8,
+      backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 1000 },
+      removeOnComplete: { count: 2000 },
+      removeOnFail: false,
+    };
+    try {
+      await this.queue(outboundQueueName(next.channel)).add('send', { id: next.id, conversationId }, opts);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not queue a reply now; the sweep will');
+    }
+  }
+
+  /** Hands outbox rows to their queues (coalesced: many calls in one tick dispatch once). */
+  dispatchSoon(): void {
+    if (this.dispatchScheduled || this.closed) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      void this.dispatchOutbox();
+    });
+  }
+
+  async dispatchOutbox(): Promise<void> {
+    if (this.dispatching) return this.dispatching;
+    this.dispatching = (async () => {
+      try {
+        for (;;) {
+          const rows = this.service.undispatched(200);
+          if (rows.length === 0) return;
+          const now = Date.now();
+          await Promise.all(
+            rows.map((row) =>
+              this.queue(JOB_QUEUE[row.job.kind]).add(row.job.kind, { outboxId: row.id, job: row.job }, {
+                jobId: `ob.${row.id}`,
+                delay: Math.max(0, Date.parse(row.runAt) - now),
+                attempts: 10,
+                backoff: { type: 'exponential', delay: 1000 },
+                removeOnComplete: { count: 2000 },
+                removeOnFail: false,
+              }),
+            ),
+          );
+          this.service.markDispatched(rows.map((r) => r.id));
+        }
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'outbox dispatch failed; will retry');
+      } finally {
+        this.dispatching = undefined;
+      }
+    })();
+    return this.dispatching;
+  }
+
+  /** After any engine step: send its replies and dispatch the work it recorded. */
+  private afterStep(outcome: StepOutcome | undefined) {
+    if (!outcome) return;
+    if (outcome.outbound.length > 0) void this.kickOutbound(outcome.conversationId);
+    this.dispatchSoon();
+  }
+
+  // ── consuming ─────────────────────────────────────────────────────────────
+
+  private worker(name: string, processor: (job: Job) => Promise<unknown>, extra: Partial<WorkerOptions> = {}): Worker {
+    const connection = connect(this.opts.redis);
+    connection.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'redis worker connection'));
+    this.workerConnections.push(connection);
+    const lockDuration = this.opts.lockDurationMs ?? 30_000;
+    const worker = new Worker(name, processor, {
+      connection,
+      prefix: this.prefix,
+      concurrency: 1,
+      lockDuration,
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      ...extra,
+    });
+    worker.on('completed', () => this.metrics.processed.inc({ queue: name }));
+    worker.on('failed', (job, err) => {
+      this.metrics.failed.inc({ queue: name });
+      this.log.warn({ queue: name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    });
+    worker.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'worker error'));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Starts the workers this process runs. */
+  start(roles: WorkerRoles): void {
+    if (roles.engine) {
+      this.worker(
+        QUEUE.inbound,
+        async (job) => {
+          const { conversationId } = job.data as { conversationId: string };
+          for (let outcome = this.service.processNext(conversationId); outcome; outcome = this.service.processNext(conversationId)) {
+            this.afterStep(outcome);
+          }
+        },
+        { concurrency: this.opts.engineConcurrency ?? 8 },
+      );
+      const jobs = async (job: Job) => {
+        const { job: work } = job.data as { outboxId: number; job: OutboxJob };
+        const result = runJob(this.service, work, new Date());
+        this.afterStep(result.outcome);
+        if (result.alert) {
+          this.metrics.alerts.inc({ type: result.alert.type, association: result.alert.associationId });
+          this.log.warn({ alert: result.alert.type, association: result.alert.associationId, ...result.alert.detail }, 'alert');
+          this.opts.onAlert?.(result.alert);
+        }
+      };
+      for (const name of [QUEUE.verify, QUEUE.notify, QUEUE.timers]) this.worker(name, jobs, { concurrency: 4 });
+      this.startSweep();
+    }
+    for (const sender of roles.senders ?? []) this.startSender(sender);
+  }
+
+  private startSender(sender: Sender) {
+    const name = outboundQueueName(sender.channel);
+    const limits = this.limits(sender.channel);
+    const attempts = this.opts.attempts ?? 8;
+    const worker: Worker = this.worker(
+      name,
+      async (job) => {
+        const { id, conversationId } = job.data as { id: string; conversationId: string };
+        const current = this.service.outboundStatus(id);
+        if (!current || !['queued', 'sending'].includes(current.status)) {
+          // Already sent or given up on (a redelivered job): never send twice.
+          void this.kickOutbound(conversationId, limits.perChatIntervalMs);
+          return 'skipped';
+        }
+        if (current.status === 'sending') {
+          // A sender died between marking and recording the send: ask the platform, else dead-letter.
+          const known = sender.wasSent ? await sender.wasSent(id).catch(() => undefined) : undefined;
+          if (known === true) this.service.markSent(id, null);
+          else if (known === false) this.service.markRetry(id, 'sender died before sending');
+          else {
+            this.service.markDead(id, 'unknown', 'the sender stopped mid-send; the platform cannot say if it arrived');
+            this.metrics.deadLettered.inc({ channel: sender.channel, status: 'unknown' });
+          }
+          if (known !== false) {
+            void this.kickOutbound(conversationId, limits.perChatIntervalMs);
+            return 'recovered';
+          }
+        }
+        const next = this.service.nextOutbound(conversationId);
+        if (!next) return 'nothing';
+        if (next.id !== id) {
+          // An older reply is still unsent: it goes first; this one is queued after it.
+          void this.kickOutbound(conversationId);
+          return 'reordered';
+        }
+        this.service.markSending(id);
+        try {
+          const result = await sender.send(next);
+          this.service.markSent(id, result.providerMessageId ?? null);
+          this.metrics.sent.inc({ channel: sender.channel });
+          const { acceptedAt } = this.service.outboundTiming(id);
+          if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
+        } catch (err) {
+          const e = err instanceof SendError ? err : new SendError(String((err as Error)?.message ?? err), 'retry');
+          if (e.kind === 'rate_limited') {
+            this.service.markRetry(id, e.message);
+            await worker.rateLimit(e.retryAfterMs ?? 1000);
+            throw Worker.RateLimitError();
+          }
+          const last = e.kind === 'permanent' || job.attemptsMade + 1 >= attempts;
+          this.log.warn({ channel: sender.channel, to: maskAddress(next.address), kind: e.kind, attempt: job.attemptsMade + 1, err: e.message }, 'send failed');
+          if (!last) {
+            this.service.markRetry(id, e.message);
+            throw e;
+          }
+          this.service.markDead(id, 'failed', e.message);
+          this.metrics.deadLettered.inc({ channel: sender.channel, status: 'failed' });
+          void this.kickOutbound(conversationId);
+          throw new UnrecoverableError(e.message);
+        }
+        void this.kickOutbound(conversationId, limits.perChatIntervalMs);
+        return 'sent';
+      },
+      { concurrency: Math.max(1, Math.min(limits.max, 50)), limiter: { max: limits.max, duration: limits.durationMs } },
+    );
+  }
+
+  /** Re-queues what SQLite says is pending and the queues may have lost. */
+  private startSweep() {
+    const every = this.opts.sweepMs ?? 2000;
+    const grace = this.opts.sweepGraceMs ?? 5000;
+    const sweep = async () => {
+      if (this.closed) return;
+      try {
+        for (const conversationId of this.service.stalledInbound(grace)) await this.drainLater(conversationId);
+        for (const { conversationId } of this.service.stalledOutbound(grace)) await this.kickOutbound(conversationId);
+        await this.dispatchOutbox();
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'sweep failed');
+      } finally {
+        if (!this.closed) this.sweepTimer = setTimeout(() => void sweep(), every);
+      }
+    };
+    this.sweepTimer = setTimeout(() => void sweep(), Math.min(every, 500));
+  }
+
+  // ── operators ─────────────────────────────────────────────────────────────
+
+  queueNames(): string[] {
+    return [...Object.values(QUEUE), ...[...this.queues.keys()].filter((n) => n.startsWith('out.'))];
+  }
+
+  /** Depth and age of the oldest waiting job per queue, for /metrics and the dashboard. */
+  async snapshot(channels: string[] = []): Promise<QueueSnapshot[]> {
+    const names = [...new Set([...this.queueNames(), ...channels.map(outboundQueueName)])];
+    return Promise.all(
+      names.map(async (name) => {
+        const q = this.queue(name);
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+        const [oldest] = await q.getJobs(['waiting'], -1, -1, true).catch(() => []);
+        const firstWaiting = oldest ?? (await q.getJobs(['waiting'], 0, 0, true))[0];
+        return {
+          queue: name,
+          waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+          active: counts.active ?? 0,
+          delayed: counts.delayed ?? 0,
+          failed: counts.failed ?? 0,
+          oldestWaitingAgeSeconds: firstWaiting ? Math.max(0, (Date.now() - firstWaiting.timestamp) / 1000) : 0,
+        };
+      }),
+    );
+  }
+
+  /** Whether Redis answers. */
+  async redisOk(): Promise<boolean> {
+    try {
+      return (await Promise.race([this.producer.ping(), new Promise<string>((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Graceful stop: no new jobs are taken, jobs in flight finish, connections close. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.dispatching;
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const c of [...this.workerConnections, this.producer]) c.disconnect();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Starts the process roles from configuration: `start` (everything on one machine),
+ * `worker` (engine, verification, notifications, timers) and `gateway` (one channel's
+ * sending and receiving). Roles talk only through the queues and the database.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { openApp, type App } from './app.ts';
+import { createLogger, type Logger } from './log.ts';
+import { EmbeddedRedis, type RedisTarget } from './pipeline/redis.ts';
+import { Pipeline } from './pipeline/pipeline.ts';
+import { createHttpServer } from './server/http.ts';
+import { LoopbackSender } from './channels/loopback.ts';
+import type { Sender } from './channels/types.ts';
+
+export interface Roles {
+  engine: boolean;
+  http: boolean;
+  /** Channels to run; 'configured' = every channel that has credentials. */
+  channels: string[] | 'configured';
+}
+
+export interface Runtime {
+  app: App;
+  pipeline: Pipeline;
+  log: Logger;
+  http?: FastifyInstance;
+  redis?: EmbeddedRedis;
+  /** Address the HTTP server listens on, when it runs. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+/** The senders of channels that have their settings; more arrive with each adapter. */
+export function configuredSenders(config: Config): Sender[] {
+  const senders: Sender[] = [];
+  if (config.loopbackUrl) senders.push(new LoopbackSender(config.loopbackUrl));
+  return senders;
+}
+
+export class UnknownChannelError extends Error {
+  readonly code = 'TAWASUL_ERR_UNKNOWN_CHANNEL';
+}
+
+export async function startRuntime(config: Config, roles: Roles, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+  const available = configuredSenders(config);
+  let senders = available;
+  if (roles.channels !== 'configured') {
+    const wanted = roles.channels;
+    senders = available.filter((s) => wanted.includes(s.channel));
+    const missing = wanted.filter((c) => !senders.some((s) => s.channel === c));
+    if (missing.length > 0) {
+      throw new UnknownChannelError(
+        `channel ${missing.join(', ')} is not configured (configured: ${available.map((s) => s.channel).join(', ') || 'none'}); see .env.example`,
+      );
+    }
+  }
+
+  let redis: EmbeddedRedis | undefined;
+  let target: RedisTarget;
+  if (config.redisUrl) {
+    target = { url: config.redisUrl };
+  } else {
+    redis = new EmbeddedRedis({ dir: config.redisDir, log: log.child({ component: 'redis' }) });
+    await redis.start();
+    target = redis.target;
+  }
+
+  const app = openApp(config);
+  const pipeline = new Pipeline({
+    service: app.service,
+    redis: target,
+    log,
+    prefix: config.queuePrefix,
+    limits: config.pipeline.limits,
+    attempts: config.pipeline.attempts,
+    backoffMs: config.pipeline.backoffMs,
+    engineConcurrency: config.pipeline.engineConcurrency,
+    sweepMs: config.pipeline.sweepMs,
+    sweepGraceMs: config.pipeline.sweepGraceMs,
+    lockDurationMs: config.pipeline.lockDurationMs,
+  });
+  pipeline.start({ engine: roles.engine, senders });
+
+  let http: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (roles.http) {
+    http = createHttpServer({
+      db: app.db,
+      pipeline,
+      log,
+      channels: () => Object.fromEntries(senders.map((s) => [s.channel, 'up'])),
+      channelNames: senders.map((s) => s.channel),
+    });
+    url = await http.listen({ host: config.http.host, port: config.http.port });
+  }
+  log.info({ roles: { ...roles, channels: senders.map((s) => s.channel) }, redis: config.redisUrl ? 'external' : 'embedded', url }, 'tawasul started');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      log.info('shutting down: finishing jobs in flight');
+      await http?.close();
+      await pipeline.close();
+      app.close();
+      await redis?.stop();
+      log.info('stopped');
+    })());
+  return { app, pipeline, log, http, redis, url, close };
+}
+
+/** Runs until SIGTERM/SIGINT, then shuts down gracefully. */
+export async function runUntilSignalled(runtime: Runtime): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      runtime.log.info({ signal }, 'signal received');
+      runtime.close().then(resolve, (err) => {
+        runtime.log.error({ err }, 'shutdown failed');
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
