@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
 import type { Db } from '../store/db.ts';
 import type { FlowFile } from '../flows/schema.ts';
@@ -765,7 +765,7 @@ function prepareQueries(db: Db) {
     undispatched: db
       .select()
       .from(t.outbox)
-      .where(and(isNull(t.outbox.dispatchedAt), lt(t.outbox.createdAt, p('before'))))
+      .where(and(isNull(t.outbox.dispatchedAt), lte(t.outbox.createdAt, p('before'))))
       .orderBy(t.outbox.id)
       .limit(p('limit'))
       .prepare(),

@@ -191,7 +191,7 @@ export class Pipeline {
 
   async dispatchOutbox(): Promise<void> {
     if (this.dispatching) return this.dispatching;
-    this.dispatching = (async () => {
+    const run = (async () => {
       try {
         for (;;) {
           const rows = this.service.undispatched(200);
@@ -213,11 +213,14 @@ export class Pipeline {
         }
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'outbox dispatch failed; will retry');
-      } finally {
-        this.dispatching = undefined;
       }
     })();
-    return this.dispatching;
+    // Cleared after the assignment: a run that finds nothing finishes before it.
+    this.dispatching = run.finally(() => {
+      if (this.dispatching === guarded) this.dispatching = undefined;
+    });
+    const guarded = this.dispatching;
+    return guarded;
   }
 
   /** After any engine step: send its replies and dispatch the work it recorded. */

@@ -1,0 +1,315 @@
+/**
+ * The pipeline in one process, against a real redis-server and a real SQLite file: what a
+ * beneficiary's message goes through, and each guarantee that does not need several
+ * processes (those are in faults.test.ts).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { FLOWS, ROOT } from '../support/scenario.ts';
+import { validAnswers } from '../support/answers.ts';
+import { TestRedis } from '../support/redis.ts';
+import { MemorySink } from '../support/sink.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { ConversationService } from '../../src/conversation/service.ts';
+import { serviceDelivered } from '../../src/conversation/work.ts';
+import { Pipeline, outboundQueueName, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
+import { connect } from '../../src/pipeline/redis.ts';
+import { SendError, type Sender } from '../../src/channels/types.ts';
+
+const redis = new TestRedis();
+beforeAll(async () => {
+  await redis.start();
+}, 30_000);
+afterAll(() => redis.stop());
+
+let dir: string;
+let db: Db;
+let service: ConversationService;
+let pipeline: Pipeline | undefined;
+let prefix = '';
+let n = 0;
+
+function setup() {
+  dir = mkdtempSync(join(tmpdir(), 'tawasul-pipe-'));
+  db = openDb(join(dir, 't.db'));
+  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  prefix = `t${++n}`;
+}
+
+function start(senders: Sender[], opts: Partial<PipelineOptions> = {}) {
+  pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300, ...opts });
+  pipeline.start({ engine: true, senders });
+  return pipeline;
+}
+
+afterEach(async () => {
+  await pipeline?.close();
+  pipeline = undefined;
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+
+/** Waits until the conversation has nothing pending in or queued out. */
+async function settled(conversationId: string, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const [row] = sql<{ n: number }>(
+      "SELECT count(*) n FROM messages WHERE conversation_id = ? AND ((direction = 'in' AND status = 'pending') OR (direction = 'out' AND status IN ('queued','sending')))",
+      conversationId,
+    );
+    if (row!.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`conversation not settled: ${row!.n} messages pending`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function person(channel: string, address: string, associationId = 'qalam') {
+  let i = 0;
+  let conversationId = '';
+  const send = async (text: string) => {
+    const acc = pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, text });
+    conversationId = acc.conversationId;
+    await settled(conversationId);
+    return acc;
+  };
+  const file = async (path: string) => {
+    const media = service.storeMedia(associationId, { path: join(ROOT, path), mime: 'application/pdf', filename: 'id.pdf' });
+    const acc = pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, media });
+    await settled(acc.conversationId);
+  };
+  return { send, file, get conversationId() { return conversationId; } };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('pipeline', () => {
+  it('carries a whole intake through the queues, replies in order, then verifies the request with check results', async () => {
+    setup();
+    const sink = new MemorySink('telegram-test');
+    start([sink]);
+    const p = person('telegram-test', '1001');
+    await p.send('السلام عليكم');
+    expect(sink.deliveries.at(-1)?.text).toContain('جمعية قلم العلمية');
+    await p.send('١');
+    for (const a of validAnswers(FLOWS.get('qalam')!, 'intake', new Date())) {
+      if ('file' in a) await p.file(a.file);
+      else await p.send(a.text);
+    }
+    await p.send('1');
+    const texts = sink.for(p.conversationId).map((d) => d.text);
+    expect(texts.at(-1)).toMatch(/QLM-\d{4}-00001/);
+    // Sent in exactly the order the engine produced them.
+    const produced = sql<{ id: string }>("SELECT channel_message_id id FROM messages WHERE direction = 'out' ORDER BY rowid").map((r) => r.id);
+    expect(sink.deliveries.map((d) => d.id)).toEqual(produced);
+    const req = await waitFor('verification', () => sql<{ status: string; checks: string }>("SELECT status, checks FROM requests WHERE status = 'verifying'")[0]);
+    const checks = JSON.parse(req.checks) as Array<{ check: string; ok: boolean }>;
+    expect(checks.map((c) => c.check).sort()).toEqual(['documents', 'duplicate_open_request', 'id_checksum', 'required_fields']);
+    expect(checks.every((c) => c.ok)).toBe(true);
+  });
+
+  it('flags a second open request for the same national ID in the verification checks', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    start([sink]);
+    for (const who of ['a', 'b']) {
+      const p = person('t', who);
+      await p.send('مرحبا');
+      await p.send('١');
+      for (const a of validAnswers(FLOWS.get('qalam')!, 'intake', new Date())) {
+        if ('file' in a) await p.file(a.file);
+        else await p.send(a.text);
+      }
+      await p.send('1');
+    }
+    const rows = await waitFor('both verified', () => {
+      const r = sql<{ reference: string; checks: string }>("SELECT reference, checks FROM requests WHERE status = 'verifying' ORDER BY reference");
+      return r.length === 2 && r;
+    });
+    const dup = (JSON.parse(rows[1]!.checks) as Array<{ check: string; ok: boolean; detail?: string }>).find((c) => c.check === 'duplicate_open_request')!;
+    expect(dup.ok).toBe(false);
+    expect(dup.detail).toBe(rows[0]!.reference);
+  });
+
+  it('ignores a redelivered message (same platform id): one step, one set of replies', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    start([sink]);
+    const msg = { associationId: 'qalam', channel: 't', address: '7', messageId: 'wamid.X1', text: 'مرحبا' };
+    const first = pipeline!.ingest(msg);
+    const again = pipeline!.ingest(msg);
+    expect(first.duplicate).toBe(false);
+    expect(again.duplicate).toBe(true);
+    await settled(first.conversationId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sql("SELECT id FROM messages WHERE direction = 'in'")).toHaveLength(1);
+    expect(sql<{ version: number }>('SELECT version FROM conversations')[0]!.version).toBe(1);
+    expect(new Set(sink.deliveries.map((d) => d.id)).size).toBe(sink.deliveries.length);
+    expect(sink.deliveries.length).toBeGreaterThan(0);
+  });
+
+  it('picks up messages committed before a crash that stopped them reaching the queue (outbox sweep)', async () => {
+    setup();
+    // Accepted and committed, but the process "died" before enqueueing: no pipeline yet.
+    const acc = service.accept({ associationId: 'sidr', channel: 't', address: '9', messageId: 'm1', text: 'السلام عليكم' });
+    service.accept({ associationId: 'sidr', channel: 't', address: '9', messageId: 'm2', text: '١' });
+    const sink = new MemorySink('t');
+    start([sink]);
+    await sink.until(() => sink.deliveries.length >= 2);
+    await settled(acc.conversationId);
+    expect(sql<{ status: string }>("SELECT status FROM messages WHERE direction = 'in'").map((r) => r.status)).toEqual(['processed', 'processed']);
+    expect(sink.deliveries[0]!.text).toContain('سدر');
+  });
+
+  it('retries a send that failed on the network and delivers it exactly once', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    sink.failNext(new SendError('ECONNRESET', 'retry'), new SendError('HTTP 502', 'retry'));
+    start([sink]);
+    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '5', messageId: 'r1', text: 'مرحبا' });
+    await settled(acc.conversationId);
+    const [row] = sql<{ id: string; status: string; attempts: number }>("SELECT channel_message_id id, status, attempts FROM messages WHERE direction = 'out' ORDER BY rowid");
+    expect(row!.status).toBe('sent');
+    expect(row!.attempts).toBe(3);
+    expect(sink.deliveries.filter((d) => d.id === row!.id)).toHaveLength(1);
+  });
+
+  it('never sends twice when a send job is delivered again after success', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    start([sink]);
+    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '6', messageId: 'd1', text: 'مرحبا' });
+    await settled(acc.conversationId);
+    const before = sink.deliveries.length;
+    const id = sink.deliveries[0]!.id;
+    const conn = connect({ url: redis.url });
+    const q = new Queue(outboundQueueName('t'), { connection: conn, prefix });
+    const job = await q.add('send', { id, conversationId: acc.conversationId }, { jobId: 'redelivered-1' });
+    await waitFor('redelivered job done', () => (void job.getState().then((s) => (state = s)), state === 'completed'));
+    expect(await job.getState()).toBe('completed');
+    expect((await q.getJob('redelivered-1'))?.returnvalue).toBe('skipped');
+    expect(sink.deliveries.length).toBe(before);
+    await q.close();
+    conn.disconnect();
+  });
+
+  it('after a sender died mid-send, asks the platform; when it cannot tell, dead-letters instead of resending', async () => {
+    setup();
+    // Produce replies without a pipeline, then pretend a sender died while sending the first.
+    const acc = service.handleInbound({ associationId: 'qalam', channel: 't', address: '8', messageId: 'x1', text: 'مرحبا' });
+    const acc2 = service.handleInbound({ associationId: 'qalam', channel: 't', address: '8', messageId: 'x2', text: 'الحالة' });
+    const [first, second] = [acc.outbound[0]!.id, acc2.outbound[0]!.id];
+    db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1 WHERE channel_message_id = ?").run(first);
+    const blind: Sender & { sent: string[] } = {
+      channel: 't',
+      sent: [],
+      async send(m) {
+        this.sent.push(m.id);
+        return {};
+      },
+    };
+    start([blind]);
+    await settled(acc.conversationId);
+    expect(blind.sent).not.toContain(first);
+    expect(blind.sent).toContain(second);
+    const dead = service.deadLetters('qalam');
+    expect(dead.map((d) => [d.id, d.status])).toEqual([[first, 'unknown']]);
+  });
+
+  it('dead-letters a permanently refused message, keeps its job visible, and still sends the next one', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    sink.failNext(new SendError('chat not found', 'permanent'));
+    start([sink]);
+    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '4', messageId: 'p1', text: 'مرحبا' });
+    await settled(acc.conversationId);
+    pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '4', messageId: 'p2', text: 'الحالة' });
+    await settled(acc.conversationId);
+    const out = sql<{ status: string; error: string | null; attempts: number }>("SELECT status, error, attempts FROM messages WHERE direction = 'out' ORDER BY rowid");
+    expect(out[0]).toMatchObject({ status: 'failed', error: 'chat not found', attempts: 1 });
+    expect(out.slice(1).every((o) => o.status === 'sent')).toBe(true);
+    expect(sink.deliveries.length).toBe(out.length - 1);
+    const snap = await pipeline!.snapshot(['t']);
+    expect(snap.find((s) => s.queue === outboundQueueName('t'))?.failed).toBe(1);
+  });
+
+  it('honours a 429 retry-after by pausing the channel, then delivers', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    sink.failNext(new SendError('Too Many Requests', 'rate_limited', 400));
+    start([sink]);
+    const t0 = Date.now();
+    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '3', messageId: 'l1', text: 'مرحبا' });
+    await settled(acc.conversationId);
+    expect(sink.deliveries[0]!.at - t0).toBeGreaterThanOrEqual(380);
+    expect(sql<{ status: string }>("SELECT status FROM messages WHERE direction = 'out'").every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('sends the committee decision and, after service delivery, the survey as delayed jobs', async () => {
+    setup();
+    const sink = new MemorySink('t');
+    start([sink]);
+    const p = person('t', '2002', 'sidr');
+    await p.send('السلام عليكم');
+    await p.send('١');
+    for (const a of validAnswers(FLOWS.get('sidr')!, 'intake', new Date())) {
+      if ('file' in a) await p.file(a.file);
+      else await p.send(a.text);
+    }
+    await p.send('1');
+    const { reference } = sql<{ reference: string }>('SELECT reference FROM requests')[0]!;
+    // A decision recorded by another process (console, CLI) travels through the outbox.
+    service.enqueueJob('sidr', { kind: 'decision', reference, outcome: 'accepted', actor: 'staff:test' });
+    await sink.until(() => sink.deliveries.some((d) => d.text.includes(reference) && d.text.includes('وافقت')), 15_000, 'decision message');
+    expect(sql<{ status: string }>('SELECT status FROM requests')[0]!.status).toBe('accepted');
+
+    serviceDelivered(service, reference, 'staff:test', new Date());
+    pipeline!.dispatchSoon();
+    const conn = connect({ url: redis.url });
+    const notify = new Queue('notify', { connection: conn, prefix });
+    const delayed = await waitFor('survey job', () => (void notify.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'survey')));
+    const hours = FLOWS.get('sidr')!.timers.survey_delay_hours;
+    expect(delayed.opts.delay).toBeGreaterThan(hours * 3_600_000 - 60_000);
+    const before = sink.deliveries.length;
+    await delayed.promote();
+    await sink.until(() => sink.deliveries.length > before, 15_000, 'survey invitation');
+    expect(sink.deliveries.at(-1)!.text).toContain(FLOWS.get('sidr')!.survey.intro.ar.slice(0, 20));
+    await notify.close();
+    conn.disconnect();
+  });
+
+  it('raises an alert when an escalation is still unclaimed after the working-time delay', async () => {
+    setup();
+    const alerts: string[] = [];
+    const sink = new MemorySink('t');
+    start([sink], { onAlert: (a) => alerts.push(a.type) });
+    const p = person('t', '3003', 'qalam');
+    await p.send('مرحبا');
+    await p.send('موظف');
+    expect(sql<{ mode: string }>('SELECT mode FROM conversations')[0]!.mode).toBe('waiting_staff');
+    const conn = connect({ url: redis.url });
+    const timers = new Queue('timers', { connection: conn, prefix });
+    const job = await waitFor('alert job', () => (void timers.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'escalation_alert')));
+    await job.promote();
+    await waitFor('alert', () => alerts.includes('escalation_unclaimed'));
+    expect(sql<{ type: string }>("SELECT type FROM events WHERE type = 'escalation_unclaimed'")).toHaveLength(1);
+    await timers.close();
+    conn.disconnect();
+  });
+});
+
+let state = '';
+let jobs: Awaited<ReturnType<Queue['getDelayed']>> = [];
