@@ -123,6 +123,8 @@ export const messages = sqliteTable(
     index('messages_conversation').on(t.conversationId, t.createdAt),
     index('messages_work').on(t.conversationId, t.direction, t.status),
     index('messages_status').on(t.direction, t.status),
+    // Outbound messages are looked up by their idempotency key alone on every send.
+    index('messages_key').on(t.channelMessageId),
   ],
 );
 
@@ -169,6 +171,7 @@ export const requests = sqliteTable(
   (t) => [
     uniqueIndex('requests_reference').on(t.reference),
     index('requests_beneficiary').on(t.beneficiaryId),
+    index('requests_conversation').on(t.conversationId),
     index('requests_status').on(t.associationId, t.status),
   ],
 );

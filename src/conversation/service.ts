@@ -270,15 +270,14 @@ export class ConversationService {
   nextOutbound(conversationId: string): PendingOutbound | undefined {
     const row = this.q.nextOutbound.get({ conversationId });
     if (!row) return undefined;
-    const contact = this.q.contactByConversation.get({ conversationId })!;
     return {
       id: row.channelMessageId,
       associationId: row.associationId,
       conversationId,
       channel: row.channel,
-      address: contact.address,
+      address: row.address,
       text: row.body,
-      lang: (this.q.conversationById.get({ id: conversationId })?.lang ?? 'ar') as Lang,
+      lang: row.lang as Lang,
       ...(row.choices ? { choices: row.choices as Choice[] } : {}),
       status: row.status as 'queued' | 'sending',
       attempts: row.attempts,
@@ -286,12 +285,15 @@ export class ConversationService {
   }
 
   /**
-   * When the inbound message that led to this reply was accepted (for the latency metric),
-   * and when this conversation was last sent a message (for per-chat rate limits).
+   * When the inbound message that led to this reply was accepted (for the latency metric);
+   * when this conversation was last sent a message (for per-chat rate limits).
    */
-  outboundTiming(id: string): { acceptedAt: string | null; lastSentAt: string | null } {
-    const row = this.q.outboundTiming.get({ id });
-    return { acceptedAt: row?.acceptedAt ?? null, lastSentAt: row?.lastSentAt ?? null };
+  acceptedAt(outboundId: string): string | null {
+    return this.q.acceptedAt.get({ id: outboundId })?.acceptedAt ?? null;
+  }
+
+  lastSentAt(conversationId: string): string | null {
+    return this.q.lastSentAt.get({ conversationId })?.lastSentAt ?? null;
   }
 
   /** Outbound message by its idempotency key (the id every retry carries). */
@@ -636,12 +638,6 @@ function prepareQueries(db: Db) {
       .where(and(eq(t.contacts.associationId, p('associationId')), eq(t.contacts.channel, p('channel')), eq(t.contacts.address, p('address'))))
       .prepare(),
     contactById: db.select().from(t.contacts).where(eq(t.contacts.id, p('id'))).prepare(),
-    contactByConversation: db
-      .select({ address: t.contacts.address })
-      .from(t.contacts)
-      .innerJoin(t.conversations, eq(t.conversations.contactId, t.contacts.id))
-      .where(eq(t.conversations.id, p('conversationId')))
-      .prepare(),
     touchContact: db.update(t.contacts).set({ lastSeenAt: sql`${p('at')}` }).where(eq(t.contacts.id, p('id'))).prepare(),
     conversationByContact: db.select().from(t.conversations).where(eq(t.conversations.contactId, p('contactId'))).prepare(),
     conversationById: db.select().from(t.conversations).where(eq(t.conversations.id, p('id'))).prepare(),
@@ -695,19 +691,33 @@ function prepareQueries(db: Db) {
       })
       .prepare(),
     nextOutbound: db
-      .select()
-      .from(m)
-      .where(and(eq(m.conversationId, p('conversationId')), eq(m.direction, 'out'), inArray(m.status, ['queued', 'sending'])))
-      .orderBy(sql`rowid`)
-      .limit(1)
-      .prepare(),
-    outboundTiming: db
       .select({
-        acceptedAt: sql<string | null>`(SELECT i.created_at FROM messages i WHERE i.conversation_id = ${m.conversationId} AND i.direction = 'in' AND i.step_version = ${m.stepVersion} LIMIT 1)`,
-        lastSentAt: sql<string | null>`(SELECT max(s.sent_at) FROM messages s WHERE s.conversation_id = ${m.conversationId} AND s.direction = 'out' AND s.status = 'sent')`,
+        channelMessageId: m.channelMessageId,
+        associationId: m.associationId,
+        channel: m.channel,
+        body: m.body,
+        choices: m.choices,
+        status: m.status,
+        attempts: m.attempts,
+        address: t.contacts.address,
+        lang: t.conversations.lang,
       })
       .from(m)
-      .where(and(eq(m.direction, 'out'), eq(m.channelMessageId, p('id'))))
+      .innerJoin(t.conversations, eq(t.conversations.id, m.conversationId))
+      .innerJoin(t.contacts, eq(t.contacts.id, t.conversations.contactId))
+      .where(and(eq(m.conversationId, p('conversationId')), eq(m.direction, 'out'), inArray(m.status, ['queued', 'sending'])))
+      .orderBy(sql`"messages".rowid`)
+      .limit(1)
+      .prepare(),
+    acceptedAt: db
+      .select({ acceptedAt: sql<string | null>`(SELECT i.created_at FROM messages i WHERE i.conversation_id = ${m.conversationId} AND i.direction = 'in' AND i.status = 'processed' AND i.step_version = ${m.stepVersion} LIMIT 1)` })
+      .from(m)
+      .where(eq(m.channelMessageId, p('id')))
+      .prepare(),
+    lastSentAt: db
+      .select({ lastSentAt: sql<string | null>`max(${m.sentAt})` })
+      .from(m)
+      .where(and(eq(m.conversationId, p('conversationId')), eq(m.direction, 'out'), eq(m.status, 'sent')))
       .prepare(),
     outboundById: db
       .select({ status: m.status, attempts: m.attempts, conversationId: m.conversationId })

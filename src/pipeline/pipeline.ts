@@ -96,6 +96,7 @@ export class Pipeline {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
   private dispatchScheduled = false;
   private dispatching: Promise<void> | undefined;
   private closed = false;
@@ -106,7 +107,8 @@ export class Pipeline {
     this.prefix = opts.prefix ?? 'tawasul';
     this.metrics = opts.metrics ?? new Metrics(() => this.snapshot());
     // Producers fail fast while Redis is down: SQLite already has the work, the sweep re-queues it.
-    this.producer = connect(opts.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    // Auto-pipelining sends the commands of one tick in one write: most of the adds are small.
+    this.producer = connect(opts.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true, enableAutoPipelining: true });
     this.producer.on('error', (err) => this.log.warn({ err: err.message }, 'redis producer connection'));
   }
 
@@ -161,7 +163,7 @@ export class Pipeline {
     const limits = this.limits(next.channel);
     let delay = delayMs;
     if (limits.perChatIntervalMs > 0) {
-      const { lastSentAt } = this.service.outboundTiming(next.id);
+      const lastSentAt = this.service.lastSentAt(conversationId);
       if (lastSentAt) delay = Math.max(delay, Date.parse(lastSentAt) + limits.perChatIntervalMs - Date.now());
     }
     const opts: JobsOptions = {
@@ -292,7 +294,8 @@ export class Pipeline {
       name,
       async (job) => {
         const { id, conversationId } = job.data as { id: string; conversationId: string };
-        const current = this.service.outboundStatus(id);
+        let next = this.service.nextOutbound(conversationId);
+        const current = next?.id === id ? next : this.service.outboundStatus(id);
         if (!current || !['queued', 'sending'].includes(current.status)) {
           // Already sent or given up on (a redelivered job): never send twice.
           void this.kickOutbound(conversationId, limits.perChatIntervalMs);
@@ -311,8 +314,8 @@ export class Pipeline {
             void this.kickOutbound(conversationId, limits.perChatIntervalMs);
             return 'recovered';
           }
+          next = this.service.nextOutbound(conversationId);
         }
-        const next = this.service.nextOutbound(conversationId);
         if (!next) return 'nothing';
         if (next.id !== id) {
           // An older reply is still unsent: it goes first; this one is queued after it.
@@ -324,7 +327,7 @@ export class Pipeline {
           const result = await sender.send(next);
           this.service.markSent(id, result.providerMessageId ?? null);
           this.metrics.sent.inc({ channel: sender.channel });
-          const { acceptedAt } = this.service.outboundTiming(id);
+          const acceptedAt = this.service.acceptedAt(id);
           if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
         } catch (err) {
           const e = err instanceof SendError ? err : new SendError(String((err as Error)?.message ?? err), 'retry');
@@ -364,10 +367,13 @@ export class Pipeline {
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'sweep failed');
       } finally {
-        if (!this.closed) this.sweepTimer = setTimeout(() => void sweep(), every);
+        if (!this.closed) this.sweepTimer = setTimeout(run, every);
       }
     };
-    this.sweepTimer = setTimeout(() => void sweep(), Math.min(every, 500));
+    const run = () => {
+      this.sweeping = sweep();
+    };
+    this.sweepTimer = setTimeout(run, Math.min(every, 500));
   }
 
   // ── operators ─────────────────────────────────────────────────────────────
@@ -410,6 +416,7 @@ export class Pipeline {
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    await this.sweeping;
     await Promise.all(this.workers.map((w) => w.close()));
     await this.dispatching;
     await Promise.all([...this.queues.values()].map((q) => q.close()));

@@ -1,0 +1,201 @@
+/**
+ * Pipeline benchmark: simulated beneficiaries doing full intakes through
+ * inbound queue → engine → SQLite → outbound queue → an in-memory sink channel, on a
+ * redis-server started here with persistence on (AOF, appendfsync everysec). In the same
+ * run and on the same Redis, raw BullMQ add+process of no-op jobs, for the ratio.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { pino } from 'pino';
+import { loadFlows } from '../src/flows/load.ts';
+import { openDb } from '../src/store/db.ts';
+import { ConversationService, type OutboundMessage } from '../src/conversation/service.ts';
+import { Pipeline } from '../src/pipeline/pipeline.ts';
+import { EmbeddedRedis, connect } from '../src/pipeline/redis.ts';
+import type { Sender } from '../src/channels/types.ts';
+import type { MediaRef } from '../src/engine/types.ts';
+import { validAnswers } from '../test/support/answers.ts';
+import { freePort } from '../test/support/redis.ts';
+import { fmt, quantile } from './engine.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export interface PipelineFigures {
+  sustainedPerSecond: number;
+  p50ms: number;
+  p99ms: number;
+  achievedRate: number;
+  rssMb: number;
+  rawPerSecond: number;
+  ratio: number;
+}
+
+type Step = { text?: string; media?: MediaRef };
+
+/** A beneficiary who sends the next message of an intake when the bot has answered the last. */
+class Beneficiary {
+  step = 0;
+  conversationId = '';
+  waitingFor = 0;
+  sentAt = 0;
+  constructor(
+    readonly id: number,
+    readonly flowId: string,
+    readonly script: Step[],
+  ) {}
+}
+
+class BenchSink implements Sender {
+  readonly channel = 'bench';
+  onSend: (msg: OutboundMessage) => void = () => undefined;
+  async send(msg: OutboundMessage) {
+    this.onSend(msg);
+    return { providerMessageId: null };
+  }
+}
+
+export async function runPipelineBench(opts: { seconds?: number; log?: (line: string) => void } = {}): Promise<PipelineFigures> {
+  const log = opts.log ?? console.log;
+  const seconds = opts.seconds ?? 8;
+  const dir = mkdtempSync(join(tmpdir(), 'tawasul-bench-pipe-'));
+  const redis = new EmbeddedRedis({ dir: join(dir, 'redis'), port: await freePort(), appendfsync: 'everysec', log: pino({ level: 'warn' }) });
+  await redis.start();
+  const db = openDb(join(dir, 'bench.db'));
+  const flows = loadFlows(join(ROOT, 'flows'));
+  const service = new ConversationService({ db, flows, mediaDir: join(dir, 'media') });
+  const sink = new BenchSink();
+  const pipeline = new Pipeline({ service, redis: redis.target, log: pino({ level: 'warn' }), prefix: 'bench', engineConcurrency: 64, limits: { bench: { max: 100_000, durationMs: 1000 } } });
+  pipeline.start({ engine: true, senders: [sink] });
+
+  const now = new Date();
+  const scripts = [...flows.values()].map((flow) => {
+    const media = service.storeMedia(flow.id, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
+    const answers = validAnswers(flow, 'intake', now).map((a): Step => ('file' in a ? { media } : { text: a.text }));
+    return { flowId: flow.id, script: [{ text: 'السلام عليكم' }, { text: '١' }, ...answers, { text: '1' }] as Step[] };
+  });
+
+  let nextId = 0;
+  let processed = 0;
+  const latencies: number[] = [];
+  let measuring = false;
+  const byConversation = new Map<string, Beneficiary>();
+  const idle: Beneficiary[] = [];
+  const fresh = () => {
+    const s = scripts[nextId % scripts.length]!;
+    return new Beneficiary(++nextId, s.flowId, s.script);
+  };
+
+  const sendNext = (b: Beneficiary) => {
+    if (b.step >= b.script.length) b = fresh();
+    const step = b.script[b.step++]!;
+    b.sentAt = performance.now();
+    const acc = pipeline.ingest({ associationId: b.flowId, channel: 'bench', address: `b${b.id}`, messageId: `b${b.id}-${b.step}`, ...step });
+    b.conversationId = acc.conversationId;
+    b.waitingFor = b.step; // the version of the engine step this message will cause
+    byConversation.set(acc.conversationId, b);
+  };
+
+  let mode: 'closed' | 'open' = 'closed';
+  sink.onSend = (msg) => {
+    // Reply ids are <conversation>.<step version>.<n>: the first reply of the awaited step answers it.
+    const [conv, version, n] = msg.id.split('.');
+    const b = byConversation.get(conv!);
+    if (!b || Number(version) !== b.waitingFor || n !== '0') return;
+    b.waitingFor = -1;
+    processed++;
+    if (measuring) latencies.push(performance.now() - b.sentAt);
+    if (mode === 'closed') sendNext(b);
+    else idle.push(b);
+  };
+
+  // 1. Maximum sustained throughput: many beneficiaries, each answering as soon as the bot has.
+  const concurrency = 400;
+  for (let i = 0; i < concurrency; i++) sendNext(fresh());
+  await sleep(2000); // warm-up
+  const p0 = processed;
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const sustainedPerSecond = ((processed - p0) / (performance.now() - t0)) * 1000;
+  log(`pipeline: sustained ${fmt(sustainedPerSecond)} inbound msg/s with ${concurrency} beneficiaries doing full intakes (each message stored, queued, handled, replied to)`);
+
+  // 2. Latency at a fixed 500 msg/s: acceptance → the sink's send call of the first reply.
+  mode = 'open';
+  await waitUntil(() => [...byConversation.values()].every((b) => b.waitingFor === -1), 30_000);
+  idle.splice(0, idle.length, ...new Set(byConversation.values()));
+  const rate = 500;
+  measuring = true;
+  latencies.length = 0;
+  const start = performance.now();
+  let issued = 0;
+  while (performance.now() - start < seconds * 1000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    while (issued < due) {
+      const b = idle.pop() ?? fresh();
+      sendNext(b);
+      issued++;
+    }
+    await sleep(2);
+  }
+  const achievedRate = (issued / (performance.now() - start)) * 1000;
+  await waitUntil(() => latencies.length >= issued * 0.99, 30_000).catch(() => undefined);
+  measuring = false;
+  latencies.sort((a, b) => a - b);
+  const p50ms = quantile(latencies, 0.5);
+  const p99ms = quantile(latencies, 0.99);
+  const rssMb = process.memoryUsage().rss / 1_048_576;
+  log(`pipeline: at ${fmt(achievedRate)} msg/s offered, latency acceptance→send p50 ${p50ms.toFixed(1)} ms, p99 ${p99ms.toFixed(1)} ms (${latencies.length} replies); RSS ${rssMb.toFixed(0)} MB`);
+  await pipeline.close();
+  db.$client.close();
+
+  // 3. Raw BullMQ on the same Redis: add + process no-op jobs, same concurrency as our engine.
+  const rawPerSecond = await rawBullmq(redis, seconds);
+  const ratio = sustainedPerSecond / rawPerSecond;
+  log(`raw BullMQ add+process (no-op jobs, same Redis): ${fmt(rawPerSecond)} jobs/s`);
+  log(`ratio ours/raw: ${ratio.toFixed(3)} (each of our messages is at least 2 jobs — inbound drain and one outbound send — plus 3–4 SQLite transactions)`);
+
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { sustainedPerSecond, p50ms, p99ms, achievedRate, rssMb, rawPerSecond, ratio };
+}
+
+async function rawBullmq(redis: EmbeddedRedis, seconds: number): Promise<number> {
+  const producer = connect(redis.target);
+  const queue = new Queue('raw', { connection: producer, prefix: 'raw' });
+  let done = 0;
+  const worker = new Worker('raw', async () => undefined, { connection: connect(redis.target), prefix: 'raw', concurrency: 64 });
+  worker.on('completed', () => done++);
+  const deadline = performance.now() + 2000 + seconds * 1000;
+  let d0 = 0;
+  let t0 = 0;
+  const warmEnd = performance.now() + 2000;
+  // Keep a bounded number of jobs in flight, as a steady inbound stream would.
+  let added = 0;
+  while (performance.now() < deadline) {
+    if (t0 === 0 && performance.now() >= warmEnd) {
+      t0 = performance.now();
+      d0 = done;
+    }
+    if (added - done < 2000) {
+      await Promise.all(Array.from({ length: 100 }, () => queue.add('noop', { n: ++added }, { removeOnComplete: true })));
+    } else {
+      await sleep(1);
+    }
+  }
+  const perSecond = ((done - d0) / (performance.now() - t0)) * 1000;
+  await worker.close();
+  await queue.close();
+  producer.disconnect();
+  return perSecond;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(pred: () => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
+}
