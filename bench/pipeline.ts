@@ -4,6 +4,7 @@
  * redis-server started here with persistence on (AOF, appendfsync everysec). In the same
  * run and on the same Redis, raw BullMQ add+process of no-op jobs, for the ratio.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,7 +57,26 @@ class BenchSink implements Sender {
   }
 }
 
-export async function runPipelineBench(opts: { seconds?: number; log?: (line: string) => void } = {}): Promise<PipelineFigures> {
+/** Starts `tawasul worker` processes on the bench's Redis and database. */
+async function startWorkers(n: number, env: Record<string, string>): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin/tawasul.js'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('tawasul started')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      });
+      child.stdout!.resume();
+      return child;
+    }),
+  );
+}
+
+export async function runPipelineBench(opts: { seconds?: number; workers?: number; log?: (line: string) => void } = {}): Promise<PipelineFigures> {
   const log = opts.log ?? console.log;
   const seconds = opts.seconds ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'tawasul-bench-pipe-'));
@@ -66,8 +86,19 @@ export async function runPipelineBench(opts: { seconds?: number; log?: (line: st
   const flows = loadFlows(join(ROOT, 'flows'));
   const service = new ConversationService({ db, flows, mediaDir: join(dir, 'media') });
   const sink = new BenchSink();
+  // workers = 0: everything in this one process (what `npm start` runs); n > 0: this process is
+  // the gateway (accepts, sends) and n `tawasul worker` processes run the engine.
+  const workers = opts.workers ?? 0;
   const pipeline = new Pipeline({ service, redis: redis.target, log: pino({ level: 'warn' }), prefix: 'bench', engineConcurrency: 64, limits: { bench: { max: 100_000, durationMs: 1000 } } });
-  pipeline.start({ engine: true, senders: [sink] });
+  pipeline.start({ engine: workers === 0, senders: [sink] });
+  const children = await startWorkers(workers, {
+    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+    DB_PATH: join(dir, 'bench.db'),
+    MEDIA_DIR: join(dir, 'media'),
+    QUEUE_PREFIX: 'bench',
+    ENGINE_CONCURRENCY: '64',
+    LOG_LEVEL: 'info',
+  });
 
   const now = new Date();
   const scripts = [...flows.values()].map((flow) => {
@@ -118,7 +149,12 @@ export async function runPipelineBench(opts: { seconds?: number; log?: (line: st
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const sustainedPerSecond = ((processed - p0) / (performance.now() - t0)) * 1000;
-  log(`pipeline: sustained ${fmt(sustainedPerSecond)} inbound msg/s with ${concurrency} beneficiaries doing full intakes (each message stored, queued, handled, replied to)`);
+  if (process.env.BENCH_DEBUG) {
+    const text = await pipeline.metrics.registry.getSingleMetricAsString('tawasul_jobs_processed_total');
+    log(`${text}\nmessages handled: ${processed}`);
+  }
+  const topology = workers === 0 ? 'one process' : `gateway process + ${workers} worker process${workers > 1 ? 'es' : ''}`;
+  log(`pipeline (${topology}): sustained ${fmt(sustainedPerSecond)} inbound msg/s with ${concurrency} beneficiaries doing full intakes (each message stored, queued, handled, replied to)`);
 
   // 2. Latency at a fixed 500 msg/s: acceptance → the sink's send call of the first reply.
   mode = 'open';
@@ -147,6 +183,7 @@ export async function runPipelineBench(opts: { seconds?: number; log?: (line: st
   const rssMb = process.memoryUsage().rss / 1_048_576;
   log(`pipeline: at ${fmt(achievedRate)} msg/s offered, latency acceptance→send p50 ${p50ms.toFixed(1)} ms, p99 ${p99ms.toFixed(1)} ms (${latencies.length} replies); RSS ${rssMb.toFixed(0)} MB`);
   await pipeline.close();
+  for (const c of children) c.kill('SIGTERM');
   db.$client.close();
 
   // 3. Raw BullMQ on the same Redis: add + process no-op jobs, same concurrency as our engine.

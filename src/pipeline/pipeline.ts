@@ -166,8 +166,12 @@ export class Pipeline {
       const lastSentAt = this.service.lastSentAt(conversationId);
       if (lastSentAt) delay = Math.max(delay, Date.parse(lastSentAt) + limits.perChatIntervalMs - Date.now());
     }
+    await this.queueSend(next.channel, next.id, conversationId, delay);
+  }
+
+  private async queueSend(channel: string, id: string, conversationId: string, delay: number): Promise<void> {
     const opts: JobsOptions = {
-      jobId: `o.${next.id}`,
+      jobId: `o.${id}`,
       delay: Math.max(0, delay),
       attempts: this.opts.attempts ?? 8,
       backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 1000 },
@@ -175,7 +179,7 @@ export class Pipeline {
       removeOnFail: false,
     };
     try {
-      await this.queue(outboundQueueName(next.channel)).add('send', { id: next.id, conversationId }, opts);
+      await this.queue(outboundQueueName(channel)).add('send', { id, conversationId }, opts);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not queue a reply now; the sweep will');
     }
@@ -228,14 +232,17 @@ export class Pipeline {
   /** After any engine step: send its replies and dispatch the work it recorded. */
   private afterStep(outcome: StepOutcome | undefined) {
     if (!outcome) return;
-    if (outcome.outbound.length > 0) void this.kickOutbound(outcome.conversationId);
+    // The first new reply: if an older one is still unsent, its sender queues this one after it.
+    const first = outcome.outbound[0];
+    if (first && this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
+    else if (first) void this.kickOutbound(outcome.conversationId);
     this.dispatchSoon();
   }
 
   // ── consuming ─────────────────────────────────────────────────────────────
 
   private worker(name: string, processor: (job: Job) => Promise<unknown>, extra: Partial<WorkerOptions> = {}): Worker {
-    const connection = connect(this.opts.redis);
+    const connection = connect(this.opts.redis, { enableAutoPipelining: true });
     connection.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'redis worker connection'));
     this.workerConnections.push(connection);
     const lockDuration = this.opts.lockDurationMs ?? 30_000;
@@ -264,7 +271,8 @@ export class Pipeline {
         QUEUE.inbound,
         async (job) => {
           const { conversationId } = job.data as { conversationId: string };
-          for (let outcome = this.service.processNext(conversationId); outcome; outcome = this.service.processNext(conversationId)) {
+          // The first call skips the read-only peek: a drain job almost always has work.
+          for (let outcome = this.service.processNext(conversationId, { peek: false }); outcome; outcome = this.service.processNext(conversationId)) {
             this.afterStep(outcome);
           }
         },

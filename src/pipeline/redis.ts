@@ -68,6 +68,10 @@ export class EmbeddedRedis {
     return this.opts.port ? { url: `redis://127.0.0.1:${this.opts.port}` } : { path: this.socket };
   }
 
+  get port(): number | undefined {
+    return this.opts.port;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null;
   }
