@@ -388,19 +388,20 @@ export class ConversationService {
       this.q.touchContact.run({ id: found.id, at: now.toISOString() });
       return found;
     }
-    return this.db
-      .insert(t.contacts)
-      .values({
-        id: this.newId(),
-        associationId: msg.associationId,
-        channel: msg.channel,
-        address: msg.address,
-        displayName: msg.displayName ?? null,
-        lastSeenAt: now.toISOString(),
-        createdAt: now.toISOString(),
-      })
-      .returning()
-      .get();
+    const at = now.toISOString();
+    const row: ContactRow = {
+      id: this.newId(),
+      associationId: msg.associationId,
+      channel: msg.channel,
+      address: msg.address,
+      beneficiaryId: null,
+      displayName: msg.displayName ?? null,
+      optedOut: false,
+      lastSeenAt: at,
+      createdAt: at,
+    };
+    this.q.insertContact.run({ ...row, optedOut: 0 });
+    return row;
   }
 
   /** The contact's conversation (created on first contact); only its id, so no state is parsed. */
@@ -408,21 +409,10 @@ export class ConversationService {
     const found = this.q.conversationByContact.get({ contactId: contact.id });
     if (found) return found;
     const state = initialState(lang, now);
-    return this.db
-      .insert(t.conversations)
-      .values({
-        id: this.newId(),
-        associationId: contact.associationId,
-        contactId: contact.id,
-        mode: state.mode,
-        lang: state.lang,
-        state,
-        version: 0,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      })
-      .returning()
-      .get();
+    const id = this.newId();
+    const at = now.toISOString();
+    this.q.insertConversation.run({ id, associationId: contact.associationId, contactId: contact.id, mode: state.mode, lang: state.lang, state: JSON.stringify(state), at });
+    return { id };
   }
 
   private requestSummaries(conversation: ConversationRow, contact: ContactRow): RequestSummary[] {
@@ -446,10 +436,15 @@ export class ConversationService {
   /** One engine step and its effects; must run inside a transaction. */
   private step(flow: FlowFile, contact: ContactRow, conversation: ConversationRow, input: Input, actor: string, now: Date): StepOutcome {
     const before = conversation.state as ConversationState;
+    // Loaded only if the engine asks (status replies, duplicates): most steps never do.
+    let requests: RequestSummary[] | undefined;
+    const load = () => (requests ??= this.requestSummaries(conversation, contact));
     const result = advance(flow, before, input, {
       now,
       channel: contact.channel,
-      requests: this.requestSummaries(conversation, contact),
+      get requests() {
+        return load();
+      },
       nextReference: (form) => this.nextReference(flow, form, now),
     });
     const version = conversation.version + 1;
@@ -675,6 +670,14 @@ function prepareQueries(db: Db) {
     contactByAddress: { get: (p: Record<string, unknown>) => contact(contactByAddress.get(p)) },
     contactById: { get: (p: Record<string, unknown>) => contact(contactById.get(p)) },
     touchContact: run(`UPDATE contacts SET last_seen_at = @at WHERE id = @id`),
+    insertContact: run(
+      `INSERT INTO contacts (id, association_id, channel, address, beneficiary_id, display_name, opted_out, last_seen_at, created_at)
+       VALUES (@id, @associationId, @channel, @address, @beneficiaryId, @displayName, @optedOut, @lastSeenAt, @createdAt)`,
+    ),
+    insertConversation: run(
+      `INSERT INTO conversations (id, association_id, contact_id, mode, lang, state, version, created_at, updated_at)
+       VALUES (@id, @associationId, @contactId, @mode, @lang, @state, 0, @at, @at)`,
+    ),
     conversationByContact: get<{ id: string }>(`SELECT id FROM conversations WHERE contact_id = @contactId`),
     conversationById: get<Conversation>(`SELECT ${CONVERSATION} FROM conversations WHERE id = @id`, ['state']),
     mediaById: get<typeof t.media.$inferSelect>(`SELECT id, association_id, sha256, mime, size, filename, path, created_at FROM media WHERE id = @id`),

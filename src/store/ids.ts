@@ -3,10 +3,23 @@
  * Rows keyed by them are appended at the end of their B-tree instead of at random places,
  * which keeps each insert to a page or two.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+// Random bytes drawn 4 KiB at a time: one system call per 400 ids instead of one each.
+const pool = Buffer.alloc(4096);
+let offset = pool.length;
+
+function random10(): Buffer {
+  if (offset + 10 > pool.length) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + 10);
+  offset += 10;
+  return out;
+}
 
 export function uuidv7(now = Date.now()): string {
   // Within one millisecond a 12-bit counter keeps ids increasing.
@@ -18,7 +31,8 @@ export function uuidv7(now = Date.now()): string {
     lastMs = now;
     seq = 0;
   }
-  const b = randomBytes(16);
+  const b = Buffer.allocUnsafe(16);
+  random10().copy(b, 6);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;
