@@ -30,6 +30,8 @@ const Env = z.object({
   WHATSAPP_RATE_PER_SECOND: optionalInt,
   SMS_RATE_PER_SECOND: optionalInt,
   LOOPBACK_URL: z.string().url().optional(),
+  LOOPBACK_TOKEN: z.string().min(16).optional(),
+  REDIS_SERVER: z.string().optional(),
 });
 
 export interface Config {
@@ -53,6 +55,9 @@ export interface Config {
     limits: Record<string, { max?: number; durationMs?: number; perChatIntervalMs?: number }>;
   };
   loopbackUrl: string | undefined;
+  loopbackToken: string | undefined;
+  /** The redis-server binary for the embedded Redis (default: found on PATH). */
+  redisServer: string | undefined;
 }
 
 /** Reads the configuration; a bad value stops startup with the variable's name. */
@@ -94,5 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       limits,
     },
     loopbackUrl: e.LOOPBACK_URL,
+    loopbackToken: e.LOOPBACK_TOKEN,
+    redisServer: e.REDIS_SERVER,
   };
 }

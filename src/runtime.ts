@@ -61,7 +61,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
   if (config.redisUrl) {
     target = { url: config.redisUrl };
   } else {
-    redis = new EmbeddedRedis({ dir: config.redisDir, log: log.child({ component: 'redis' }) });
+    redis = new EmbeddedRedis({ dir: config.redisDir, log: log.child({ component: 'redis' }), ...(config.redisServer ? { bin: config.redisServer } : {}) });
     await redis.start();
     target = redis.target;
   }
@@ -91,6 +91,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
       log,
       channels: () => Object.fromEntries(senders.map((s) => [s.channel, 'up'])),
       channelNames: senders.map((s) => s.channel),
+      ...(config.loopbackUrl && config.loopbackToken ? { loopbackToken: config.loopbackToken } : {}),
     });
     url = await http.listen({ host: config.http.host, port: config.http.port });
   }

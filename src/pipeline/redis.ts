@@ -47,6 +47,8 @@ export interface EmbeddedRedisOptions {
   appendfsync?: 'always' | 'everysec' | 'no';
   /** TCP port instead of the unix socket (tests and benchmarks use both). */
   port?: number;
+  /** The redis-server binary; found on PATH when not given. */
+  bin?: string;
 }
 
 /**
@@ -77,8 +79,8 @@ export class EmbeddedRedis {
   }
 
   async start(): Promise<void> {
-    const bin = redisServerPath();
-    if (!bin) throw new RedisNotInstalledError();
+    const bin = this.opts.bin ?? redisServerPath();
+    if (!bin || !existsSync(bin)) throw new RedisNotInstalledError();
     mkdirSync(this.opts.dir, { recursive: true });
     this.stopping = false;
     await this.launch(bin);

@@ -6,6 +6,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import { z } from 'zod';
+import { timingSafeEqual } from 'node:crypto';
+import { UnknownAssociationError } from '../conversation/service.ts';
 
 export interface HttpDeps {
   db: Db;
@@ -15,7 +18,20 @@ export interface HttpDeps {
   channels: () => Record<string, string>;
   /** Channels whose outbound queues the metrics should include even before first use. */
   channelNames: string[];
+  /** Bearer token for the loopback channel's inbound endpoint; the endpoint exists only with it. */
+  loopbackToken?: string;
 }
+
+const LoopbackInbound = z
+  .object({
+    associationId: z.string().min(1).max(64),
+    from: z.string().min(1).max(128),
+    messageId: z.string().min(1).max(256),
+    text: z.string().max(20_000).optional(),
+    choiceId: z.string().max(128).optional(),
+    lang: z.enum(['ar', 'en']).optional(),
+  })
+  .strict();
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1_048_576 });
@@ -42,6 +58,39 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const text = await deps.pipeline.metrics.render();
     return reply.type(deps.pipeline.metrics.contentType).send(text);
   });
+
+  if (deps.loopbackToken) {
+    const expected = Buffer.from(`Bearer ${deps.loopbackToken}`);
+    // The loopback channel's way in: a script or test posts a beneficiary's message as JSON.
+    app.post('/channels/loopback/inbound', async (req, reply) => {
+      const given = Buffer.from(String(req.headers.authorization ?? ''));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        req.log.warn({ ip: req.ip }, 'loopback inbound: bad or missing token');
+        return reply.code(401).send({ error: 'unauthorized' });
+      }
+      const parsed = LoopbackInbound.safeParse(req.body);
+      if (!parsed.success) {
+        req.log.warn({ problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`) }, 'loopback inbound: malformed body');
+        return reply.code(400).send({ error: 'malformed', problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      }
+      const m = parsed.data;
+      try {
+        const accepted = deps.pipeline.ingest({
+          associationId: m.associationId,
+          channel: 'loopback',
+          address: m.from,
+          messageId: m.messageId,
+          ...(m.text !== undefined ? { text: m.text } : {}),
+          ...(m.choiceId ? { choiceId: m.choiceId } : {}),
+          ...(m.lang ? { lang: m.lang } : {}),
+        });
+        return reply.code(accepted.duplicate ? 200 : 202).send({ accepted: true, duplicate: accepted.duplicate });
+      } catch (err) {
+        if (err instanceof UnknownAssociationError) return reply.code(404).send({ error: err.message });
+        throw err;
+      }
+    });
+  }
 
   return app;
 }
