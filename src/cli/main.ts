@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { chatCommand } from './chat.ts';
 import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
 import { gatewayCommand, startCommand, workerCommand } from './serve.ts';
+import { deadLettersCommand, decideCommand, deliveredCommand, retryDeadLetterCommand } from './ops.ts';
 
 const program = new Command()
   .name('tawasul')
@@ -32,6 +33,30 @@ program
   .requiredOption('--channel <name>', 'the channel, e.g. loopback, telegram')
   .option('--http', 'also serve /healthz and /metrics (and the channel\'s webhooks)')
   .action(gatewayCommand);
+
+const dead = program.command('dead-letters').description('replies that could not be sent (failed, or unknown after a crash mid-send)');
+dead
+  .command('list', { isDefault: true })
+  .option('--org <association-id>', 'only this association')
+  .option('--json', 'as JSON')
+  .action(deadLettersCommand);
+dead.command('retry').argument('<id>', 'the message id shown by the list').description('send it again').action(retryDeadLetterCommand);
+
+const requests = program.command('requests').description('support requests (until the staff console does this)');
+requests
+  .command('decide')
+  .argument('<reference>')
+  .argument('<outcome>', 'accepted or rejected')
+  .option('--reason <text>', 'required for a rejection; sent to the beneficiary')
+  .option('--by <name>', 'who decided (audit log)', process.env.USER ?? 'operator')
+  .description("record the committee's decision; the beneficiary is told on their channel")
+  .action(decideCommand);
+requests
+  .command('delivered')
+  .argument('<reference>')
+  .option('--by <name>', 'who delivered (audit log)', process.env.USER ?? 'operator')
+  .description('record service delivery; schedules the satisfaction survey')
+  .action(deliveredCommand);
 
 const flows = program.command('flows').description('flow files');
 flows

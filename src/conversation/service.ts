@@ -359,6 +359,21 @@ export class ConversationService {
       .all();
   }
 
+  /** Puts a dead letter back in the queue (staff decided it should be tried again). */
+  requeue(id: string): boolean {
+    return (
+      this.db
+        .update(t.messages)
+        .set({ status: 'queued', error: null })
+        .where(and(eq(t.messages.direction, 'out'), eq(t.messages.channelMessageId, id), inArray(t.messages.status, ['failed', 'unknown'])))
+        .run().changes === 1
+    );
+  }
+
+  requestByReference(reference: string) {
+    return this.db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
+  }
+
   // ── outbox: jobs for the queues ───────────────────────────────────────────
 
   private addOutbox(associationId: string, job: OutboxJob, runAt: Date) {

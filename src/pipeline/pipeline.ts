@@ -157,7 +157,7 @@ export class Pipeline {
   }
 
   /** Queues the next reply of a conversation, if one waits. Safe to call any number of times. */
-  async kickOutbound(conversationId: string, delayMs = 0): Promise<void> {
+  async kickOutbound(conversationId: string, delayMs = 0, opts: { revive?: boolean } = {}): Promise<void> {
     const next = this.service.nextOutbound(conversationId);
     if (!next) return;
     const limits = this.limits(next.channel);
@@ -165,6 +165,18 @@ export class Pipeline {
     if (limits.perChatIntervalMs > 0) {
       const lastSentAt = this.service.lastSentAt(conversationId);
       if (lastSentAt) delay = Math.max(delay, Date.parse(lastSentAt) + limits.perChatIntervalMs - Date.now());
+    }
+    if (opts.revive) {
+      // A dead letter staff put back is still a failed job under the same id: retry that job.
+      try {
+        const existing = await this.queue(outboundQueueName(next.channel)).getJob(`o.${next.id}`);
+        if (existing && (await existing.isFailed())) {
+          await existing.retry();
+          return;
+        }
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'could not look up a failed send job');
+      }
     }
     await this.queueSend(next.channel, next.id, conversationId, delay);
   }
@@ -330,7 +342,7 @@ export class Pipeline {
           void this.kickOutbound(conversationId);
           return 'reordered';
         }
-        this.service.markSending(id);
+        if (!this.service.markSending(id)) return 'taken'; // another attempt got there first
         try {
           const result = await sender.send(next);
           this.service.markSent(id, result.providerMessageId ?? null);
@@ -370,7 +382,7 @@ export class Pipeline {
       if (this.closed) return;
       try {
         for (const conversationId of this.service.stalledInbound(grace)) await this.drainLater(conversationId);
-        for (const { conversationId } of this.service.stalledOutbound(grace)) await this.kickOutbound(conversationId);
+        for (const { conversationId } of this.service.stalledOutbound(grace)) await this.kickOutbound(conversationId, 0, { revive: true });
         await this.dispatchOutbox();
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'sweep failed');

@@ -244,6 +244,11 @@ describe('pipeline', () => {
     expect(sink.deliveries.length).toBe(out.length - 1);
     const snap = await pipeline!.snapshot(['t']);
     expect(snap.find((s) => s.queue === outboundQueueName('t'))?.failed).toBe(1);
+    // Staff put it back (tawasul dead-letters retry): the sweep sends it, once.
+    const [dead] = service.deadLetters('qalam');
+    expect(service.requeue(dead!.id)).toBe(true);
+    await sink.until(() => sink.deliveries.some((d) => d.id === dead!.id), 15_000, 'the retried dead letter');
+    expect(service.deadLetters('qalam')).toEqual([]);
   });
 
   it('honours a 429 retry-after by pausing the channel, then delivers', async () => {
@@ -306,6 +311,38 @@ describe('pipeline', () => {
     await job.promote();
     await waitFor('alert', () => alerts.includes('escalation_unclaimed'));
     expect(sql<{ type: string }>("SELECT type FROM events WHERE type = 'escalation_unclaimed'")).toHaveLength(1);
+    // Claimed in time: a second alert for the same escalation raises nothing.
+    const again = await timers.add('escalation_alert', job.data, { jobId: 'again-1' });
+    await waitFor('second alert job', () => (void again.getState().then((s) => (state = s)), state === 'completed'));
+    expect(alerts.filter((a) => a === 'escalation_unclaimed')).toHaveLength(1);
+    await timers.close();
+    conn.disconnect();
+  });
+
+  it('schedules the intake reminder and the committee-period alert as delayed jobs', async () => {
+    setup();
+    const alerts: string[] = [];
+    const sink = new MemorySink('t');
+    start([sink], { onAlert: (a) => alerts.push(a.type) });
+    const p = person('t', '4004', 'saa-hajj');
+    await p.send('السلام عليكم');
+    await p.send('١');
+    const conn = connect({ url: redis.url });
+    const timers = new Queue('timers', { connection: conn, prefix });
+    const reminder = await waitFor('reminder job', () => (void timers.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'timer')));
+    expect(reminder.opts.delay).toBeGreaterThan(FLOWS.get('saa-hajj')!.timers.intake_reminder_hours * 3_600_000 - 60_000);
+    const before = sink.deliveries.length;
+    await reminder.promote();
+    await sink.until(() => sink.deliveries.length > before, 15_000, 'the reminder');
+    for (const a of validAnswers(FLOWS.get('saa-hajj')!, 'intake', new Date())) {
+      if ('file' in a) await p.file(a.file);
+      else await p.send(a.text);
+    }
+    await p.send('1');
+    const due = await waitFor('committee job', () => (void timers.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'committee_due')));
+    expect(due.opts.delay).toBeGreaterThan(FLOWS.get('saa-hajj')!.committee.min_days * 86_400_000 - 60_000);
+    await due.promote();
+    await waitFor('committee alert', () => alerts.includes('committee_period_reached'));
     await timers.close();
     conn.disconnect();
   });
