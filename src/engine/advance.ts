@@ -14,8 +14,8 @@ import { validateChoice } from '../validate/choice.ts';
 import { validateInteger } from '../validate/number.ts';
 import { validateText } from '../validate/text.ts';
 import { matchFaq } from './faq.ts';
-import { optionLabels, rejectionText, validateField } from './fields.ts';
-import { describeHours, isWorkingTime } from './hours.ts';
+import { displayOf, optionLabels, rejectionText, validateField } from './fields.ts';
+import { describeHours, isWorkingTime, localDate } from './hours.ts';
 import { fill, say, statusLabel, type MessageKey } from './messages.ts';
 import type {
   Choice,
@@ -33,7 +33,7 @@ import type {
   Mode,
   StepResult,
 } from './types.ts';
-import { globalWord, isGreeting, isNo, isSkipWord, isYes } from './words.ts';
+import { globalWord, isGreeting, isNo, isSkipWord, isYes, type WordPlace } from './words.ts';
 
 /** Transitions one input may cause at most; a runaway stops here with a visible error. */
 export const STEP_BUDGET = 64;
@@ -157,7 +157,7 @@ class Run {
     const now = this.ctx.now.getTime();
     const paused = s.lastInputAt !== null && now - Date.parse(s.lastInputAt) > this.flow.timers.resume_after_minutes * 60_000;
     s.lastInputAt = this.ctx.now.toISOString();
-    const word = input.choiceId || !text ? undefined : globalWord(text);
+    const word = input.choiceId || !text ? undefined : globalWord(text, this.wordPlace());
     const msg: Answer = { text, media: input.media, choiceId: input.choiceId };
 
     if (s.mode === 'opted_out') {
@@ -201,6 +201,17 @@ class Run {
         s.mode = 'menu';
         return this.showMenu();
     }
+  }
+
+  /** Where a global word would land: a free-text answer takes only the unambiguous commands. */
+  private wordPlace(): WordPlace {
+    const s = this.s;
+    if (s.mode === 'form') return this.currentField()?.type === 'text' ? 'free_text' : 'form';
+    if (s.mode === 'survey') {
+      const q = s.survey && this.flow.survey.questions[s.survey.index];
+      return q?.type === 'text' ? 'free_text' : 'form';
+    }
+    return 'anywhere';
   }
 
   private onGlobalWord(word: NonNullable<ReturnType<typeof globalWord>>, messageId: string) {
@@ -374,7 +385,7 @@ class Run {
       this.say(this.t('status_none'));
     } else {
       const lines = requests.map((r) => {
-        let line = this.t('status_line', { reference: r.reference, status: statusLabel(r.status, this.lang), date: r.submittedAt.slice(0, 10) });
+        let line = this.t('status_line', { reference: r.reference, status: statusLabel(r.status, this.lang), date: this.localDay(r.submittedAt) });
         if (r.reason && (r.status === 'rejected' || r.status === 'more_info')) line += ` — ${r.reason}`;
         return line;
       });
@@ -385,6 +396,11 @@ class Run {
       const apply = this.flow.menu.find((m) => m.action === 'apply');
       this.say(this.t('status_draft', { form: this.flow.intake.title[this.lang], ...this.progressOf(draft), apply: apply?.label[this.lang] ?? '' }));
     }
+  }
+
+  /** The day of a stored time in the association's time zone, YYYY-MM-DD. */
+  private localDay(iso: string): string {
+    return localDate(this.flow.working_hours.timezone, new Date(iso)) ?? String(iso).slice(0, 10);
   }
 
   // ── forms: intake and volunteering ──────────────────────────────────────
@@ -515,15 +531,43 @@ class Run {
       const next = form.fields.findIndex((f, i) => i > draft.index && draft.only!.includes(f.id));
       draft.index = next === -1 ? form.fields.length : next;
     } else {
-      draft.index++;
+      // The next field without an answer: after a jump back (staff resuming at a field, or a
+      // missing field found at the review) the answers already given are not asked again.
+      const next = form.fields.findIndex((f, i) => i > draft.index && !(f.id in draft.data));
+      draft.index = next === -1 ? form.fields.length : next;
     }
     if (draft.index >= form.fields.length) return this.showReview();
     this.promptField();
   }
 
+  /**
+   * Index of the first field that must still be answered before the review can be confirmed,
+   * or -1: a required field without an answer, or, for corrections staff asked for, a named
+   * field not given again yet.
+   */
+  private firstMissing(draft: FormProgress, form: Form): number {
+    return form.fields.findIndex((f, i) => {
+      if (draft.only) return draft.only.includes(f.id) && (!(f.id in draft.data) || (!draft.correcting && i >= draft.index));
+      return f.required && !(f.id in draft.data);
+    });
+  }
+
+  /** Sends the beneficiary to the first missing field; false when nothing is missing. */
+  private askMissing(active: { draft: FormProgress; form: Form }): boolean {
+    const missing = this.firstMissing(active.draft, active.form);
+    if (missing < 0) return false;
+    active.draft.index = missing;
+    active.draft.correcting = undefined;
+    active.draft.failures = 0;
+    this.s.mode = 'form';
+    this.say(this.t('form_incomplete'));
+    this.promptField();
+    return true;
+  }
+
   private summary(form: Form, data: Record<string, FieldValue>): string {
     return form.fields
-      .map((f, i) => `${i + 1}. ${f.label[this.lang]}: ${data[f.id]?.display ?? this.t('skipped')}`)
+      .map((f, i) => `${i + 1}. ${f.label[this.lang]}: ${displayOf(f, data[f.id], this.lang) ?? this.t('skipped')}`)
       .join('\n');
   }
 
@@ -533,6 +577,8 @@ class Run {
       this.s.mode = 'menu';
       return this.showMenu();
     }
+    // Never show a review that could be confirmed with required answers missing.
+    if (this.askMissing(active)) return;
     this.s.mode = 'review';
     const isIntake = active.draft.form === 'intake';
     const parts = [this.t('review_intro'), this.summary(active.form, active.draft.data)];
@@ -593,6 +639,8 @@ class Run {
   private submit() {
     const active = this.activeDraft();
     if (!active) return this.showMenu();
+    // A request with required answers missing is never submitted.
+    if (this.askMissing(active)) return;
     const { key, draft } = active;
     const s = this.s;
     const attestationText = draft.form === 'intake' ? this.L(this.flow.attestation) : this.t('review_volunteer_confirm');

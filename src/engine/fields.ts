@@ -1,11 +1,11 @@
 /** Judges one answer against one flow field, using the validators; no I/O. */
 import type { Field } from '../flows/schema.ts';
 import type { Validation } from '../validate/types.ts';
-import type { Lang, MediaRef } from './types.ts';
+import type { FieldValue, Lang, MediaRef } from './types.ts';
 import { validateText } from '../validate/text.ts';
 import { validateNationalId } from '../validate/national-id.ts';
 import { validatePhone } from '../validate/phone.ts';
-import { validateDate } from '../validate/date.ts';
+import { formatDateValue, validateDate, type DateValue } from '../validate/date.ts';
 import { validateInteger } from '../validate/number.ts';
 import { validateChoice } from '../validate/choice.ts';
 import { validateMedia } from '../validate/media.ts';
@@ -42,6 +42,7 @@ export function validateField(
         calendar: field.calendar,
         earliest: new Date(now.getTime() - field.earliest_years_ago * YEAR_MS),
         latest: new Date(endOfToday.getTime() + field.latest_years_ahead * YEAR_MS),
+        lang,
       });
     }
     case 'integer':
@@ -62,8 +63,35 @@ export function validateField(
   }
 }
 
-/** The polite reason and an example, in the beneficiary's language. */
+function isDateValue(value: unknown): value is DateValue {
+  const v = value as Partial<DateValue> | null;
+  return !!v && typeof v === 'object' && typeof v.iso === 'string' && typeof v.hijri === 'string' && (v.calendar === 'hijri' || v.calendar === 'gregorian');
+}
+
+/**
+ * How a stored answer is shown in the review, in the conversation's language now (the answer
+ * may have been given before a language switch): dates with that language's calendar markers,
+ * choices by their label. Undefined for a missing or skipped answer.
+ */
+export function displayOf(field: Field, answer: FieldValue | undefined, lang: Lang): string | undefined {
+  if (!answer || answer.value === null || answer.value === undefined) return undefined;
+  if (field.type === 'date' && isDateValue(answer.value)) return formatDateValue(answer.value, lang);
+  if (field.type === 'choice') {
+    const option = field.options.find((o) => o.id === answer.value);
+    if (option) return option.label[lang];
+  }
+  return answer.display;
+}
+
+/**
+ * The polite reason and an example, in the beneficiary's language. `exampleLabel` puts the
+ * "مثال:" / "Example:" label before a flow's own example; the validators' default examples
+ * already carry it, and an example written with the label is left as it is, so the label
+ * appears exactly once.
+ */
 export function rejectionText(field: Field, rejection: Rejected, lang: Lang, exampleLabel: (example: string) => string): string {
-  const example = field.example?.[lang] ?? defaultExample(field.type, lang);
-  return `${rejectionReason(rejection, lang)}\n${exampleLabel(example)}`;
+  const own = field.example?.[lang]?.trim();
+  const label = exampleLabel('').trim();
+  const example = !own ? defaultExample(field.type, lang) : label && own.startsWith(label) ? own : exampleLabel(own);
+  return `${rejectionReason(rejection, lang)}\n${example}`;
 }

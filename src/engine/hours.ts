@@ -2,6 +2,7 @@
 import type { FlowFile } from '../flows/schema.ts';
 import type { Lang } from './types.ts';
 import { weekdayLabel } from './messages.ts';
+import { gregorianToHijri } from '../validate/date.ts';
 
 type WorkingHours = FlowFile['working_hours'];
 
@@ -45,4 +46,32 @@ export function addWorkingMinutes(hours: WorkingHours, from: Date, minutes: numb
     at += MINUTE;
   }
   return new Date(at);
+}
+
+const DAY_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar day of `at` in the association's time zone, YYYY-MM-DD: a request sent at
+ * 01:30 in Riyadh belongs to that day, not to the previous UTC day. An invalid time is
+ * undefined.
+ */
+export function localDate(timeZone: string, at: Date): string | undefined {
+  if (Number.isNaN(at.getTime())) return undefined;
+  let f = DAY_FORMATTERS.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', numberingSystem: 'latn' });
+    DAY_FORMATTERS.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${String(parts.year).padStart(4, '0')}-${parts.month}-${parts.day}`;
+}
+
+/**
+ * The Umm al-Qura Hijri year of the association's local day of `at` (for reference numbers):
+ * between midnight in Riyadh and midnight UTC, the UTC day is still the previous one, which on
+ * 1 Muharram is the previous year.
+ */
+export function hijriYearIn(timeZone: string, at: Date): number {
+  const day = localDate(timeZone, at);
+  return gregorianToHijri(day ? new Date(`${day}T12:00:00Z`) : at).y;
 }

@@ -60,6 +60,10 @@ const CATALOG = {
     ar: 'نكمل طلبك المحفوظ ({done} من {total}).',
     en: "Let's continue your saved request ({done} of {total}).",
   },
+  form_incomplete: {
+    ar: 'بقيت بيانات مطلوبة لم تُستكمل بعد، فلنكملها الآن.',
+    en: "Some required details are still missing; let's complete them now.",
+  },
   welcome_back: {
     ar: 'أهلًا بعودتك. لديك {form} لم يكتمل ({done} من {total}) وقد حفظناه لك.',
     en: 'Welcome back. Your {form} is saved and not finished yet ({done} of {total}).',

@@ -62,7 +62,8 @@ export function cleanInput(s: string): string {
 /**
  * cleanInput, then folds the spelling variations that do not change an Arabic word's meaning:
  * compatibility forms (NFKC, e.g. presentation-form ligatures), diacritics and tatweel removed,
- * أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي, Persian ی/ک → ي/ك; Latin is lowercased.
+ * أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي (but ئ before و → و, the older spelling of ؤ:
+ * مسئولية = مسؤولية, شئون = شؤون), Persian ی/ک → ي/ك; Latin is lowercased.
  */
 export function normalizeArabic(s: string): string {
   return cleanInput(s)
@@ -71,6 +72,7 @@ export function normalizeArabic(s: string): string {
     .replace(ALEF_VARIANTS, '\u0627')
     .replace(/\u0649/g, '\u064A') // ى → ي
     .replace(/\u0629/g, '\u0647') // ة → ه
+    .replace(/\u0626(?=\u0648)/g, '\u0648') // ئو → وو (مسئول = مسؤول)
     .replace(/\u0624/g, '\u0648') // ؤ → و
     .replace(/\u0626/g, '\u064A') // ئ → ي
     .replace(/\u06CC/g, '\u064A') // ی → ي

@@ -1,5 +1,5 @@
 import { cleanInput } from '../text/normalize.ts';
-import type { Validation } from './types.ts';
+import type { Lang, Validation } from './types.ts';
 
 /** A calendar date: year, month (1–12), day (1–31). */
 export interface YMD {
@@ -17,6 +17,8 @@ export interface DateOptions {
   earliest: Date;
   /** Latest accepted date (inclusive), compared by its UTC calendar day. */
   latest: Date;
+  /** Language of the display text (calendar markers); default 'ar'. */
+  lang?: Lang;
 }
 
 export interface DateValue {
@@ -130,7 +132,8 @@ function suffixCalendar(suffix: string | undefined): Calendar | undefined | null
  * dd-mm-yyyy, d.m.yyyy, yyyy/mm/dd, yyyy-mm-dd, any digits, optional suffix هـ / ه / AH (Hijri)
  * or م / AD (Gregorian). Without a suffix a year below 1600 is Hijri and from 1800 Gregorian.
  * Codes: empty, date_format, date_invalid, date_too_early / date_too_late {bound, calendar, iso}.
- * Display: "13/05/1445 هـ (27/11/2023 م)", the written calendar first.
+ * Display: "13/05/1445 هـ (27/11/2023 م)", the written calendar first, with the markers of
+ * opts.lang (English: "13/05/1445 AH (27/11/2023)").
  */
 export function validateDate(raw: string, opts: DateOptions): Validation<DateValue> {
   const cleaned = cleanInput(raw);
@@ -178,11 +181,23 @@ export function validateDate(raw: string, opts: DateOptions): Validation<DateVal
     return { ok: false, code: 'date_too_late', params: { bound: latest.text, calendar, iso: latest.iso } };
   }
 
-  const hijriText = `${dmy(hijri)} هـ`;
-  const gregorianText = `${dmy(gregorianYMD(date))} م`;
-  return {
-    ok: true,
-    value: { iso, hijri: `${pad4(hijri.y)}-${pad2(hijri.m)}-${pad2(hijri.d)}`, calendar },
-    display: calendar === 'hijri' ? `${hijriText} (${gregorianText})` : `${gregorianText} (${hijriText})`,
-  };
+  const value: DateValue = { iso, hijri: `${pad4(hijri.y)}-${pad2(hijri.m)}-${pad2(hijri.d)}`, calendar };
+  return { ok: true, value, display: formatDateValue(value, opts.lang ?? 'ar') };
+}
+
+/** "1445-05-13" → "13/05/1445"; anything else is returned as it is. */
+const dmyOf = (ymd: string): string => {
+  const m = /^(\d{1,4})-(\d{1,2})-(\d{1,2})$/.exec(ymd);
+  return m ? `${pad2(Number(m[3]))}/${pad2(Number(m[2]))}/${pad4(Number(m[1]))}` : ymd;
+};
+
+/**
+ * How an accepted date is shown back, the written calendar first, with the calendar markers of
+ * the language: Arabic "13/05/1445 هـ (27/11/2023 م)", English "13/05/1445 AH (27/11/2023)";
+ * a Gregorian date: "27/11/2023 م (13/05/1445 هـ)" / "27/11/2023 (13/05/1445 AH)".
+ */
+export function formatDateValue(value: DateValue, lang: Lang): string {
+  const hijriText = `${dmyOf(value.hijri)} ${lang === 'en' ? 'AH' : 'هـ'}`;
+  const gregorianText = lang === 'en' ? dmyOf(value.iso) : `${dmyOf(value.iso)} م`;
+  return value.calendar === 'hijri' ? `${hijriText} (${gregorianText})` : `${gregorianText} (${hijriText})`;
 }

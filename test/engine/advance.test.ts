@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { advance, initialState } from '../../src/engine/advance.ts';
+import { rejectionText } from '../../src/engine/fields.ts';
+import { hijriYearIn } from '../../src/engine/hours.ts';
+import { globalWord } from '../../src/engine/words.ts';
+import { gregorianToHijri } from '../../src/validate/date.ts';
+import type { Field } from '../../src/flows/schema.ts';
 import { FLOWS } from '../support/scenario.ts';
 import { Driver } from '../support/driver.ts';
 import { validAnswers } from '../support/answers.ts';
 
 const flow = FLOWS.get('saudi-exhibitions')!;
+const REVIEW_INTRO = 'الرجاء مراجعة بياناتك:';
 
 /** Answers the intake's first `count` fields (all when omitted). */
 function fill(d: Driver, count = Infinity) {
@@ -39,11 +45,12 @@ describe('greeting, language and menu', () => {
   it('switches language with a global word and asks the current step again in the new language', () => {
     const d = started();
     d.send('1');
+    fill(d, 1); // at national_id: a language word cannot be an answer there
     const reply = d.send('English');
     expect(d.state.lang).toBe('en');
-    expect(reply).toContain(flow.intake.fields[0]!.prompt.en);
+    expect(reply).toContain(flow.intake.fields[1]!.prompt.en);
     expect(d.events()).toContain('language_changed');
-    expect(d.send('عربي')).toContain(flow.intake.fields[0]!.prompt.ar);
+    expect(d.send('عربي')).toContain(flow.intake.fields[1]!.prompt.ar);
   });
 
   it('opens the menu with "menu" from inside the intake and keeps the answers', () => {
@@ -312,5 +319,107 @@ describe('safety', () => {
     const copy = structuredClone(state);
     advance(flow, state, { type: 'message', messageId: 'x', text: 'مرحبا' }, { now: new Date(), channel: 't', requests: [], nextReference: () => 'R' });
     expect(state).toEqual(copy);
+  });
+});
+
+describe('regressions', () => {
+  const example = { ar: (e: string) => `مثال: ${e}`, en: (e: string) => `Example: ${e}` };
+
+  it('puts the example label once, with a default example, a flow example, or a flow example already labelled', () => {
+    const choice = flow.intake.fields.find((f) => f.type === 'choice')!;
+    for (const lang of ['ar', 'en'] as const) {
+      const label = lang === 'ar' ? 'مثال:' : 'Example:';
+      const texts = [
+        rejectionText(choice, { ok: false, code: 'choice_unknown', params: { count: 3 } }, lang, example[lang]),
+        rejectionText(flow.intake.fields[1]!, { ok: false, code: 'id_checksum' }, lang, example[lang]),
+        rejectionText({ ...flow.intake.fields[1]!, example: { ar: 'مثال: 1012345672', en: 'Example: 1012345672' } } as Field, { ok: false, code: 'id_checksum' }, lang, example[lang]),
+      ];
+      for (const text of texts) expect(text.split(label).length - 1, text).toBe(1);
+      expect(texts[0]).toContain(`${label} 1`);
+    }
+  });
+
+  it('never submits a request with required answers missing, even from a review reached with gaps', () => {
+    const d = started();
+    d.send('1');
+    fill(d, 1);
+    // A review reached by a path that skipped the checks (an older state, a staff tool).
+    d.state = { ...d.state, mode: 'review', drafts: { intake: { ...d.state.drafts.intake!, index: flow.intake.fields.length } } };
+    const reply = d.send('1');
+    expect(d.events()).not.toContain('request_submitted');
+    expect(d.state.mode).toBe('form');
+    expect(reply).toContain(flow.intake.fields[1]!.prompt.ar);
+    expect(d.state.drafts.intake).toBeDefined();
+  });
+
+  it('after a staff release to the review with gaps, asks the missing fields and not the answered ones again', () => {
+    const d = started();
+    d.send('1');
+    fill(d); // every field answered
+    d.state.drafts.intake!.data = Object.fromEntries(Object.entries(d.state.drafts.intake!.data).filter(([k]) => k !== 'mobile'));
+    d.send('human');
+    d.input({ type: 'staff_claimed', staffId: 's1' });
+    d.input({ type: 'staff_released', resumeAt: 'review' });
+    expect(d.state.mode).toBe('form');
+    expect(d.reply()).toContain(flow.intake.fields.find((f) => f.id === 'mobile')!.prompt.ar);
+    expect(d.reply()).not.toContain(REVIEW_INTRO);
+    const reply = d.send('0551234567');
+    expect(d.state.mode).toBe('review');
+    expect(reply).toContain(REVIEW_INTRO);
+    d.send('1');
+    expect(d.events()).toContain('request_submitted');
+  });
+
+  it('a staff release to the review of half-given corrections asks the rest of the named fields', () => {
+    const d = started();
+    d.input({ type: 'corrections_requested', reference: 'SEC-1448-00003', fields: ['mobile', 'city'], data: { full_name: { value: 'محمد', display: 'محمد' }, mobile: { value: '+966500000000', display: 'x' }, city: { value: 'جدة', display: 'جدة' } } });
+    d.send('0551234567');
+    d.send('agent');
+    d.input({ type: 'staff_claimed', staffId: 's1' });
+    d.input({ type: 'staff_released', resumeAt: 'review' });
+    expect(d.state.mode).toBe('form');
+    expect(d.reply()).toContain(flow.intake.fields.find((f) => f.id === 'city')!.prompt.ar);
+    d.send('الدمام');
+    expect(d.state.mode).toBe('review');
+    d.send('1');
+    expect(d.last.find((e) => e.type === 'request_submitted')).toMatchObject({ corrects: 'SEC-1448-00003' });
+  });
+
+  it('shows a status date as the association\'s day (Asia/Riyadh), not the UTC day', () => {
+    const d = started();
+    d.requests = [{ reference: 'SEC-1448-00009', form: 'intake', status: 'submitted', submittedAt: new Date('2026-11-22T01:30:00+03:00').toISOString() }];
+    const reply = d.send('الحالة');
+    expect(reply).toContain('2026-11-22');
+    expect(reply).not.toContain('2026-11-21');
+  });
+
+  it('takes the reference\'s Hijri year from the association\'s day: 01:30 in Riyadh on 1 Muharram 1449', () => {
+    const at = new Date('2027-06-06T01:30:00+03:00'); // 1 Muharram 1449 in Riyadh, still 30 Dhu al-Hijjah 1448 in UTC
+    expect(gregorianToHijri(at).y).toBe(1448);
+    expect(hijriYearIn('Asia/Riyadh', at)).toBe(1449);
+  });
+
+  it('shows dates in the review with the markers of the conversation language, also after a switch', () => {
+    const d = started();
+    d.send('1');
+    fill(d); // the birth date is written in Arabic as 15/03/1410 (Hijri)
+    d.send('English');
+    const reply = d.reply();
+    expect(reply).toContain('15/03/1410 AH (16/10/1989)');
+    expect(reply).not.toMatch(/هـ| م\)/);
+    d.send('عربي');
+    expect(d.reply()).toContain('15/03/1410 هـ (16/10/1989 م)');
+  });
+
+  it('takes only unambiguous command words at a free-text field', () => {
+    for (const text of ['end', 'back', 'cancel', 'English', 'العربية', 'staff', 'person', 'lang', 'رجوع', 'إلغاء', 'quit']) {
+      expect(globalWord(text, 'free_text'), text).toBeUndefined();
+    }
+    for (const [text, word] of [['menu', 'menu'], ['القائمة', 'menu'], ['status', 'status'], ['الحالة', 'status'], ['agent', 'agent'], ['موظف', 'agent'], ['stop', 'stop'], ['إيقاف', 'stop']] as const) {
+      expect(globalWord(text, 'free_text'), text).toBe(word);
+    }
+    expect(globalWord('end', 'form')).toBeUndefined();
+    expect(globalWord('English', 'form')).toBe('english');
+    expect(globalWord('end')).toBe('stop');
   });
 });

@@ -70,13 +70,28 @@ describe('normalizeArabic', () => {
     ['مصطفى', 'مصطفي'],
     ['مؤسسة', 'موسسه'],
     ['جمعية', 'جمعيه'],
-    ['مسئول', 'مسيول'],
+    ['مسئول', 'مسوول'], // ئ before و is the older spelling of ؤ
+    ['مسؤول', 'مسوول'],
+    ['رئيس', 'رييس'],
+    ['غذائية', 'غذاييه'],
     ['یک', 'يك'],
     ['HeLLo', 'hello'],
     ['ﻻ', 'لا'], // presentation-form ligature
     ['  أهلاً   وسهلاً ', 'اهلا وسهلا'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeArabic(input)).toBe(expected);
+  });
+});
+
+describe('hamza seats: ئ and ؤ spellings of one word', () => {
+  it.each([
+    ['مسئولية', 'مسؤولية'],
+    ['مسئول', 'مسؤول'],
+    ['المسئولين', 'المسؤولين'],
+    ['شئون', 'شؤون'],
+  ])('%s = %s', (a, b) => {
+    expect(normalizeArabic(a)).toBe(normalizeArabic(b));
+    expect(matchKey(`${a}؟`)).toBe(matchKey(b));
   });
 });
 

@@ -117,6 +117,11 @@ describe('validateDate accepts', () => {
     expect(validateDate('١٣/٥/١٤٤٥', wide)).toMatchObject({ display: '13/05/1445 هـ (27/11/2023 م)' });
     expect(validateDate('2023-11-27', wide)).toMatchObject({ display: '27/11/2023 م (13/05/1445 هـ)' });
   });
+
+  it('displays English calendar markers in English', () => {
+    expect(validateDate('١٣/٥/١٤٤٥', { ...wide, lang: 'en' })).toMatchObject({ display: '13/05/1445 AH (27/11/2023)' });
+    expect(validateDate('2023-11-27', { ...wide, lang: 'en' })).toMatchObject({ display: '27/11/2023 (13/05/1445 AH)' });
+  });
 });
 
 describe('validateDate rejects', () => {
