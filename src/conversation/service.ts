@@ -14,7 +14,7 @@ import type { Db } from '../store/db.ts';
 import type { FlowFile } from '../flows/schema.ts';
 import { advance, canonicalJson, initialState } from '../engine/advance.ts';
 import type { Choice, ConversationState, EngineEvent, FieldValue, FormKey, Input, Lang, MediaRef, RequestStatus, RequestSummary, TimerName } from '../engine/types.ts';
-import { addWorkingMinutes } from '../engine/hours.ts';
+import { addWorkingMinutes, hijriYearIn } from '../engine/hours.ts';
 import { gregorianToHijri } from '../validate/date.ts';
 
 export interface InboundMessage {
@@ -436,7 +436,8 @@ export class ConversationService {
   }
 
   private nextReference(flow: FlowFile, form: FormKey, now: Date): string {
-    const year = gregorianToHijri(now).y;
+    // The Hijri year where the association is, not in UTC (1 Muharram starts at local midnight).
+    const year = hijriYearIn(flow.working_hours.timezone, now);
     const scope = `${form}:${year}`;
     const row = this.db
       .insert(t.referenceCounters)

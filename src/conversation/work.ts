@@ -143,7 +143,16 @@ export function runJob(service: ConversationService, job: OutboxJob, now: Date):
   }
 }
 
+/** Records an alert once: a redelivered job for the same escalation or request raises nothing. */
 function alert(service: ConversationService, associationId: string, conversationId: string, requestId: string | null, type: string, detail: Record<string, unknown>, now: Date): JobResult {
-  service.db.insert(t.events).values({ associationId, conversationId, requestId, type, actor: 'system', payload: detail, at: now.toISOString() }).run();
-  return { alert: { type, associationId, detail } };
+  const db = service.db;
+  return db.$client.transaction((): JobResult => {
+    const payload = JSON.stringify(detail);
+    const seen = db.$client
+      .prepare('SELECT 1 FROM events WHERE conversation_id = ? AND type = ? AND payload = ? LIMIT 1')
+      .get(conversationId, type, payload);
+    if (seen) return {};
+    db.insert(t.events).values({ associationId, conversationId, requestId, type, actor: 'system', payload: detail, at: now.toISOString() }).run();
+    return { alert: { type, associationId, detail } };
+  }).immediate();
 }

@@ -187,7 +187,10 @@ export class Pipeline {
       delay: Math.max(0, delay),
       attempts: this.opts.attempts ?? 8,
       backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 1000 },
-      removeOnComplete: { count: 2000 },
+      // Gone when done: a reply queued early (before an older one was sent) is added again
+      // later under the same id. SQLite's status, checked before sending, is what prevents
+      // a second send; the job id only avoids two jobs waiting at once.
+      removeOnComplete: true,
       removeOnFail: false,
     };
     try {

@@ -140,7 +140,7 @@ function assertExactlyOnceInOrder(expectedInbound: number) {
   }
 }
 
-describe('pipeline under faults (several processes)', () => {
+describe('pipeline under faults (several processes)', { timeout: 120_000 }, () => {
   it('keeps per-conversation order with three worker processes handling at once', async () => {
     await Promise.all([role(['worker']), role(['worker']), role(['worker']), role(['gateway', '--channel', 'loopback'])]);
     const total = await load(40, 8, 2000);

@@ -86,6 +86,25 @@ function person(channel: string, address: string, associationId = 'qalam') {
   return { send, file, get conversationId() { return conversationId; } };
 }
 
+/** Polls a queue's delayed jobs (awaited, so nothing is in flight when the queue closes). */
+async function delayedJob(queue: Queue, match: (job: Awaited<ReturnType<Queue['getDelayed']>>[number]) => boolean, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = (await queue.getDelayed()).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('timed out waiting for a delayed job');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function finished(job: { getState(): Promise<string> }, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while ((await job.getState()) !== 'completed') {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a job to complete');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 async function waitFor<T>(what: string, probe: () => T | undefined | false, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -198,7 +217,7 @@ describe('pipeline', () => {
     const conn = connect({ url: redis.url });
     const q = new Queue(outboundQueueName('t'), { connection: conn, prefix });
     const job = await q.add('send', { id, conversationId: acc.conversationId }, { jobId: 'redelivered-1' });
-    await waitFor('redelivered job done', () => (void job.getState().then((s) => (state = s)), state === 'completed'));
+    await finished(job);
     expect(await job.getState()).toBe('completed');
     expect((await q.getJob('redelivered-1'))?.returnvalue).toBe('skipped');
     expect(sink.deliveries.length).toBe(before);
@@ -285,13 +304,18 @@ describe('pipeline', () => {
     pipeline!.dispatchSoon();
     const conn = connect({ url: redis.url });
     const notify = new Queue('notify', { connection: conn, prefix });
-    const delayed = await waitFor('survey job', () => (void notify.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'survey')));
+    const delayed = await delayedJob(notify, (j) => j.name === 'survey');
     const hours = FLOWS.get('sidr')!.timers.survey_delay_hours;
     expect(delayed.opts.delay).toBeGreaterThan(hours * 3_600_000 - 60_000);
     const before = sink.deliveries.length;
     await delayed.promote();
     await sink.until(() => sink.deliveries.length > before, 15_000, 'survey invitation');
     expect(sink.deliveries.at(-1)!.text).toContain(FLOWS.get('sidr')!.survey.intro.ar.slice(0, 20));
+    // One reminder, later, if the survey is not answered.
+    const timers = new Queue('timers', { connection: conn, prefix });
+    const reminder = await delayedJob(timers, (j) => j.name === 'timer' && (j.data as { job: { name: string } }).job.name === 'survey_reminder');
+    expect(reminder.opts.delay).toBeGreaterThan(FLOWS.get('sidr')!.timers.survey_reminder_hours * 3_600_000 - 60_000);
+    await timers.close();
     await notify.close();
     conn.disconnect();
   });
@@ -307,13 +331,13 @@ describe('pipeline', () => {
     expect(sql<{ mode: string }>('SELECT mode FROM conversations')[0]!.mode).toBe('waiting_staff');
     const conn = connect({ url: redis.url });
     const timers = new Queue('timers', { connection: conn, prefix });
-    const job = await waitFor('alert job', () => (void timers.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'escalation_alert')));
+    const job = await delayedJob(timers, (j) => j.name === 'escalation_alert');
     await job.promote();
     await waitFor('alert', () => alerts.includes('escalation_unclaimed'));
     expect(sql<{ type: string }>("SELECT type FROM events WHERE type = 'escalation_unclaimed'")).toHaveLength(1);
     // Claimed in time: a second alert for the same escalation raises nothing.
     const again = await timers.add('escalation_alert', job.data, { jobId: 'again-1' });
-    await waitFor('second alert job', () => (void again.getState().then((s) => (state = s)), state === 'completed'));
+    await finished(again);
     expect(alerts.filter((a) => a === 'escalation_unclaimed')).toHaveLength(1);
     await timers.close();
     conn.disconnect();
@@ -329,17 +353,19 @@ describe('pipeline', () => {
     await p.send('١');
     const conn = connect({ url: redis.url });
     const timers = new Queue('timers', { connection: conn, prefix });
-    const reminder = await waitFor('reminder job', () => (void timers.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'timer')));
+    const reminder = await delayedJob(timers, (j) => j.name === 'timer');
     expect(reminder.opts.delay).toBeGreaterThan(FLOWS.get('saa-hajj')!.timers.intake_reminder_hours * 3_600_000 - 60_000);
+    // Run now, it finds the beneficiary active minutes ago: the engine ignores it (a due one is in advance.test.ts).
     const before = sink.deliveries.length;
     await reminder.promote();
-    await sink.until(() => sink.deliveries.length > before, 15_000, 'the reminder');
+    await waitFor('timer handled', () => sql("SELECT id FROM events WHERE type = 'timer_ignored'").length === 1);
+    expect(sink.deliveries.length).toBe(before);
     for (const a of validAnswers(FLOWS.get('saa-hajj')!, 'intake', new Date())) {
       if ('file' in a) await p.file(a.file);
       else await p.send(a.text);
     }
     await p.send('1');
-    const due = await waitFor('committee job', () => (void timers.getDelayed().then((j) => (jobs = j)), jobs.find((j) => j.name === 'committee_due')));
+    const due = await delayedJob(timers, (j) => j.name === 'committee_due');
     expect(due.opts.delay).toBeGreaterThan(FLOWS.get('saa-hajj')!.committee.min_days * 86_400_000 - 60_000);
     await due.promote();
     await waitFor('committee alert', () => alerts.includes('committee_period_reached'));
@@ -348,5 +374,3 @@ describe('pipeline', () => {
   });
 });
 
-let state = '';
-let jobs: Awaited<ReturnType<Queue['getDelayed']>> = [];
