@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ROOT } from './support/scenario.ts';
 import { freePort } from './support/redis.ts';
 import { HttpSink } from './support/sink.ts';
+import { waitFor } from './support/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-start-'));
 const TOKEN = 'test-token-0123456789';
@@ -71,16 +72,6 @@ function chat(lines: string[]): string {
   return r.stdout;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 beforeAll(async () => {
   sink = await new HttpSink().start();
   port = await freePort();
@@ -112,7 +103,7 @@ describe('tawasul start (embedded Redis, no configuration)', () => {
     expect(ok.status).toBe(202);
     const again = await post({ associationId: 'qalam', from: '966500000001', messageId: 'a1', text: 'مرحبا' });
     expect(await again.json()).toEqual({ accepted: true, duplicate: true });
-    await until('the greeting', () => sink.deliveries.length > 0);
+    await waitFor('the greeting', () => sink.deliveries.length > 0);
     expect(sink.deliveries[0]!.text).toContain('جمعية قلم العلمية');
     expect(logs).toContain('loopback inbound: malformed body');
     expect(logs).not.toContain('966500000001');
@@ -131,7 +122,7 @@ describe('tawasul start (embedded Redis, no configuration)', () => {
     const first = chat(['السلام عليكم', '١', 'أمل سعد القحطاني']);
     expect(first).toContain('هويتك');
     await post({ associationId: 'qalam', from: '966500000001', messageId: 'a2', text: '١' });
-    await until('the form intro', () => sink.deliveries.length >= 2);
+    await waitFor('the form intro', () => sink.deliveries.length >= 2);
 
     expect(await stop(server!)).toBe(0);
     expect(logs).toContain('"msg":"stopped"');
@@ -143,7 +134,7 @@ describe('tawasul start (embedded Redis, no configuration)', () => {
     expect(second).toMatch(/جوال|الجوال/);
     const before = sink.deliveries.length;
     await post({ associationId: 'qalam', from: '966500000001', messageId: 'a3', text: 'نورة محمد السبيعي' });
-    await until('the next prompt', () => sink.deliveries.length > before);
+    await waitFor('the next prompt', () => sink.deliveries.length > before);
     expect(sink.deliveries.at(-1)!.text).toContain('هويتك');
   });
 

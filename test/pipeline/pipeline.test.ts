@@ -13,6 +13,7 @@ import { FLOWS, ROOT } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
 import { TestRedis } from '../support/redis.ts';
 import { MemorySink } from '../support/sink.ts';
+import { waitFor } from '../support/wait.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { serviceDelivered } from '../../src/conversation/work.ts';
@@ -83,7 +84,14 @@ function person(channel: string, address: string, associationId = 'qalam') {
     const acc = pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, media });
     await settled(acc.conversationId);
   };
-  return { send, file, get conversationId() { return conversationId; } };
+  /** Answers every intake field with a valid answer (the greeting and "apply" come first). */
+  const answerIntake = async () => {
+    for (const a of validAnswers(FLOWS.get(associationId)!, 'intake', new Date())) {
+      if ('file' in a) await file(a.file);
+      else await send(a.text);
+    }
+  };
+  return { send, file, answerIntake, get conversationId() { return conversationId; } };
 }
 
 /** Polls a queue's delayed jobs (awaited, so nothing is in flight when the queue closes). */
@@ -105,16 +113,6 @@ async function finished(job: { getState(): Promise<string> }, ms = 15_000) {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('pipeline', () => {
   it('carries a whole intake through the queues, replies in order, then verifies the request with check results', async () => {
     setup();
@@ -124,10 +122,7 @@ describe('pipeline', () => {
     await p.send('السلام عليكم');
     expect(sink.deliveries.at(-1)?.text).toContain('جمعية قلم العلمية');
     await p.send('١');
-    for (const a of validAnswers(FLOWS.get('qalam')!, 'intake', new Date())) {
-      if ('file' in a) await p.file(a.file);
-      else await p.send(a.text);
-    }
+    await p.answerIntake();
     await p.send('1');
     const texts = sink.for(p.conversationId).map((d) => d.text);
     expect(texts.at(-1)).toMatch(/QLM-\d{4}-00001/);
@@ -148,10 +143,7 @@ describe('pipeline', () => {
       const p = person('t', who);
       await p.send('مرحبا');
       await p.send('١');
-      for (const a of validAnswers(FLOWS.get('qalam')!, 'intake', new Date())) {
-        if ('file' in a) await p.file(a.file);
-        else await p.send(a.text);
-      }
+      await p.answerIntake();
       await p.send('1');
     }
     const rows = await waitFor('both verified', () => {
@@ -289,10 +281,7 @@ describe('pipeline', () => {
     const p = person('t', '2002', 'sidr');
     await p.send('السلام عليكم');
     await p.send('١');
-    for (const a of validAnswers(FLOWS.get('sidr')!, 'intake', new Date())) {
-      if ('file' in a) await p.file(a.file);
-      else await p.send(a.text);
-    }
+    await p.answerIntake();
     await p.send('1');
     const { reference } = sql<{ reference: string }>('SELECT reference FROM requests')[0]!;
     // A decision recorded by another process (console, CLI) travels through the outbox.
@@ -360,10 +349,7 @@ describe('pipeline', () => {
     await reminder.promote();
     await waitFor('timer handled', () => sql("SELECT id FROM events WHERE type = 'timer_ignored'").length === 1);
     expect(sink.deliveries.length).toBe(before);
-    for (const a of validAnswers(FLOWS.get('saa-hajj')!, 'intake', new Date())) {
-      if ('file' in a) await p.file(a.file);
-      else await p.send(a.text);
-    }
+    await p.answerIntake();
     await p.send('1');
     const due = await delayedJob(timers, (j) => j.name === 'committee_due');
     expect(due.opts.delay).toBeGreaterThan(FLOWS.get('saa-hajj')!.committee.min_days * 86_400_000 - 60_000);
