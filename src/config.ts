@@ -32,6 +32,12 @@ const Env = z.object({
   LOOPBACK_URL: z.string().url().optional(),
   LOOPBACK_TOKEN: z.string().min(16).optional(),
   REDIS_SERVER: z.string().optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-…').optional(),
+  TELEGRAM_ASSOCIATION: z.string().optional(),
+  TELEGRAM_BOTS: z.string().optional(),
+  TELEGRAM_API_ROOT: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 of A-Z a-z 0-9 _ -').optional(),
 });
 
 export interface Config {
@@ -58,6 +64,9 @@ export interface Config {
   loopbackToken: string | undefined;
   /** The redis-server binary for the embedded Redis (default: found on PATH). */
   redisServer: string | undefined;
+  telegram:
+    | { bots: Array<{ associationId: string; token: string }>; apiRoot?: string; webhook?: { publicUrl: string; secret: string } }
+    | undefined;
 }
 
 /** Reads the configuration; a bad value stops startup with the variable's name. */
@@ -76,6 +85,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   };
   rate('telegram', e.TELEGRAM_RATE_PER_SECOND, e.TELEGRAM_PER_CHAT_INTERVAL_MS);
+  const bots: Array<{ associationId: string; token: string }> = [];
+  if (e.TELEGRAM_BOT_TOKEN) {
+    if (!e.TELEGRAM_ASSOCIATION) throw new Error('invalid configuration:\n  TELEGRAM_ASSOCIATION: which association the bot in TELEGRAM_BOT_TOKEN speaks for (e.g. qalam)');
+    bots.push({ associationId: e.TELEGRAM_ASSOCIATION, token: e.TELEGRAM_BOT_TOKEN });
+  }
+  for (const pair of (e.TELEGRAM_BOTS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error('invalid configuration:\n  TELEGRAM_BOTS: write association=token pairs separated by commas');
+    bots.push({ associationId: pair.slice(0, at), token: pair.slice(at + 1) });
+  }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new Error('invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back in a header we check)');
+  }
   rate('whatsapp', e.WHATSAPP_RATE_PER_SECOND);
   rate('sms', e.SMS_RATE_PER_SECOND);
   return {
@@ -101,5 +123,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loopbackUrl: e.LOOPBACK_URL,
     loopbackToken: e.LOOPBACK_TOKEN,
     redisServer: e.REDIS_SERVER,
+    telegram: bots.length
+      ? {
+          bots,
+          ...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
+          ...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { publicUrl: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET! } } : {}),
+        }
+      : undefined,
   };
 }

@@ -11,7 +11,9 @@ import { EmbeddedRedis, type RedisTarget } from './pipeline/redis.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { createHttpServer } from './server/http.ts';
 import { LoopbackSender } from './channels/loopback.ts';
-import type { Sender } from './channels/types.ts';
+import { TelegramAdapter } from './channels/telegram.ts';
+import type { ChannelAdapter, Sender } from './channels/types.ts';
+import { ingestFor } from './channels/ingest.ts';
 
 export interface Roles {
   engine: boolean;
@@ -31,12 +33,15 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The senders of channels that have their settings; more arrive with each adapter. */
-export function configuredSenders(config: Config): Sender[] {
-  const senders: Sender[] = [];
+/** The channels that have their settings. */
+export function configuredSenders(config: Config): Array<Sender | ChannelAdapter> {
+  const senders: Array<Sender | ChannelAdapter> = [];
   if (config.loopbackUrl) senders.push(new LoopbackSender(config.loopbackUrl));
+  if (config.telegram) senders.push(new TelegramAdapter(config.telegram));
   return senders;
 }
+
+const isAdapter = (s: Sender | ChannelAdapter): s is ChannelAdapter => 'start' in s && typeof s.start === 'function';
 
 export class UnknownChannelError extends Error {
   readonly code = 'TAWASUL_ERR_UNKNOWN_CHANNEL';
@@ -82,6 +87,14 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
   });
   pipeline.start({ engine: roles.engine, senders });
 
+  // Receiving: each adapter hands over messages; files are stored first, then the message.
+  const adapters = senders.filter(isAdapter);
+  for (const adapter of adapters) {
+    for (const id of (config.telegram?.bots ?? []).map((b) => b.associationId)) app.service.flow(id); // unknown id: stop here, named
+    const ingest = ingestFor(app.service, pipeline, adapter.channel);
+    await adapter.start({ ingest, log });
+  }
+
   let http: FastifyInstance | undefined;
   let url: string | undefined;
   if (roles.http) {
@@ -89,7 +102,8 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
       db: app.db,
       pipeline,
       log,
-      channels: () => Object.fromEntries(senders.map((s) => [s.channel, 'up'])),
+      channels: () => Object.fromEntries(senders.map((s) => [s.channel, isAdapter(s) ? s.status() : 'up'])),
+      adapters,
       channelNames: senders.map((s) => s.channel),
       ...(config.loopbackUrl && config.loopbackToken ? { loopbackToken: config.loopbackToken } : {}),
     });
@@ -102,6 +116,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
     (closing ??= (async () => {
       log.info('shutting down: finishing jobs in flight');
       await http?.close();
+      for (const adapter of adapters) await adapter.stop();
       await pipeline.close();
       app.close();
       await redis?.stop();

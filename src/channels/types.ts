@@ -35,3 +35,43 @@ export interface Sender {
    */
   wasSent?(id: string): Promise<boolean>;
 }
+
+/** A file a beneficiary sent, as the adapter downloaded it. */
+export interface InboundFile {
+  data: Buffer;
+  mime: string;
+  filename?: string;
+}
+
+/**
+ * A beneficiary's message as every adapter hands it over: the platform's own id (the dedupe
+ * key: a redelivery carries the same one), the sender's address on the platform, and text,
+ * a pressed button or a file.
+ */
+export interface InboundEvent {
+  associationId: string;
+  address: string;
+  messageId: string;
+  text?: string;
+  choiceId?: string;
+  file?: InboundFile;
+  displayName?: string;
+  lang?: 'ar' | 'en';
+  at: Date;
+}
+
+export interface ChannelContext {
+  /** Stores the message (and its file) durably; when it returns the platform may be acknowledged. */
+  ingest(event: InboundEvent): void;
+  log: import('pino').Logger;
+}
+
+/** A channel: receives beneficiaries' messages and sends replies; nothing platform-specific passes it. */
+export interface ChannelAdapter extends Sender {
+  start(ctx: ChannelContext): Promise<void>;
+  stop(): Promise<void>;
+  /** "up", or what is wrong, for /healthz. */
+  status(): string;
+  /** Webhook routes, when the channel receives by webhook. */
+  mountHttp?(app: import('fastify').FastifyInstance): void;
+}

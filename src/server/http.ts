@@ -9,6 +9,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import { z } from 'zod';
 import { timingSafeEqual } from 'node:crypto';
 import { UnknownAssociationError } from '../conversation/service.ts';
+import type { ChannelAdapter } from '../channels/types.ts';
 
 export interface HttpDeps {
   db: Db;
@@ -20,6 +21,8 @@ export interface HttpDeps {
   channelNames: string[];
   /** Bearer token for the loopback channel's inbound endpoint; the endpoint exists only with it. */
   loopbackToken?: string;
+  /** Channels that receive by webhook mount their routes. */
+  adapters?: ChannelAdapter[];
 }
 
 const LoopbackInbound = z
@@ -58,6 +61,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const text = await deps.pipeline.metrics.render();
     return reply.type(deps.pipeline.metrics.contentType).send(text);
   });
+
+  for (const adapter of deps.adapters ?? []) adapter.mountHttp?.(app);
 
   if (deps.loopbackToken) {
     const expected = Buffer.from(`Bearer ${deps.loopbackToken}`);
