@@ -100,6 +100,11 @@ export const messages = sqliteTable(
     author: text('author', { enum: ['beneficiary', 'bot', 'staff', 'system'] }).notNull(),
     body: text('body').notNull().default(''),
     choices: text('choices', { mode: 'json' }),
+    /**
+     * For a decision or survey reply: the template to use where the platform allows free text
+     * only shortly after the beneficiary's last message (WhatsApp's 24-hour window).
+     */
+    template: text('template', { mode: 'json' }),
     /** The button a beneficiary pressed (inbound), when the platform has buttons. */
     choiceId: text('choice_id'),
     mediaId: text('media_id').references(() => media.id),

@@ -37,6 +37,14 @@ const Env = z.object({
   TELEGRAM_BOTS: z.string().optional(),
   TELEGRAM_API_ROOT: z.string().url().optional(),
   TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  WHATSAPP_CLOUD_NUMBERS: z.string().optional(),
+  WHATSAPP_CLOUD_TOKEN: z.string().optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().optional(),
+  WHATSAPP_CLOUD_API_BASE: z.string().url().default('https://graph.facebook.com/v21.0'),
+  WHATSAPP_TEMPLATE_DECISION: z.string().optional(),
+  WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
+  WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 of A-Z a-z 0-9 _ -').optional(),
 });
 
@@ -64,6 +72,16 @@ export interface Config {
   loopbackToken: string | undefined;
   /** The redis-server binary for the embedded Redis (default: found on PATH). */
   redisServer: string | undefined;
+  whatsappCloud:
+    | {
+        numbers: Array<{ associationId: string; phoneNumberId: string }>;
+        accessToken: string;
+        appSecret: string;
+        verifyToken: string;
+        apiBase: string;
+        templates: { decision?: string; survey?: string; language: string };
+      }
+    | undefined;
   telegram:
     | { bots: Array<{ associationId: string; token: string }>; apiRoot?: string; webhook?: { publicUrl: string; secret: string } }
     | undefined;
@@ -95,6 +113,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (at < 1) throw new Error('invalid configuration:\n  TELEGRAM_BOTS: write association=token pairs separated by commas');
     bots.push({ associationId: pair.slice(0, at), token: pair.slice(at + 1) });
   }
+  let whatsappCloud: Config['whatsappCloud'];
+  if (e.WHATSAPP_CLOUD_NUMBERS) {
+    const missing = (['WHATSAPP_CLOUD_TOKEN', 'WHATSAPP_CLOUD_APP_SECRET', 'WHATSAPP_CLOUD_VERIFY_TOKEN'] as const).filter((k) => !e[k]);
+    if (missing.length) throw new Error(`invalid configuration:\n${missing.map((k) => `  ${k}: required with WHATSAPP_CLOUD_NUMBERS`).join('\n')}`);
+    const numbers = e.WHATSAPP_CLOUD_NUMBERS.split(',').map((p) => p.trim()).filter(Boolean).map((pair) => {
+      const [associationId, phoneNumberId] = pair.split('=');
+      if (!associationId || !phoneNumberId) throw new Error('invalid configuration:\n  WHATSAPP_CLOUD_NUMBERS: write association=phone_number_id pairs separated by commas');
+      return { associationId, phoneNumberId };
+    });
+    whatsappCloud = {
+      numbers,
+      accessToken: e.WHATSAPP_CLOUD_TOKEN!,
+      appSecret: e.WHATSAPP_CLOUD_APP_SECRET!,
+      verifyToken: e.WHATSAPP_CLOUD_VERIFY_TOKEN!,
+      apiBase: e.WHATSAPP_CLOUD_API_BASE.replace(/\/$/, ''),
+      templates: { ...(e.WHATSAPP_TEMPLATE_DECISION ? { decision: e.WHATSAPP_TEMPLATE_DECISION } : {}), ...(e.WHATSAPP_TEMPLATE_SURVEY ? { survey: e.WHATSAPP_TEMPLATE_SURVEY } : {}), language: e.WHATSAPP_TEMPLATE_LANGUAGE },
+    };
+  }
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
     throw new Error('invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (Telegram sends it back in a header we check)');
   }
@@ -123,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loopbackUrl: e.LOOPBACK_URL,
     loopbackToken: e.LOOPBACK_TOKEN,
     redisServer: e.REDIS_SERVER,
+    whatsappCloud,
     telegram: bots.length
       ? {
           bots,

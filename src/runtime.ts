@@ -6,12 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { openApp, type App } from './app.ts';
+import type { ConversationService } from './conversation/service.ts';
 import { createLogger, type Logger } from './log.ts';
 import { EmbeddedRedis, type RedisTarget } from './pipeline/redis.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { createHttpServer } from './server/http.ts';
 import { LoopbackSender } from './channels/loopback.ts';
 import { TelegramAdapter } from './channels/telegram.ts';
+import { WhatsAppCloudAdapter } from './channels/whatsapp-cloud.ts';
 import type { ChannelAdapter, Sender } from './channels/types.ts';
 import { ingestFor } from './channels/ingest.ts';
 
@@ -34,11 +36,21 @@ export interface Runtime {
 }
 
 /** The channels that have their settings. */
-export function configuredSenders(config: Config): Array<Sender | ChannelAdapter> {
+export function configuredSenders(config: Config, service: () => ConversationService | undefined = () => undefined): Array<Sender | ChannelAdapter> {
   const senders: Array<Sender | ChannelAdapter> = [];
   if (config.loopbackUrl) senders.push(new LoopbackSender(config.loopbackUrl));
   if (config.telegram) senders.push(new TelegramAdapter(config.telegram));
+  if (config.whatsappCloud) {
+    senders.push(
+      new WhatsAppCloudAdapter({ ...config.whatsappCloud, onReceipt: (id, status, error) => service()?.recordReceipt('whatsapp', id, status, error) }),
+    );
+  }
   return senders;
+}
+
+/** Associations each channel speaks for: each must have a flow. */
+function channelAssociations(config: Config): string[] {
+  return [...(config.telegram?.bots ?? []).map((b) => b.associationId), ...(config.whatsappCloud?.numbers ?? []).map((n) => n.associationId)];
 }
 
 const isAdapter = (s: Sender | ChannelAdapter): s is ChannelAdapter => 'start' in s && typeof s.start === 'function';
@@ -48,7 +60,9 @@ export class UnknownChannelError extends Error {
 }
 
 export async function startRuntime(config: Config, roles: Roles, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
-  const available = configuredSenders(config);
+  // Receipts need the database, which opens after Redis is up: reached through this holder.
+  let opened: App | undefined;
+  const available = configuredSenders(config, () => opened?.service);
   let senders = available;
   if (roles.channels !== 'configured') {
     const wanted = roles.channels;
@@ -72,6 +86,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
   }
 
   const app = openApp(config);
+  opened = app;
   const pipeline = new Pipeline({
     service: app.service,
     redis: target,
@@ -90,7 +105,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
   // Receiving: each adapter hands over messages; files are stored first, then the message.
   const adapters = senders.filter(isAdapter);
   for (const adapter of adapters) {
-    for (const id of (config.telegram?.bots ?? []).map((b) => b.associationId)) app.service.flow(id); // unknown id: stop here, named
+    for (const id of channelAssociations(config)) app.service.flow(id); // unknown id: stop here, named
     const ingest = ingestFor(app.service, pipeline, adapter.channel);
     await adapter.start({ ingest, log });
   }

@@ -42,6 +42,16 @@ export interface OutboundMessage {
   text: string;
   choices?: Choice[];
   lang: Lang;
+  /** Decision and survey replies: what to send as an approved template where free text is not allowed. */
+  template?: OutboundTemplate;
+  /** When the beneficiary last wrote on this channel (WhatsApp allows free text for 24 hours after). */
+  lastInboundAt?: string;
+}
+
+export interface OutboundTemplate {
+  kind: 'decision' | 'survey';
+  /** Values for the template's body placeholders, in order. */
+  params: string[];
 }
 
 export interface Accepted {
@@ -280,6 +290,8 @@ export class ConversationService {
       text: row.body,
       lang: row.lang as Lang,
       ...(row.choices ? { choices: row.choices as Choice[] } : {}),
+      ...(row.template ? { template: row.template as OutboundTemplate } : {}),
+      ...(row.lastSeenAt ? { lastInboundAt: row.lastSeenAt } : {}),
       status: row.status as 'queued' | 'sending',
       attempts: row.attempts,
     };
@@ -357,6 +369,21 @@ export class ConversationService {
       .orderBy(desc(t.messages.createdAt))
       .limit(limit)
       .all();
+  }
+
+  /**
+   * A platform's delivery receipt for a sent message: delivered, read, or failed after all
+   * (then it joins the dead-letter list). Receipts never move a message backwards.
+   */
+  recordReceipt(channel: string, providerMessageId: string, status: 'delivered' | 'read' | 'failed', error?: string): boolean {
+    const order = ['sent', 'delivered', 'read'];
+    const row = this.db.$client
+      .prepare("SELECT id, status FROM messages WHERE direction = 'out' AND channel = ? AND provider_message_id = ?")
+      .get(channel, providerMessageId) as { id: string; status: string } | undefined;
+    if (!row) return false;
+    if (status !== 'failed' && order.indexOf(status) <= order.indexOf(row.status)) return true;
+    this.db.$client.prepare('UPDATE messages SET status = ?, error = ? WHERE id = ?').run(status, status === 'failed' ? (error ?? 'failed') : null, row.id);
+    return true;
   }
 
   /** Puts a dead letter back in the queue (staff decided it should be tried again). */
@@ -467,6 +494,12 @@ export class ConversationService {
     const at = now.toISOString();
     const outbound: OutboundMessage[] = [];
     let replyIndex = 0;
+    const template: OutboundTemplate | undefined =
+      input.type === 'decision'
+        ? { kind: 'decision', params: [input.reference, input.outcome === 'accepted' ? flow.committee.name[conversation.lang as Lang] : input.reason ?? ''] }
+        : input.type === 'survey_invite' || (input.type === 'timer' && input.name === 'survey_reminder')
+          ? { kind: 'survey', params: [flow.name[conversation.lang as Lang]] }
+          : undefined;
     for (const event of result.events) {
       if (event.type === 'reply') {
         const id = `${conversation.id}.${version}.${replyIndex++}`;
@@ -489,6 +522,7 @@ export class ConversationService {
           author: 'bot',
           body: event.text,
           choices: event.choices ? JSON.stringify(event.choices) : null,
+          template: template && replyIndex === 1 ? JSON.stringify(template) : null,
           stepVersion: version,
           createdAt: at,
         });
@@ -711,14 +745,14 @@ function prepareQueries(db: Db) {
     ),
     markProcessed: run(`UPDATE messages SET status = 'processed', step_version = @stepVersion WHERE id = @id`),
     insertOutbound: run(
-      `INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, choices, status, step_version, created_at)
-       VALUES (@id, @associationId, @conversationId, 'out', @channel, @channelMessageId, @author, @body, @choices, 'queued', @stepVersion, @createdAt)`,
+      `INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, choices, template, status, step_version, created_at)
+       VALUES (@id, @associationId, @conversationId, 'out', @channel, @channelMessageId, @author, @body, @choices, @template, 'queued', @stepVersion, @createdAt)`,
     ),
-    nextOutbound: get<{ channelMessageId: string; associationId: string; channel: string; body: string; choices: unknown; status: string; attempts: number; address: string; lang: string }>(
-      `SELECT m.channel_message_id, m.association_id, m.channel, m.body, m.choices, m.status, m.attempts, k.address, v.lang
+    nextOutbound: get<{ channelMessageId: string; associationId: string; channel: string; body: string; choices: unknown; template: unknown; status: string; attempts: number; address: string; lang: string; lastSeenAt: string | null }>(
+      `SELECT m.channel_message_id, m.association_id, m.channel, m.body, m.choices, m.template, m.status, m.attempts, k.address, k.last_seen_at, v.lang
        FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id
        WHERE m.conversation_id = @conversationId AND m.direction = 'out' AND m.status IN ('queued', 'sending') ORDER BY m.rowid LIMIT 1`,
-      ['choices'],
+      ['choices', 'template'],
     ),
     acceptedAt: get<{ acceptedAt: string | null }>(
       `SELECT (SELECT i.created_at FROM messages i WHERE i.conversation_id = o.conversation_id AND i.direction = 'in' AND i.status = 'processed' AND i.step_version = o.step_version LIMIT 1) AS accepted_at
