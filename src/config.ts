@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SmsOptions } from './channels/sms.ts';
 
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 const optionalInt = z.coerce.number().int().min(0).optional();
@@ -45,6 +46,19 @@ const Env = z.object({
   WHATSAPP_TEMPLATE_DECISION: z.string().optional(),
   WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
+  SMS_NUMBERS: z.string().optional(),
+  SMS_DRIVER: z.enum(['twilio', 'gateway']).default('twilio'),
+  SMS_PUBLIC_URL: z.string().url().optional(),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_API_BASE: z.string().url().default('https://api.twilio.com'),
+  SMS_GATEWAY_URL: z.string().url().optional(),
+  SMS_GATEWAY_AUTHORIZATION: z.string().optional(),
+  SMS_GATEWAY_FORMAT: z.enum(['json', 'form']).default('json'),
+  SMS_GATEWAY_FIELDS: z.string().default('to=to,from=from,text=text'),
+  SMS_GATEWAY_ID_PATH: z.string().optional(),
+  SMS_GATEWAY_INBOUND_TOKEN: z.string().optional(),
+  SMS_GATEWAY_INBOUND_FIELDS: z.string().default('from=from,to=to,text=text,id=id'),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 of A-Z a-z 0-9 _ -').optional(),
 });
 
@@ -72,6 +86,7 @@ export interface Config {
   loopbackToken: string | undefined;
   /** The redis-server binary for the embedded Redis (default: found on PATH). */
   redisServer: string | undefined;
+  sms: SmsOptions | undefined;
   whatsappCloud:
     | {
         numbers: Array<{ associationId: string; phoneNumberId: string }>;
@@ -112,6 +127,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const at = pair.indexOf('=');
     if (at < 1) throw new Error('invalid configuration:\n  TELEGRAM_BOTS: write association=token pairs separated by commas');
     bots.push({ associationId: pair.slice(0, at), token: pair.slice(at + 1) });
+  }
+  const fail = (lines: string[]): never => {
+    throw new Error(`invalid configuration:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  };
+  const pairs = (name: string, value: string, keys?: string[]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const at = pair.indexOf('=');
+      if (at < 1) fail([`${name}: write name=value pairs separated by commas`]);
+      out[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    const missing = (keys ?? []).filter((k) => !out[k]);
+    if (missing.length) fail([`${name}: missing ${missing.join(', ')}`]);
+    return out;
+  };
+  let sms: SmsOptions | undefined;
+  if (e.SMS_NUMBERS) {
+    const numbers = Object.entries(pairs('SMS_NUMBERS', e.SMS_NUMBERS)).map(([associationId, number]) => ({ associationId, number }));
+    if (e.SMS_DRIVER === 'twilio') {
+      const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SMS_PUBLIC_URL'] as const).filter((k) => !e[k]);
+      if (missing.length) fail(missing.map((k) => `${k}: required for SMS through Twilio`));
+      sms = { numbers, driver: { kind: 'twilio', accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, apiBase: e.TWILIO_API_BASE, publicUrl: e.SMS_PUBLIC_URL! } };
+    } else {
+      const missing = (['SMS_GATEWAY_URL', 'SMS_GATEWAY_INBOUND_TOKEN'] as const).filter((k) => !e[k]);
+      if (missing.length) fail(missing.map((k) => `${k}: required for SMS through an HTTP gateway`));
+      const f = pairs('SMS_GATEWAY_FIELDS', e.SMS_GATEWAY_FIELDS, ['to', 'from', 'text']);
+      const i = pairs('SMS_GATEWAY_INBOUND_FIELDS', e.SMS_GATEWAY_INBOUND_FIELDS, ['from', 'to', 'text', 'id']);
+      sms = {
+        numbers,
+        driver: {
+          kind: 'gateway',
+          sendUrl: e.SMS_GATEWAY_URL!,
+          ...(e.SMS_GATEWAY_AUTHORIZATION ? { authorization: e.SMS_GATEWAY_AUTHORIZATION } : {}),
+          format: e.SMS_GATEWAY_FORMAT,
+          fields: { to: f.to!, from: f.from!, text: f.text! },
+          ...(e.SMS_GATEWAY_ID_PATH ? { idPath: e.SMS_GATEWAY_ID_PATH } : {}),
+          inboundToken: e.SMS_GATEWAY_INBOUND_TOKEN!,
+          inboundFields: { from: i.from!, to: i.to!, text: i.text!, id: i.id! },
+        },
+      };
+    }
   }
   let whatsappCloud: Config['whatsappCloud'];
   if (e.WHATSAPP_CLOUD_NUMBERS) {
@@ -159,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loopbackUrl: e.LOOPBACK_URL,
     loopbackToken: e.LOOPBACK_TOKEN,
     redisServer: e.REDIS_SERVER,
+    sms,
     whatsappCloud,
     telegram: bots.length
       ? {

@@ -14,6 +14,7 @@ import { createHttpServer } from './server/http.ts';
 import { LoopbackSender } from './channels/loopback.ts';
 import { TelegramAdapter } from './channels/telegram.ts';
 import { WhatsAppCloudAdapter } from './channels/whatsapp-cloud.ts';
+import { SmsAdapter } from './channels/sms.ts';
 import type { ChannelAdapter, Sender } from './channels/types.ts';
 import { ingestFor } from './channels/ingest.ts';
 
@@ -45,12 +46,19 @@ export function configuredSenders(config: Config, service: () => ConversationSer
       new WhatsAppCloudAdapter({ ...config.whatsappCloud, onReceipt: (id, status, error) => service()?.recordReceipt('whatsapp', id, status, error) }),
     );
   }
+  if (config.sms) {
+    senders.push(new SmsAdapter({ ...config.sms, onReceipt: (id, status, error) => service()?.recordReceipt('sms', id, status, error) }));
+  }
   return senders;
 }
 
 /** Associations each channel speaks for: each must have a flow. */
 function channelAssociations(config: Config): string[] {
-  return [...(config.telegram?.bots ?? []).map((b) => b.associationId), ...(config.whatsappCloud?.numbers ?? []).map((n) => n.associationId)];
+  return [
+    ...(config.telegram?.bots ?? []).map((b) => b.associationId),
+    ...(config.whatsappCloud?.numbers ?? []).map((n) => n.associationId),
+    ...(config.sms?.numbers ?? []).map((n) => n.associationId),
+  ];
 }
 
 const isAdapter = (s: Sender | ChannelAdapter): s is ChannelAdapter => 'start' in s && typeof s.start === 'function';

@@ -1,0 +1,175 @@
+/**
+ * SMS: Twilio-compatible (signed webhooks, REST sends, status callbacks) and a generic HTTP
+ * gateway, against local fakes of both providers, through the real pipeline.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { FLOWS } from '../support/scenario.ts';
+import { TestRedis, freePort } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { ConversationService } from '../../src/conversation/service.ts';
+import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { SmsAdapter, smsSegments, twilioSignature, type SmsOptions } from '../../src/channels/sms.ts';
+import { ingestFor } from '../../src/channels/ingest.ts';
+import { createHttpServer } from '../../src/server/http.ts';
+
+const NUMBER = '+966110000001';
+const TOKEN = 'twilio-auth-token';
+const redis = new TestRedis();
+beforeAll(() => redis.start().then(() => undefined), 30_000);
+afterAll(() => redis.stop());
+
+/** A provider's REST endpoint that records what it is asked to send. */
+class FakeProvider {
+  readonly requests: Array<{ path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, string> }> = [];
+  private server: Server | undefined;
+  status = 201;
+  url = '';
+  async start() {
+    this.server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const body = String(req.headers['content-type']).includes('json') ? (JSON.parse(raw) as Record<string, string>) : Object.fromEntries(new URLSearchParams(raw));
+        this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+        res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: `SM${this.requests.length}`, data: { id: `gw-${this.requests.length}` }, status: 'queued' }));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server!.address() as { port: number }).port}`;
+    return this;
+  }
+  stop() {
+    return new Promise<void>((r) => this.server!.close(() => r()));
+  }
+}
+
+let dir: string;
+let db: Db;
+let service: ConversationService;
+let pipeline: Pipeline;
+let provider: FakeProvider;
+let http: FastifyInstance;
+let base = '';
+let n = 0;
+const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
+
+async function setup(driver: (providerUrl: string, publicUrl: string) => SmsOptions['driver']) {
+  dir = mkdtempSync(join(tmpdir(), 'tawasul-sms-'));
+  db = openDb(join(dir, 't.db'));
+  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  provider = await new FakeProvider().start();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  pipeline = new Pipeline({ service, redis: { url: redis.url }, log, prefix: `sms${++n}`, backoffMs: 50, sweepMs: 200, limits: { sms: { max: 1000 } } });
+  const adapter = new SmsAdapter({ numbers: [{ associationId: 'qalam', number: NUMBER }], driver: driver(provider.url, base), onReceipt: (id, status, error) => service.recordReceipt('sms', id, status, error) });
+  pipeline.start({ engine: true, senders: [adapter] });
+  await adapter.start({ ingest: ingestFor(service, pipeline, 'sms'), log });
+  http = createHttpServer({ db, pipeline, log, channels: () => ({ sms: adapter.status() }), channelNames: ['sms'], adapters: [adapter] });
+  await http.listen({ host: '127.0.0.1', port });
+}
+
+afterEach(async () => {
+  if (!http) return; // the pure tests set nothing up
+  await http.close();
+  await pipeline.close();
+  await provider.stop();
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+  http = undefined!;
+});
+
+const twilio = (providerUrl: string, publicUrl: string): SmsOptions['driver'] => ({ kind: 'twilio', accountSid: 'AC123', authToken: TOKEN, apiBase: providerUrl, publicUrl });
+const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+
+function signedPost(path: string, params: Record<string, string>, signature = twilioSignature(TOKEN, `${base}${path}`, params)) {
+  return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+}
+let sid = 0;
+const sms = (from: string, body: string) => signedPost('/channels/sms/twilio', { MessageSid: `SMin${++sid}`, AccountSid: 'AC123', From: from, To: NUMBER, Body: body, NumMedia: '0' });
+
+describe('sms', () => {
+  it("computes Twilio's signature as its documentation's example does", () => {
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' };
+    expect(twilioSignature('12345', url, params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+  });
+
+  it('counts segments: GSM-7 160/153, Arabic UCS-2 70/67', () => {
+    expect(smsSegments('a'.repeat(160))).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(smsSegments('a'.repeat(161))).toMatchObject({ encoding: 'GSM-7', segments: 2 });
+    expect(smsSegments('ب'.repeat(70))).toMatchObject({ encoding: 'UCS-2', segments: 1 });
+    expect(smsSegments('ب'.repeat(71))).toMatchObject({ encoding: 'UCS-2', segments: 2 });
+    expect(smsSegments('ب'.repeat(134))).toMatchObject({ segments: 2 });
+    expect(smsSegments('ب'.repeat(135))).toMatchObject({ segments: 3 });
+    expect(smsSegments('hello {world}').units).toBe(15);
+  });
+
+  it('refuses an unsigned or wrongly signed Twilio webhook with 403 and stores nothing', async () => {
+    await setup(twilio);
+    const params = { MessageSid: 'SMx', From: '+966501234567', To: NUMBER, Body: 'مرحبا' };
+    expect((await fetch(`${base}/channels/sms/twilio`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() })).status).toBe(403);
+    expect((await signedPost('/channels/sms/twilio', params, 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=')).status).toBe(403);
+    expect((await signedPost('/channels/sms/twilio', { ...params, Body: 'x' }, twilioSignature(TOKEN, `${base}/channels/sms/twilio`, params))).status).toBe(403);
+    expect(sql('SELECT id FROM messages')).toHaveLength(0);
+  });
+
+  it('replies through the REST API with numbered choices, honours STOP and START, and records failed delivery', async () => {
+    await setup(twilio);
+    const res = await sms('+966501234567', 'مرحبا');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<Response>');
+    await waitFor('reply', () => provider.requests.length === 1);
+    const [sent] = provider.requests;
+    expect(sent!.path).toBe('/2010-04-01/Accounts/AC123/Messages.json');
+    expect(sent!.headers.authorization).toBe(`Basic ${Buffer.from(`AC123:${TOKEN}`).toString('base64')}`);
+    expect(sent!.body).toMatchObject({ To: '+966501234567', From: NUMBER });
+    expect(sent!.body.Body).toContain('جمعية قلم العلمية');
+    expect(sent!.body.Body).toMatch(/\n1\. /);
+    expect(sent!.body.StatusCallback).toBe(`${base}/channels/sms/twilio/status`);
+
+    await sms('+966501234567', 'إيقاف');
+    await waitFor('stop confirmation', () => provider.requests.length === 2);
+    expect(sql<{ opted_out: number }>('SELECT opted_out FROM contacts')[0]!.opted_out).toBe(1);
+    await sms('+966501234567', 'START');
+    await waitFor('start reply', () => provider.requests.length === 3);
+    expect(sql<{ opted_out: number }>('SELECT opted_out FROM contacts')[0]!.opted_out).toBe(0);
+
+    // Delivery status callback: undelivered joins the dead letters.
+    expect((await signedPost('/channels/sms/twilio/status', { MessageSid: 'SM1', MessageStatus: 'undelivered', ErrorCode: '30003' })).status).toBe(204);
+    expect(service.deadLetters('qalam').map((d) => d.error)).toEqual(['error 30003']);
+  });
+
+  it('speaks to a generic HTTP gateway with its own field names and token', async () => {
+    await setup((providerUrl) => ({
+      kind: 'gateway',
+      sendUrl: `${providerUrl}/api/send`,
+      authorization: 'Bearer gw-key',
+      format: 'json',
+      fields: { to: 'mobile', from: 'sender', text: 'msg' },
+      idPath: 'data.id',
+      inboundToken: 'gateway-inbound-token',
+      inboundFields: { from: 'msisdn', to: 'shortcode', text: 'message', id: 'msg_id' },
+    }));
+    const post = (body: unknown, token?: string) =>
+      fetch(`${base}/channels/sms/gateway`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'x-gateway-token': token } : {}) }, body: JSON.stringify(body) });
+    const message = { msisdn: '966551112222', shortcode: NUMBER, message: 'الحالة', msg_id: 'g-1' };
+    expect((await post(message)).status).toBe(403);
+    expect((await post(message, 'wrong')).status).toBe(403);
+    expect((await post({ msisdn: '9665' }, 'gateway-inbound-token')).status).toBe(400);
+    expect((await post(message, 'gateway-inbound-token')).status).toBe(200);
+    await waitFor('reply', () => provider.requests.length === 1);
+    const [sent] = provider.requests;
+    expect(sent!.path).toBe('/api/send');
+    expect(sent!.headers.authorization).toBe('Bearer gw-key');
+    expect(Object.keys(sent!.body).sort()).toEqual(['mobile', 'msg', 'sender']);
+    expect(sent!.body).toMatchObject({ mobile: '966551112222', sender: NUMBER });
+    await waitFor('provider id stored', () => sql<{ provider_message_id: string }>("SELECT provider_message_id FROM messages WHERE direction = 'out'")[0]?.provider_message_id === 'gw-1');
+  });
+});
