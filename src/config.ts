@@ -46,6 +46,7 @@ const Env = z.object({
   WHATSAPP_TEMPLATE_DECISION: z.string().optional(),
   WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
+  WEB_CHAT: z.enum(['on', 'off']).default('on'),
   SMS_NUMBERS: z.string().optional(),
   SMS_DRIVER: z.enum(['twilio', 'gateway']).default('twilio'),
   SMS_PUBLIC_URL: z.string().url().optional(),
@@ -87,6 +88,8 @@ export interface Config {
   /** The redis-server binary for the embedded Redis (default: found on PATH). */
   redisServer: string | undefined;
   sms: SmsOptions | undefined;
+  /** The website chat (page and widget); on unless WEB_CHAT=off. */
+  webChat: boolean;
   whatsappCloud:
     | {
         numbers: Array<{ associationId: string; phoneNumberId: string }>;
@@ -216,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loopbackToken: e.LOOPBACK_TOKEN,
     redisServer: e.REDIS_SERVER,
     sms,
+    webChat: e.WEB_CHAT === 'on',
     whatsappCloud,
     telegram: bots.length
       ? {

@@ -15,6 +15,7 @@ import { LoopbackSender } from './channels/loopback.ts';
 import { TelegramAdapter } from './channels/telegram.ts';
 import { WhatsAppCloudAdapter } from './channels/whatsapp-cloud.ts';
 import { SmsAdapter } from './channels/sms.ts';
+import { WebChatAdapter } from './channels/web.ts';
 import type { ChannelAdapter, Sender } from './channels/types.ts';
 import { ingestFor } from './channels/ingest.ts';
 
@@ -44,6 +45,29 @@ export function configuredSenders(config: Config, service: () => ConversationSer
   if (config.whatsappCloud) {
     senders.push(
       new WhatsAppCloudAdapter({ ...config.whatsappCloud, onReceipt: (id, status, error) => service()?.recordReceipt('whatsapp', id, status, error) }),
+    );
+  }
+  if (config.webChat) {
+    senders.push(
+      new WebChatAdapter({
+        flow: (id) => {
+          try {
+            return service()?.flow(id);
+          } catch {
+            return undefined;
+          }
+        },
+        history: (associationId, address) =>
+          (service()?.history(associationId, 'web', address) ?? [])
+            .filter((m) => m.direction === 'in' || !['failed', 'unknown'].includes(m.status))
+            .map((m) => ({
+              id: m.id,
+              from: m.direction === 'in' ? ('me' as const) : m.author === 'staff' ? ('staff' as const) : ('bot' as const),
+              text: m.direction === 'in' && m.file ? m.file : m.text,
+              ...(m.choices ? { choices: m.choices } : {}),
+              at: m.at,
+            })),
+      }),
     );
   }
   if (config.sms) {

@@ -88,7 +88,7 @@ describe('tawasul start (embedded Redis, no configuration)', () => {
   it('reports health: Redis, SQLite and each channel', async () => {
     const res = await fetch(url('/healthz'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', redis: 'up', sqlite: 'up', channels: { loopback: 'up' } });
+    expect(await res.json()).toEqual({ status: 'ok', redis: 'up', sqlite: 'up', channels: { loopback: 'up', web: 'up' } });
   });
 
   it('refuses unsigned and malformed inbound posts with 4xx, and accepts a good one once', async () => {

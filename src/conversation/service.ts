@@ -386,6 +386,29 @@ export class ConversationService {
     return true;
   }
 
+  /** The last messages of one contact's conversation, oldest first, for a chat page's history. */
+  history(associationId: string, channel: string, address: string, limit = 100): Array<{ id: string; direction: 'in' | 'out'; author: string; text: string; choices?: Choice[]; at: string; status: string; file?: string }> {
+    const rows = this.db.$client
+      .prepare(
+        `SELECT m.id, m.direction, m.author, m.body, m.choices, m.created_at, m.status, m.channel_message_id, md.filename
+         FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id
+         LEFT JOIN media md ON md.id = m.media_id
+         WHERE k.association_id = ? AND k.channel = ? AND k.address = ?
+         ORDER BY m.rowid DESC LIMIT ?`,
+      )
+      .all(associationId, channel, address, limit) as Array<{ id: string; direction: 'in' | 'out'; author: string; body: string; choices: string | null; created_at: string; status: string; channel_message_id: string; filename: string | null }>;
+    return rows.reverse().map((r) => ({
+      id: r.direction === 'out' ? r.channel_message_id : r.id,
+      direction: r.direction,
+      author: r.author,
+      text: r.body,
+      ...(r.choices ? { choices: JSON.parse(r.choices) as Choice[] } : {}),
+      at: r.created_at,
+      status: r.status,
+      ...(r.filename ? { file: r.filename } : {}),
+    }));
+  }
+
   /** Puts a dead letter back in the queue (staff decided it should be tried again). */
   requeue(id: string): boolean {
     return (

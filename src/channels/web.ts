@@ -1,0 +1,156 @@
+/**
+ * Website chat: a standalone page at /chat/<association> and an embeddable widget (one
+ * script tag). Each browser keeps a random id (its identity, sent in a header, never in a
+ * URL); messages go up by POST, replies come down a server-sent-events stream read with
+ * fetch. History is replayed from the database on connect, so a reply sent while the page
+ * was closed is there when it opens again.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { OutboundMessage } from '../conversation/service.ts';
+import type { FlowFile } from '../flows/schema.ts';
+import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
+import { WIDGET_JS, pageHtml } from './web-assets.ts';
+
+export interface WebHistoryItem {
+  id: string;
+  from: 'me' | 'bot' | 'staff';
+  text: string;
+  choices?: Array<{ id: string; label: string }>;
+  at: string;
+}
+
+export interface WebChatOptions {
+  /** The association's flow, if there is one by that id. */
+  flow: (associationId: string) => FlowFile | undefined;
+  /** The conversation so far for this browser, oldest first. */
+  history: (associationId: string, address: string) => WebHistoryItem[];
+  maxFileBytes?: number;
+}
+
+const ChatId = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
+const Post = z.object({ id: z.string().min(1).max(64), text: z.string().max(4000).optional(), choiceId: z.string().max(128).optional(), lang: z.enum(['ar', 'en']).optional() }).strict();
+
+export class WebChatAdapter implements ChannelAdapter {
+  readonly channel = 'web';
+  private ctx: ChannelContext | undefined;
+  private log: Logger | undefined;
+  private state = 'not started';
+  private readonly streams = new Map<string, Set<FastifyReply>>();
+
+  constructor(private readonly opts: WebChatOptions) {}
+
+  status(): string {
+    return this.state;
+  }
+
+  async start(ctx: ChannelContext): Promise<void> {
+    this.ctx = ctx;
+    this.log = ctx.log.child({ channel: 'web' });
+    this.state = 'up';
+  }
+
+  async stop(): Promise<void> {
+    for (const set of this.streams.values()) for (const r of set) r.raw.end();
+    this.streams.clear();
+    this.state = 'stopped';
+  }
+
+  /** Delivered to every open page of this browser; stored either way, so history shows it later. */
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    if (!this.opts.flow(msg.associationId)) throw new SendError(`unknown association ${msg.associationId}`, 'permanent');
+    const item: WebHistoryItem = { id: msg.id, from: 'bot', text: msg.text, ...(msg.choices?.length ? { choices: msg.choices } : {}), at: new Date().toISOString() };
+    for (const reply of this.streams.get(key(msg.associationId, msg.address)) ?? []) reply.raw.write(sse('message', item));
+    return { providerMessageId: msg.id };
+  }
+
+  mountHttp(root: FastifyInstance): void {
+    const maxFile = this.opts.maxFileBytes ?? 10 * 1024 * 1024;
+    void root.register(async (app) => {
+      app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: maxFile }, (_r, body, done) => done(null, body));
+
+      app.get('/chat/widget.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(WIDGET_JS));
+
+      app.get<{ Params: { association: string }; Querystring: { lang?: string } }>('/chat/:association', async (req, reply) => {
+        const flow = this.opts.flow(req.params.association);
+        if (!flow) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        const lang = req.query.lang === 'en' ? 'en' : 'ar';
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *")
+          .send(pageHtml(flow, lang));
+      });
+
+      app.get<{ Params: { association: string } }>('/chat/:association/events', async (req, reply) => {
+        const who = this.identify(req, reply);
+        if (!who) return reply;
+        reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+        for (const item of this.opts.history(who.associationId, who.address)) reply.raw.write(sse('message', item));
+        reply.raw.write(sse('ready', {}));
+        const k = key(who.associationId, who.address);
+        const set = this.streams.get(k) ?? new Set();
+        set.add(reply);
+        this.streams.set(k, set);
+        const ping = setInterval(() => reply.raw.write(': ping\n\n'), 20_000);
+        req.raw.on('close', () => {
+          clearInterval(ping);
+          set.delete(reply);
+          if (set.size === 0) this.streams.delete(k);
+        });
+        return reply.hijack();
+      });
+
+      app.post<{ Params: { association: string } }>('/chat/:association/messages', async (req, reply) => {
+        const who = this.identify(req, reply);
+        if (!who) return reply;
+        const parsed = Post.safeParse(req.body);
+        if (!parsed.success) {
+          req.log.warn({ problems: parsed.error.issues.map((i) => i.path.join('.')) }, 'web chat: malformed message');
+          return reply.code(400).send({ error: 'malformed' });
+        }
+        const m = parsed.data;
+        this.ctx!.ingest({
+          associationId: who.associationId,
+          address: who.address,
+          messageId: m.id,
+          ...(m.text !== undefined ? { text: m.text } : {}),
+          ...(m.choiceId ? { choiceId: m.choiceId } : {}),
+          ...(m.lang ? { lang: m.lang } : {}),
+          at: new Date(),
+        });
+        return reply.code(202).send({ accepted: true });
+      });
+
+      app.post<{ Params: { association: string } }>('/chat/:association/files', async (req, reply) => {
+        const who = this.identify(req, reply);
+        if (!who) return reply;
+        const data = req.body;
+        const id = String(req.headers['x-message-id'] ?? '');
+        if (!Buffer.isBuffer(data) || data.length === 0 || !/^[\w-]{1,64}$/.test(id)) return reply.code(400).send({ error: 'malformed' });
+        const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 120);
+        this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: id, file: { data, mime: String(req.headers['content-type']).split(';')[0]!, filename: name }, at: new Date() });
+        return reply.code(202).send({ accepted: true });
+      });
+    });
+  }
+
+  private identify(req: FastifyRequest<{ Params: { association: string } }>, reply: FastifyReply): { associationId: string; address: string } | undefined {
+    if (!this.opts.flow(req.params.association)) {
+      void reply.code(404).send({ error: 'not found' });
+      return undefined;
+    }
+    const id = ChatId.safeParse(req.headers['x-chat-id']);
+    if (!id.success) {
+      void reply.code(401).send({ error: 'missing or malformed X-Chat-Id' });
+      return undefined;
+    }
+    return { associationId: req.params.association, address: `web:${id.data}` };
+  }
+}
+
+const key = (associationId: string, address: string) => `${associationId}\u0000${address}`;
+
+function sse(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}

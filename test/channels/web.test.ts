@@ -1,0 +1,137 @@
+/**
+ * Website chat through the real runtime (HTTP server, pipeline, redis-server, SQLite):
+ * the page, the widget, the event stream and its history, bad requests; and, in a real
+ * Chromium when it is installed, a beneficiary chatting on the page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { ROOT } from '../support/scenario.ts';
+import { TestRedis, freePort } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startRuntime, type Runtime } from '../../src/runtime.ts';
+
+const redis = new TestRedis();
+const dir = mkdtempSync(join(tmpdir(), 'tawasul-web-'));
+let runtime: Runtime;
+let base = '';
+
+beforeAll(async () => {
+  await redis.start();
+  const port = await freePort();
+  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows'), SWEEP_MS: '300' });
+  runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: process.env.TEST_LOG ?? 'silent' }));
+  base = runtime.url!;
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const CHAT_ID = 'AbCdEfGhIjKlMnOpQrStUvWx12';
+
+/** Opens the event stream and collects events until closed. */
+function stream(chatId: string) {
+  const events: Array<{ event: string; data: any }> = [];
+  const ctrl = new AbortController();
+  const done = (async () => {
+    const res = await fetch(`${base}/chat/qalam/events`, { headers: { 'x-chat-id': chatId }, signal: ctrl.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        let at;
+        while ((at = buf.indexOf('\n\n')) >= 0) {
+          const chunk = buf.slice(0, at);
+          buf = buf.slice(at + 2);
+          const event = /^event: (.*)$/m.exec(chunk)?.[1];
+          const data = /^data: (.*)$/m.exec(chunk)?.[1];
+          if (event) events.push({ event, data: data ? JSON.parse(data) : undefined });
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return { events, close: () => (ctrl.abort(), done) };
+}
+
+const post = (body: unknown, chatId: string | null = CHAT_ID) =>
+  fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(chatId ? { 'x-chat-id': chatId } : {}) }, body: JSON.stringify(body) });
+
+describe('website chat', () => {
+  it('serves an RTL Arabic page (and an English one) with the widget, and 404 for an unknown association', async () => {
+    const ar = await (await fetch(`${base}/chat/qalam`)).text();
+    expect(ar).toContain('<html lang="ar" dir="rtl">');
+    expect(ar).toContain('جمعية قلم العلمية');
+    expect(ar).toContain('<script src="/chat/widget.js" data-association="qalam"');
+    const en = await (await fetch(`${base}/chat/qalam?lang=en`)).text();
+    expect(en).toContain('<html lang="en" dir="ltr">');
+    expect((await fetch(`${base}/chat/nope`)).status).toBe(404);
+    const js = await fetch(`${base}/chat/widget.js`);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect(await js.text()).toContain('attachShadow');
+  });
+
+  it('refuses requests without a browser identity or with a malformed body', async () => {
+    expect((await fetch(`${base}/chat/qalam/events`)).status).toBe(401);
+    expect((await post({ id: 'x1', text: 'مرحبا' }, null)).status).toBe(401);
+    expect((await post({ id: 'x1', text: 'مرحبا' }, 'short')).status).toBe(401);
+    expect((await post({ text: 42 })).status).toBe(400);
+    expect((await post({ id: 'x1', text: 'hi', extra: true })).status).toBe(400);
+  });
+
+  it('streams replies live, then replays the conversation to a new page', async () => {
+    const s = stream(CHAT_ID);
+    await waitFor('ready', () => s.events.some((e) => e.event === 'ready'));
+    expect((await post({ id: 'w1', text: 'السلام عليكم <script>alert(1)</script>' })).status).toBe(202);
+    const reply = await waitFor('reply', () => s.events.find((e) => e.event === 'message' && e.data.from === 'bot'));
+    expect(reply.data.text).toContain('جمعية قلم العلمية');
+    expect(reply.data.choices.map((c: { id: string }) => c.id)).toContain('m:apply');
+    await s.close();
+
+    const again = stream(CHAT_ID);
+    await waitFor('history', () => again.events.some((e) => e.event === 'ready'));
+    const history = again.events.filter((e) => e.event === 'message').map((e) => e.data);
+    expect(history.map((h) => h.from)).toEqual(['me', 'bot']);
+    expect(history[0].text).toContain('<script>');
+    await again.close();
+    // Another browser sees nothing of it.
+    const other = stream('ZyXwVuTsRqPoNmLkJiHgFeDcBa98');
+    await waitFor('ready', () => other.events.some((e) => e.event === 'ready'));
+    expect(other.events.filter((e) => e.event === 'message')).toEqual([]);
+    await other.close();
+  });
+
+  const chromium = '/usr/bin/chromium';
+  it.skipIf(!existsSync(chromium))('works in a real browser: RTL page, typing, a button, and text shown as text', async () => {
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
+      await page.goto(`${base}/chat/qalam`);
+      expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+      await page.waitForSelector('#chat[data-ready="1"]');
+      const input = page.locator('#chat input[type=text]');
+      await input.fill('مرحبا <b>عريض</b>');
+      await input.press('Enter');
+      await page.locator('#chat .msg.bot').first().waitFor();
+      expect(await page.locator('#chat .msg.me').first().textContent()).toBe('مرحبا <b>عريض</b>');
+      expect(await page.locator('#chat .msg.me b').count()).toBe(0);
+      await page.locator('#chat .choices button').first().click();
+      await page.waitForFunction(() => document.querySelector('#chat')!.shadowRoot!.querySelectorAll('.msg.bot').length >= 2);
+      mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test-artifacts/web-chat-ar.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
