@@ -47,6 +47,9 @@ const Env = z.object({
   WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
   WEB_CHAT: z.enum(['on', 'off']).default('on'),
+  WHATSAPP_WEB_ASSOCIATIONS: z.string().optional(),
+  WHATSAPP_WEB_CHROMIUM: z.string().default('/usr/bin/chromium'),
+  ADMIN_TOKEN: z.string().min(16).optional(),
   SMS_NUMBERS: z.string().optional(),
   SMS_DRIVER: z.enum(['twilio', 'gateway']).default('twilio'),
   SMS_PUBLIC_URL: z.string().url().optional(),
@@ -88,6 +91,8 @@ export interface Config {
   /** The redis-server binary for the embedded Redis (default: found on PATH). */
   redisServer: string | undefined;
   sms: SmsOptions | undefined;
+  whatsappWeb: { associations: string[]; chromium: string } | undefined;
+  adminToken: string | undefined;
   /** The website chat (page and widget); on unless WEB_CHAT=off. */
   webChat: boolean;
   whatsappCloud:
@@ -220,6 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisServer: e.REDIS_SERVER,
     sms,
     webChat: e.WEB_CHAT === 'on',
+    whatsappWeb: e.WHATSAPP_WEB_ASSOCIATIONS
+      ? { associations: e.WHATSAPP_WEB_ASSOCIATIONS.split(',').map((a) => a.trim()).filter(Boolean), chromium: e.WHATSAPP_WEB_CHROMIUM }
+      : undefined,
+    adminToken: e.ADMIN_TOKEN,
     whatsappCloud,
     telegram: bots.length
       ? {

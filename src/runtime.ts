@@ -16,6 +16,7 @@ import { TelegramAdapter } from './channels/telegram.ts';
 import { WhatsAppCloudAdapter } from './channels/whatsapp-cloud.ts';
 import { SmsAdapter } from './channels/sms.ts';
 import { WebChatAdapter } from './channels/web.ts';
+import { WhatsAppWebAdapter } from './channels/whatsapp-web.ts';
 import type { ChannelAdapter, Sender } from './channels/types.ts';
 import { ingestFor } from './channels/ingest.ts';
 
@@ -70,6 +71,16 @@ export function configuredSenders(config: Config, service: () => ConversationSer
       }),
     );
   }
+  if (config.whatsappWeb) {
+    senders.push(
+      new WhatsAppWebAdapter({
+        ...config.whatsappWeb,
+        dataDir: config.dataDir,
+        printQr: true,
+        ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+      }),
+    );
+  }
   if (config.sms) {
     senders.push(new SmsAdapter({ ...config.sms, onReceipt: (id, status, error) => service()?.recordReceipt('sms', id, status, error) }));
   }
@@ -82,6 +93,7 @@ function channelAssociations(config: Config): string[] {
     ...(config.telegram?.bots ?? []).map((b) => b.associationId),
     ...(config.whatsappCloud?.numbers ?? []).map((n) => n.associationId),
     ...(config.sms?.numbers ?? []).map((n) => n.associationId),
+    ...(config.whatsappWeb?.associations ?? []),
   ];
 }
 
