@@ -15,6 +15,6 @@ export interface App {
 export function openApp(config: Config): App {
   const flows = loadFlows(config.flowsDir);
   const db = openDb(config.dbPath);
-  const service = new ConversationService({ db, flows, mediaDir: config.mediaDir });
+  const service = new ConversationService({ db, flows, mediaDir: config.mediaDir, notifyVia: config.notifyVia });
   return { config, db, service, close: () => db.$client.close() };
 }

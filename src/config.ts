@@ -47,6 +47,7 @@ const Env = z.object({
   WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
   WEB_CHAT: z.enum(['on', 'off']).default('on'),
+  NOTIFY_CHANNEL: z.enum(['last_used', 'original']).default('last_used'),
   WHATSAPP_WEB_ASSOCIATIONS: z.string().optional(),
   WHATSAPP_WEB_CHROMIUM: z.string().default('/usr/bin/chromium'),
   ADMIN_TOKEN: z.string().min(16).optional(),
@@ -93,6 +94,7 @@ export interface Config {
   sms: SmsOptions | undefined;
   whatsappWeb: { associations: string[]; chromium: string } | undefined;
   adminToken: string | undefined;
+  notifyVia: 'last_used' | 'original';
   /** The website chat (page and widget); on unless WEB_CHAT=off. */
   webChat: boolean;
   whatsappCloud:
@@ -229,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { associations: e.WHATSAPP_WEB_ASSOCIATIONS.split(',').map((a) => a.trim()).filter(Boolean), chromium: e.WHATSAPP_WEB_CHROMIUM }
       : undefined,
     adminToken: e.ADMIN_TOKEN,
+    notifyVia: e.NOTIFY_CHANNEL,
     whatsappCloud,
     telegram: bots.length
       ? {

@@ -110,6 +110,8 @@ export interface ServiceOptions {
   mediaDir: string;
   clock?: () => Date;
   newId?: () => string;
+  /** Where decisions and surveys go: the beneficiary's last used channel (default) or the request's own. */
+  notifyVia?: 'last_used' | 'original';
 }
 
 export class ConversationService {
@@ -118,6 +120,7 @@ export class ConversationService {
   private readonly clock: () => Date;
   private readonly newId: () => string;
   readonly mediaDir: string;
+  readonly notifyVia: 'last_used' | 'original';
   private readonly q: ReturnType<typeof prepareQueries>;
 
   constructor(opts: ServiceOptions) {
@@ -125,6 +128,7 @@ export class ConversationService {
     this.q = prepareQueries(opts.db);
     this.flows = opts.flows;
     this.mediaDir = opts.mediaDir;
+    this.notifyVia = opts.notifyVia ?? 'last_used';
     this.clock = opts.clock ?? (() => new Date());
     this.newId = opts.newId ?? (() => uuidv7());
     this.syncAssociations();

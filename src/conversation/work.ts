@@ -73,6 +73,22 @@ export function verifyRequest(service: ConversationService, reference: string, n
 }
 
 /**
+ * The conversation a request's news goes to: by default the beneficiary's most recently used
+ * channel (they may have started on Telegram and carried on over SMS); with
+ * `notifyVia: 'original'`, the one where the request was made.
+ */
+export function notificationConversation(service: ConversationService, req: { conversationId: string; beneficiaryId: string | null }): string {
+  if (service.notifyVia === 'original' || !req.beneficiaryId) return req.conversationId;
+  const row = service.db.$client
+    .prepare(
+      `SELECT v.id FROM contacts k JOIN conversations v ON v.contact_id = k.id
+       WHERE k.beneficiary_id = ? AND k.opted_out = 0 ORDER BY k.last_seen_at DESC LIMIT 1`,
+    )
+    .get(req.beneficiaryId) as { id: string } | undefined;
+  return row?.id ?? req.conversationId;
+}
+
+/**
  * Records the committee's decision and tells the beneficiary on their channel. A second
  * call for a request already decided changes nothing and sends nothing.
  */
@@ -87,7 +103,7 @@ export function decide(service: ConversationService, reference: string, outcome:
     .set({ status: outcome, decisionReason: reason ?? null, decidedAt: at, updatedAt: at })
     .where(eq(t.requests.id, req.id))
     .run();
-  const result = service.applyInput(req.conversationId, { type: 'decision', reference, outcome, ...(reason ? { reason } : {}) }, actor);
+  const result = service.applyInput(notificationConversation(service, req), { type: 'decision', reference, outcome, ...(reason ? { reason } : {}) }, actor);
   return { outcome: result };
 }
 
@@ -124,7 +140,7 @@ export function runJob(service: ConversationService, job: OutboxJob, now: Date):
         .where(and(eq(t.events.requestId, req.id), eq(t.events.type, 'survey_invited')))
         .get();
       if (already) return {};
-      const outcome = service.applyInput(req.conversationId, { type: 'survey_invite', reference: job.reference }, 'system');
+      const outcome = service.applyInput(notificationConversation(service, req), { type: 'survey_invite', reference: job.reference }, 'system');
       db.insert(t.events)
         .values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'survey_invited', actor: 'system', payload: { reference: job.reference }, at: now.toISOString() })
         .run();

@@ -153,7 +153,10 @@ class Run {
   private onMessage(input: Extract<Input, { type: 'message' }>) {
     const s = this.s;
     this.messageId = input.messageId;
-    const text = cleanInput(typeof input.text === 'string' ? input.text.slice(0, MAX_INPUT_CHARS * 2) : '').slice(0, MAX_INPUT_CHARS);
+    const cleaned = cleanInput(typeof input.text === 'string' ? input.text.slice(0, MAX_INPUT_CHARS * 2) : '');
+    const text = cleaned.slice(0, MAX_INPUT_CHARS);
+    // Oversized text is cut, and the beneficiary told so.
+    if (cleaned.length > MAX_INPUT_CHARS && s.mode !== 'with_staff') this.say(this.t('input_cut', { max: MAX_INPUT_CHARS }));
     const now = this.ctx.now.getTime();
     const paused = s.lastInputAt !== null && now - Date.parse(s.lastInputAt) > this.flow.timers.resume_after_minutes * 60_000;
     s.lastInputAt = this.ctx.now.toISOString();

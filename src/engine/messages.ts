@@ -136,6 +136,10 @@ const CATALOG = {
     ar: 'تم إيقاف الرسائل. لن نرسل لك رسائل تذكير أو استبيانات. لإعادة التفعيل أرسل: ابدأ',
     en: 'Messages are stopped: no reminders or surveys will be sent. To start again, send: START',
   },
+  input_cut: {
+    ar: 'رسالتك طويلة جدًا، فأخذنا أول {max} حرف منها فقط.',
+    en: 'Your message was very long, so we kept only its first {max} characters.',
+  },
   opted_out_notice: {
     ar: 'الرسائل موقوفة حاليًا بطلبك. لإعادة التفعيل أرسل: ابدأ',
     en: 'Messages are stopped at your request. To start again, send: START',

@@ -422,4 +422,13 @@ describe('regressions', () => {
     expect(globalWord('English', 'form')).toBe('english');
     expect(globalWord('end')).toBe('stop');
   });
+
+  it('cuts an oversized message and says so', () => {
+    const d = new Driver(FLOWS.get('qalam')!);
+    d.send('مرحبا');
+    const reply = d.send('أ'.repeat(10_000));
+    expect(reply).toContain('4000');
+    expect(reply).toContain('طويلة جدًا');
+    expect(d.send('مرحبا')).not.toContain('طويلة جدًا');
+  });
 });

@@ -358,5 +358,28 @@ describe('pipeline', () => {
     await timers.close();
     conn.disconnect();
   });
+
+  it('sends the decision to the channel the beneficiary used last, once their ID links the channels', async () => {
+    setup();
+    const tSink = new MemorySink('t');
+    const uSink = new MemorySink('u');
+    start([tSink, uSink]);
+    const onT = person('t', '5005', 'qalam');
+    await onT.send('مرحبا');
+    await onT.send('١');
+    await onT.answerIntake();
+    await onT.send('1');
+    const { reference } = sql<{ reference: string }>('SELECT reference FROM requests')[0]!;
+    // Later, the same person writes on another channel and gives the same national ID.
+    const onU = person('u', '+966555000111', 'qalam');
+    await onU.send('مرحبا');
+    await onU.send('١');
+    await onU.send('نورة محمد السبيعي');
+    await onU.send('1012345672');
+    expect(new Set(sql<{ beneficiary_id: string }>('SELECT beneficiary_id FROM contacts').map((c) => c.beneficiary_id)).size).toBe(1);
+    service.enqueueJob('qalam', { kind: 'decision', reference, outcome: 'accepted', actor: 'staff:test' });
+    await uSink.until(() => uSink.deliveries.some((d) => d.text.includes(reference) && d.text.includes('وافقت')), 15_000, 'decision on the last used channel');
+    expect(tSink.deliveries.some((d) => d.text.includes('وافقت'))).toBe(false);
+  });
 });
 
