@@ -147,8 +147,15 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
         const file = await this.download(media.id);
         return this.ctx!.ingest({ ...base, ...(media.caption ? { text: media.caption } : {}), file: { data: file.data, mime: media.mime_type ?? file.mime, ...(media.filename ? { filename: media.filename } : {}) } });
       }
+      case 'reaction':
+      case 'unsupported':
+      case 'system':
+      case 'ephemeral':
+      case 'request_welcome':
+        // Not something a person said: ignored.
+        return;
       default:
-        // Stickers, locations, reactions…: an empty message, answered politely by the bot.
+        // Stickers, locations, contacts…: an empty message, answered politely by the bot.
         return this.ctx!.ingest({ ...base, text: '' });
     }
   }

@@ -111,6 +111,8 @@ describe('whatsapp cloud adapter', () => {
     const rows = reply!.body.interactive.type === 'list' ? reply!.body.interactive.action.sections[0].rows : reply!.body.interactive.action.buttons.map((b: any) => b.reply);
     expect(rows.map((r: any) => r.id)).toContain('m:apply');
     await deliver(textMessage('966501112233', 'wamid.in2', 'السلام عليكم'));
+    // A reaction is not a message: ignored.
+    await deliver({ messages: [{ from: '966501112233', id: 'wamid.r1', timestamp: '1', type: 'reaction', reaction: { message_id: reply!.wamid, emoji: '👍' } }] });
     await new Promise((r) => setTimeout(r, 400));
     expect(graph.to('966501112233')).toHaveLength(1);
     expect(sql("SELECT id FROM messages WHERE direction = 'in'")).toHaveLength(1);
