@@ -228,3 +228,40 @@ export const outbox = sqliteTable(
   },
   (t) => [index('outbox_pending').on(t.dispatchedAt, t.id)],
 );
+
+/** Staff accounts of the console. Passwords are argon2id hashes. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['staff', 'researcher', 'committee', 'supervisor', 'admin'] }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    passwordChangedAt: text('password_changed_at'),
+  },
+  (t) => [uniqueIndex('users_email').on(t.email)],
+);
+
+/** Which associations a user works for; they see nothing of any other. */
+export const userAssociations = sqliteTable(
+  'user_associations',
+  {
+    userId: text('user_id').notNull().references(() => users.id),
+    associationId: text('association_id').notNull().references(() => associations.id),
+  },
+  (t) => [uniqueIndex('user_associations_pair').on(t.userId, t.associationId)],
+);
+
+/** Console sessions, stored server-side (the cookie holds only a signed random id). */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    data: text('data', { mode: 'json' }).notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_expiry').on(t.expiresAt)],
+);

@@ -51,6 +51,8 @@ const Env = z.object({
   WHATSAPP_WEB_ASSOCIATIONS: z.string().optional(),
   WHATSAPP_WEB_CHROMIUM: z.string().default('/usr/bin/chromium'),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  SESSION_SECRET: z.string().min(32).optional(),
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   SMS_NUMBERS: z.string().optional(),
   SMS_DRIVER: z.enum(['twilio', 'gateway']).default('twilio'),
   SMS_PUBLIC_URL: z.string().url().optional(),
@@ -95,6 +97,10 @@ export interface Config {
   whatsappWeb: { associations: string[]; chromium: string } | undefined;
   adminToken: string | undefined;
   notifyVia: 'last_used' | 'original';
+  /** Signs console session cookies; generated and kept under DATA_DIR when not set. */
+  sessionSecret: string | undefined;
+  /** Console cookies only over https: default on unless the server listens on loopback. */
+  secureCookies: boolean;
   /** The website chat (page and widget); on unless WEB_CHAT=off. */
   webChat: boolean;
   whatsappCloud:
@@ -232,6 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     adminToken: e.ADMIN_TOKEN,
     notifyVia: e.NOTIFY_CHANNEL,
+    sessionSecret: e.SESSION_SECRET,
+    secureCookies: e.COOKIE_SECURE ? e.COOKIE_SECURE === 'true' : !['127.0.0.1', 'localhost', '::1'].includes(e.HTTP_HOST),
     whatsappCloud,
     telegram: bots.length
       ? {

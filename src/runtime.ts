@@ -4,6 +4,10 @@
  * sending and receiving). Roles talk only through the queues and the database.
  */
 import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Accounts } from './console/accounts.ts';
 import type { Config } from './config.ts';
 import { openApp, type App } from './app.ts';
 import type { ConversationService } from './conversation/service.ts';
@@ -99,6 +103,26 @@ function channelAssociations(config: Config): string[] {
 
 const isAdapter = (s: Sender | ChannelAdapter): s is ChannelAdapter => 'start' in s && typeof s.start === 'function';
 
+/** The console's cookie-signing secret: from SESSION_SECRET, or generated once and kept under DATA_DIR. */
+function sessionSecret(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const path = join(config.dataDir, 'session-secret');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** With no console user at all, creates an admin for every association and prints its password once. */
+async function firstRunAdmin(app: App, log: Logger) {
+  const accounts = new Accounts(app.db);
+  if (accounts.count() > 0) return;
+  const { password } = await accounts.add({ email: 'admin@localhost', name: 'Admin', role: 'admin', associations: [...app.service.associationIds()] });
+  log.warn('first run: created console user admin@localhost (change it with: tawasul users passwd --email admin@localhost)');
+  process.stdout.write(`\n  Console: sign in as admin@localhost with the one-time password ${password}\n\n`);
+}
+
 export class UnknownChannelError extends Error {
   readonly code = 'TAWASUL_ERR_UNKNOWN_CHANNEL';
 }
@@ -165,7 +189,9 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
       adapters,
       channelNames: senders.map((s) => s.channel),
       ...(config.loopbackUrl && config.loopbackToken ? { loopbackToken: config.loopbackToken } : {}),
+      console: { sessionSecret: sessionSecret(config), secureCookies: config.secureCookies },
     });
+    await firstRunAdmin(app, log);
     url = await http.listen({ host: config.http.host, port: config.http.port });
   }
   log.info({ roles: { ...roles, channels: senders.map((s) => s.channel) }, redis: config.redisUrl ? 'external' : 'embedded', url }, 'tawasul started');

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { chatCommand } from './chat.ts';
 import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
 import { gatewayCommand, startCommand, workerCommand } from './serve.ts';
+import { usersAddCommand, usersPasswdCommand } from './users.ts';
 import { deadLettersCommand, decideCommand, deliveredCommand, retryDeadLetterCommand } from './ops.ts';
 
 const program = new Command()
@@ -57,6 +58,17 @@ requests
   .option('--by <name>', 'who delivered (audit log)', process.env.USER ?? 'operator')
   .description('record service delivery; schedules the satisfaction survey')
   .action(deliveredCommand);
+
+const users = program.command('users').description('staff console accounts');
+users
+  .command('add')
+  .requiredOption('--email <email>')
+  .option('--name <name>', 'shown in the console and the audit log')
+  .requiredOption('--role <role>', 'staff, researcher, committee, supervisor or admin')
+  .requiredOption('--org <ids>', 'the associations this user works for, comma-separated')
+  .description('create a user; prints a generated password once')
+  .action(usersAddCommand);
+users.command('passwd').requiredOption('--email <email>').description('set a new generated password and end their sessions').action(usersPasswdCommand);
 
 const flows = program.command('flows').description('flow files');
 flows

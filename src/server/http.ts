@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { timingSafeEqual } from 'node:crypto';
 import { UnknownAssociationError } from '../conversation/service.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
+import { mountConsole, type ConsoleOptions } from '../console/server.ts';
 
 export interface HttpDeps {
   db: Db;
@@ -23,6 +24,8 @@ export interface HttpDeps {
   loopbackToken?: string;
   /** Channels that receive by webhook mount their routes. */
   adapters?: ChannelAdapter[];
+  /** The staff console, when this process serves it. */
+  console?: Omit<ConsoleOptions, 'db'>;
 }
 
 const LoopbackInbound = z
@@ -63,6 +66,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   for (const adapter of deps.adapters ?? []) adapter.mountHttp?.(app);
+  if (deps.console) mountConsole(app, { db: deps.db, ...deps.console });
 
   if (deps.loopbackToken) {
     const expected = Buffer.from(`Bearer ${deps.loopbackToken}`);

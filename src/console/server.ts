@@ -1,0 +1,167 @@
+/**
+ * The staff console's foundation: login with argon2-hashed passwords, server-side sessions
+ * in SQLite behind an HttpOnly cookie, CSRF tokens on every form, login rate limiting,
+ * security headers, logout. Arabic RTL by default, English with ?lang=en.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import session from '@fastify/session';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import formbody from '@fastify/formbody';
+import type { Db } from '../store/db.ts';
+import { Accounts, type User } from './accounts.ts';
+import { layout, loginPage, homePage, type Lang } from './views.ts';
+
+declare module 'fastify' {
+  interface Session {
+    userId?: string;
+    lang?: Lang;
+  }
+  interface FastifyRequest {
+    user?: User;
+  }
+}
+
+export interface ConsoleOptions {
+  db: Db;
+  /** At least 32 characters; signs the session cookie. */
+  sessionSecret: string;
+  /** Send cookies only over https (on in production; off for http://127.0.0.1). */
+  secureCookies: boolean;
+  sessionHours?: number;
+}
+
+/** A session store on the same SQLite database, so sessions survive restarts and can be revoked. */
+class SqliteStore {
+  constructor(private readonly db: Db) {}
+  set(id: string, data: unknown, cb: (err?: unknown) => void) {
+    try {
+      const expires = (data as { cookie?: { expires?: Date | string } }).cookie?.expires;
+      const at = expires ? new Date(expires).toISOString() : new Date(Date.now() + 8 * 3_600_000).toISOString();
+      this.db.$client.prepare('INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at').run(id, JSON.stringify(data), at);
+      cb();
+    } catch (err) {
+      cb(err);
+    }
+  }
+  get(id: string, cb: (err: unknown, data?: any) => void) {
+    try {
+      const row = this.db.$client.prepare('SELECT data, expires_at FROM sessions WHERE id = ?').get(id) as { data: string; expires_at: string } | undefined;
+      if (!row || row.expires_at < new Date().toISOString()) return cb(null, null);
+      cb(null, JSON.parse(row.data));
+    } catch (err) {
+      cb(err);
+    }
+  }
+  destroy(id: string, cb: (err?: unknown) => void) {
+    try {
+      this.db.$client.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+      cb();
+    } catch (err) {
+      cb(err);
+    }
+  }
+}
+
+const langOf = (req: FastifyRequest): Lang => {
+  const q = (req.query as { lang?: string } | undefined)?.lang;
+  if (q === 'en' || q === 'ar') {
+    req.session.lang = q;
+    return q;
+  }
+  return req.session.lang ?? 'ar';
+};
+
+export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void {
+  const accounts = new Accounts(opts.db);
+  void root.register(async (app) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"] } },
+    });
+    await app.register(formbody);
+    await app.register(cookie);
+    await app.register(session, {
+      secret: opts.sessionSecret,
+      cookieName: 'tawasul_session',
+      store: new SqliteStore(opts.db),
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/', maxAge: (opts.sessionHours ?? 8) * 3_600_000 },
+    });
+    await app.register(csrf, { sessionPlugin: '@fastify/session' });
+    await app.register(rateLimit, { global: false });
+
+    // Who is asking: every console page but the login needs a signed-in, active user.
+    app.addHook('preHandler', async (req, reply) => {
+      if (req.url.startsWith('/console/login')) return;
+      const user = req.session.userId ? accounts.byId(req.session.userId) : undefined;
+      if (!user) {
+        if (req.method === 'GET') return reply.redirect('/console/login');
+        return reply.code(401).send({ error: 'sign in first' });
+      }
+      req.user = user;
+    });
+
+    app.get('/console/login', async (req, reply) => {
+      const lang = langOf(req);
+      const token = reply.generateCsrf();
+      return reply.type('text/html; charset=utf-8').send(layout(lang, loginPage(lang, token)));
+    });
+
+    app.post(
+      '/console/login',
+      {
+        preHandler: app.csrfProtection,
+        config: { rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.ip } },
+      },
+      async (req, reply) => {
+        const lang = langOf(req);
+        const body = (req.body ?? {}) as { email?: string; password?: string };
+        const user = typeof body.email === 'string' && typeof body.password === 'string' ? await accounts.verify(body.email, body.password) : undefined;
+        if (!user) {
+          req.log.warn({ ip: req.ip }, 'console login failed');
+          const token = reply.generateCsrf();
+          return reply.code(401).type('text/html; charset=utf-8').send(layout(lang, loginPage(lang, token, true)));
+        }
+        // A new session id at sign-in (no fixation).
+        await req.session.regenerate();
+        req.session.userId = user.id;
+        req.session.lang = lang;
+        audit(opts.db, user, 'staff_login', {});
+        return reply.redirect('/console');
+      },
+    );
+
+    app.post('/console/logout', { preHandler: app.csrfProtection }, async (req, reply) => {
+      if (req.user) audit(opts.db, req.user, 'staff_logout', {});
+      await req.session.destroy();
+      return reply.redirect('/console/login');
+    });
+
+    app.get('/console', async (req, reply) => {
+      const lang = langOf(req);
+      const user = req.user!;
+      const waiting = waitingCounts(opts.db, user.associations);
+      return reply.type('text/html; charset=utf-8').send(layout(lang, homePage(lang, user, waiting, reply.generateCsrf()), user));
+    });
+  });
+}
+
+/** Conversations waiting for a person, per association the user may see. */
+function waitingCounts(db: Db, associations: string[]): Array<{ associationId: string; name: string; waiting: number }> {
+  if (associations.length === 0) return [];
+  const marks = associations.map(() => '?').join(',');
+  return db.$client
+    .prepare(
+      `SELECT a.id AS associationId, a.name_ar AS name, (SELECT count(*) FROM conversations c WHERE c.association_id = a.id AND c.mode = 'waiting_staff') AS waiting
+       FROM associations a WHERE a.id IN (${marks}) ORDER BY a.id`,
+    )
+    .all(...associations) as Array<{ associationId: string; name: string; waiting: number }>;
+}
+
+export function audit(db: Db, user: User, type: string, payload: Record<string, unknown>, associationId = user.associations[0] ?? '') {
+  db.$client.prepare('INSERT INTO events (association_id, type, actor, payload, at) VALUES (?, ?, ?, ?, ?)').run(associationId, type, `user:${user.id}`, JSON.stringify(payload), new Date().toISOString());
+}
+
+export type { FastifyReply };

@@ -1,0 +1,116 @@
+/**
+ * Console sign-in through the real runtime: argon2 passwords, server-side sessions, CSRF on
+ * every form, rate-limited login, security headers, scoping by association, sign-out.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { ROOT } from '../support/scenario.ts';
+import { TestRedis, freePort } from '../support/redis.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { Accounts } from '../../src/console/accounts.ts';
+
+const redis = new TestRedis();
+const dir = mkdtempSync(join(tmpdir(), 'tawasul-console-'));
+let runtime: Runtime;
+let base = '';
+const PASSWORD = 'correct horse battery staple';
+
+beforeAll(async () => {
+  await redis.start();
+  const port = await freePort();
+  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
+  runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: 'silent' }));
+  base = runtime.url!;
+  await new Accounts(runtime.app.db).add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: PASSWORD });
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A tiny cookie jar: what a browser would send back. */
+class Browser {
+  cookies = new Map<string, string>();
+  async go(path: string, init: RequestInit = {}) {
+    const res = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const at = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return res;
+  }
+  async token(path = '/console/login'): Promise<string> {
+    const html = await (await this.go(path)).text();
+    return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  }
+  form(path: string, fields: Record<string, string>) {
+    return this.go(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  }
+}
+
+describe('console sign-in', () => {
+  it('sends a visitor to the sign-in page, in Arabic RTL, with security headers', async () => {
+    const b = new Browser();
+    const res = await b.go('/console');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/console/login');
+    const login = await b.go('/console/login');
+    const html = await login.text();
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('تسجيل الدخول');
+    expect(login.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(login.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await (await b.go('/console/login?lang=en')).text()).toContain('<html lang="en" dir="ltr">');
+  });
+
+  it('refuses a sign-in form without its CSRF token, and a wrong password', async () => {
+    const b = new Browser();
+    await b.token();
+    expect((await b.form('/console/login', { email: 'noura@qalam.org', password: PASSWORD })).status).toBe(403);
+    const token = await b.token();
+    const wrong = await b.form('/console/login', { _csrf: token, email: 'noura@qalam.org', password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('غير صحيحة');
+  });
+
+  it('signs in, shows only the user\'s associations, and signs out only with a CSRF token', async () => {
+    const b = new Browser();
+    const token = await b.token();
+    const before = b.cookies.get('tawasul_session');
+    const ok = await b.form('/console/login', { _csrf: token, email: 'Noura@Qalam.org', password: PASSWORD });
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get('location')).toBe('/console');
+    const setCookie = ok.headers.getSetCookie().join(';');
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Lax');
+    expect(b.cookies.get('tawasul_session')).not.toBe(before); // a new session id at sign-in
+    const home = await (await b.go('/console')).text();
+    expect(home).toContain('نورة');
+    expect(home).toContain('جمعية قلم العلمية');
+    expect(home).not.toContain('سدر');
+    const events = runtime.app.db.$client.prepare("SELECT actor FROM events WHERE type = 'staff_login'").all() as Array<{ actor: string }>;
+    expect(events.length).toBe(1);
+
+    expect((await b.form('/console/logout', {})).status).toBe(403);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(home)![1]!;
+    expect((await b.form('/console/logout', { _csrf: csrf })).status).toBe(302);
+    expect((await b.go('/console')).status).toBe(302);
+  });
+
+  it('limits sign-in attempts', async () => {
+    const b = new Browser();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const token = await b.token();
+      statuses.push((await b.form('/console/login', { _csrf: token, email: 'noura@qalam.org', password: `guess ${i}` })).status);
+    }
+    expect(statuses).toContain(429);
+  });
+});
