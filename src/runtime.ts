@@ -189,7 +189,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
       adapters,
       channelNames: senders.map((s) => s.channel),
       ...(config.loopbackUrl && config.loopbackToken ? { loopbackToken: config.loopbackToken } : {}),
-      console: { sessionSecret: sessionSecret(config), secureCookies: config.secureCookies },
+      console: { sessionSecret: sessionSecret(config), secureCookies: config.secureCookies, service: app.service },
     });
     await firstRunAdmin(app, log);
     url = await http.listen({ host: config.http.host, port: config.http.port });

@@ -12,7 +12,10 @@ import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
 import { Accounts, type User } from './accounts.ts';
-import { layout, loginPage, homePage, type Lang } from './views.ts';
+import { layout, loginPage, homePage, inboxPage, conversationPage, type Lang } from './views.ts';
+import { ConflictError, Inbox } from './inbox.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { ConversationService } from '../conversation/service.ts';
 
 declare module 'fastify' {
   interface Session {
@@ -31,6 +34,9 @@ export interface ConsoleOptions {
   /** Send cookies only over https (on in production; off for http://127.0.0.1). */
   secureCookies: boolean;
   sessionHours?: number;
+  /** For the inbox: state changes go through the service, replies out through the queue. */
+  service?: ConversationService;
+  pipeline?: Pipeline;
 }
 
 /** A session store on the same SQLite database, so sessions survive restarts and can be revoked. */
@@ -113,7 +119,16 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       '/console/login',
       {
         preHandler: app.csrfProtection,
-        config: { rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.ip } },
+        // Per address and account: guessing one person's password is slowed, while colleagues
+        // behind the same office NAT can still sign in.
+        config: {
+          rateLimit: {
+            max: 5,
+            timeWindow: '1 minute',
+            hook: 'preHandler',
+            keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+          },
+        },
       },
       async (req, reply) => {
         const lang = langOf(req);
@@ -145,6 +160,60 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       const waiting = waitingCounts(opts.db, user.associations);
       return reply.type('text/html; charset=utf-8').send(layout(lang, homePage(lang, user, waiting, reply.generateCsrf()), user));
     });
+
+    if (opts.service && opts.pipeline) {
+      const inbox = new Inbox(opts.db, opts.service);
+      const pipeline = opts.pipeline;
+      type ById = { Params: { id: string } };
+      const fail = (reply: FastifyReply, err: unknown) => {
+        if (!(err instanceof ConflictError)) throw err;
+        return reply.code(err.message === 'not found' ? 404 : 409).type('text/plain; charset=utf-8').send(err.message);
+      };
+
+      app.get('/console/inbox', async (req, reply) => {
+        const lang = langOf(req);
+        return reply.type('text/html; charset=utf-8').send(layout(lang, inboxPage(lang, inbox.list(req.user!)), req.user));
+      });
+
+      app.get<ById>('/console/conversations/:id', async (req, reply) => {
+        const lang = langOf(req);
+        const c = inbox.get(req.user!, req.params.id);
+        if (!c) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        audit(opts.db, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, c.association_id);
+        return reply.type('text/html; charset=utf-8').send(layout(lang, conversationPage(lang, c, req.user!.id, reply.generateCsrf()), req.user));
+      });
+
+      app.post<ById>('/console/conversations/:id/claim', { preHandler: app.csrfProtection }, async (req, reply) => {
+        try {
+          inbox.claim(req.user!, req.params.id);
+        } catch (err) {
+          return fail(reply, err);
+        }
+        await pipeline.kickOutbound(req.params.id);
+        return reply.redirect(`/console/conversations/${encodeURIComponent(req.params.id)}`);
+      });
+
+      app.post<ById>('/console/conversations/:id/reply', { preHandler: app.csrfProtection }, async (req, reply) => {
+        try {
+          inbox.reply(req.user!, req.params.id, String((req.body as { text?: unknown })?.text ?? ''));
+        } catch (err) {
+          return fail(reply, err);
+        }
+        await pipeline.kickOutbound(req.params.id);
+        return reply.redirect(`/console/conversations/${encodeURIComponent(req.params.id)}`);
+      });
+
+      app.post<ById>('/console/conversations/:id/release', { preHandler: app.csrfProtection }, async (req, reply) => {
+        const resumeAt = (req.body as { resumeAt?: string })?.resumeAt === 'menu' ? 'menu' : 'form';
+        try {
+          inbox.release(req.user!, req.params.id, resumeAt);
+        } catch (err) {
+          return fail(reply, err);
+        }
+        await pipeline.kickOutbound(req.params.id);
+        return reply.redirect('/console/inbox');
+      });
+    }
   });
 }
 

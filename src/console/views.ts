@@ -85,5 +85,55 @@ export function homePage(lang: Lang, user: User, waiting: Array<{ associationId:
   const rows = waiting.map((w) => `<tr><td>${esc(w.name)}</td><td class="count">${w.waiting}</td></tr>`).join('');
   return `<section class="card"><h1>${t.welcome} ${esc(user.name)}</h1><p>${esc(t.role[user.role])}</p>
 <form method="post" action="/console/logout"><input type="hidden" name="_csrf" value="${esc(csrfToken)}"><button class="primary" type="submit">${t.logout}</button></form></section>
-<section class="card"><h2>${t.waiting}</h2><table>${rows}</table></section>`;
+<section class="card"><h2><a href="/console/inbox">${t.waiting}</a></h2><table>${rows}</table></section>`;
+}
+
+const L = {
+  ar: {
+    inbox: 'بانتظار موظف', none: 'لا محادثات بانتظار أحد.', waitingSince: 'ينتظر منذ', channel: 'القناة', association: 'الجمعية', why: 'السبب', collected: 'إجابات مجمّعة',
+    held: 'مع موظف', open: 'فتح', claim: 'استلام المحادثة', reply: 'إرسال الرد', release: 'إعادة إلى البوت', releaseMenu: 'إلى القائمة', releaseForm: 'إلى حيث توقف الطلب', back: 'الصندوق',
+    reasons: { requested: 'طلب موظفًا', repeated_failures: 'تعثّر في سؤال', not_understood: 'لم يُفهم', staff_initiated: 'بمبادرة موظف' } as Record<string, string>,
+    who: { beneficiary: 'المستفيد', bot: 'البوت', staff: 'الموظف', system: 'النظام' } as Record<string, string>,
+  },
+  en: {
+    inbox: 'Waiting for a person', none: 'Nobody is waiting.', waitingSince: 'Waiting since', channel: 'Channel', association: 'Association', why: 'Why', collected: 'Answers so far',
+    held: 'With staff', open: 'Open', claim: 'Claim', reply: 'Send reply', release: 'Hand back to the bot', releaseMenu: 'to the menu', releaseForm: 'where the form stopped', back: 'Inbox',
+    reasons: { requested: 'asked for a person', repeated_failures: 'stuck on a question', not_understood: 'not understood', staff_initiated: 'staff initiated' } as Record<string, string>,
+    who: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' } as Record<string, string>,
+  },
+};
+
+function minutesSince(iso: string | null): string {
+  if (!iso) return '—';
+  const m = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60_000));
+  return m < 60 ? `${m}′` : `${Math.floor(m / 60)}h ${m % 60}′`;
+}
+
+export function inboxPage(lang: Lang, items: Array<{ conversationId: string; associationName: string; channel: string; mode: string; escalatedAt: string | null; reason: string | null; fieldsCollected: number; heldBy: string | null }>): string {
+  const t = L[lang];
+  if (items.length === 0) return `<section class="card"><h1>${t.inbox}</h1><p>${t.none}</p></section>`;
+  const rows = items
+    .map(
+      (i) => `<tr data-conversation="${esc(i.conversationId)}"><td>${minutesSince(i.escalatedAt)}</td><td>${esc(i.associationName)}</td><td>${esc(i.channel)}</td>
+<td>${esc(i.reason ? (t.reasons[i.reason] ?? i.reason) : '')}${i.mode === 'with_staff' ? ` · ${t.held}` : ''}</td><td>${i.fieldsCollected}</td><td><a href="/console/conversations/${esc(i.conversationId)}">${t.open}</a></td></tr>`,
+    )
+    .join('');
+  return `<section class="card"><h1>${t.inbox}</h1><table><thead><tr><th>${t.waitingSince}</th><th>${t.association}</th><th>${t.channel}</th><th>${t.why}</th><th>${t.collected}</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+export function conversationPage(lang: Lang, c: { id: string; mode: string; assigned_staff_id: string | null; history: Array<{ direction: string; author: string; body: string; at: string }> }, userId: string, csrfToken: string): string {
+  const t = L[lang];
+  const csrf = `<input type="hidden" name="_csrf" value="${esc(csrfToken)}">`;
+  const log = c.history
+    .map((m) => `<div class="msg ${m.direction === 'in' ? 'in' : 'out'}"><small>${esc(t.who[m.author] ?? m.author)} · ${esc(m.at.slice(11, 16))}</small><div class="body">${esc(m.body)}</div></div>`)
+    .join('');
+  const mine = c.mode === 'with_staff' && c.assigned_staff_id === userId;
+  const actions = mine
+    ? `<form method="post" action="/console/conversations/${esc(c.id)}/reply">${csrf}<textarea name="text" rows="3" required style="width:100%;box-sizing:border-box;font:inherit"></textarea><button class="primary" type="submit">${t.reply}</button></form>
+<form method="post" action="/console/conversations/${esc(c.id)}/release">${csrf}<label>${t.release}</label><select name="resumeAt"><option value="form">${t.releaseForm}</option><option value="menu">${t.releaseMenu}</option></select> <button class="primary" type="submit">${t.release}</button></form>`
+    : c.mode === 'waiting_staff'
+      ? `<form method="post" action="/console/conversations/${esc(c.id)}/claim">${csrf}<button class="primary" type="submit">${t.claim}</button></form>`
+      : '';
+  return `<section class="card"><p><a href="/console/inbox">← ${t.back}</a></p><style>.msg{margin:6px 0;padding:8px 12px;border-radius:10px;max-width:80%;white-space:pre-wrap}.in{background:#d8efe9;margin-inline-start:auto}.out{background:#fff;border:1px solid #dfe7e4}.msg small{color:#5b6b66}</style>
+<div class="log">${log}</div></section><section class="card">${actions}</section>`;
 }

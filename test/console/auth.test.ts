@@ -25,7 +25,10 @@ beforeAll(async () => {
   const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
   runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: 'silent' }));
   base = runtime.url!;
-  await new Accounts(runtime.app.db).add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: PASSWORD });
+  const accounts = new Accounts(runtime.app.db);
+  await accounts.add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: PASSWORD });
+  await accounts.add({ email: 'sami@qalam.org', name: 'سامي', role: 'researcher', associations: ['qalam'], password: PASSWORD });
+  await accounts.add({ email: 'huda@sidr.org', name: 'هدى', role: 'staff', associations: ['sidr'], password: PASSWORD });
 }, 60_000);
 
 afterAll(async () => {
@@ -102,6 +105,66 @@ describe('console sign-in', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(home)![1]!;
     expect((await b.form('/console/logout', { _csrf: csrf })).status).toBe(302);
     expect((await b.go('/console')).status).toBe(302);
+  });
+
+  it('inbox: a web-chat beneficiary escalates; staff claim (one holder), reply through the channel, hand back; other associations get 404', async () => {
+    const chat = { 'content-type': 'application/json', 'x-chat-id': 'InboxBeneficiary_0123456789' };
+    const say = (id: string, text: string) => fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: chat, body: JSON.stringify({ id, text }) });
+    const history = async () => {
+      // The page's history replay: what the beneficiary's browser shows.
+      const items = runtime.app.service.history('qalam', 'web', 'web:InboxBeneficiary_0123456789');
+      return items.filter((m) => m.direction === 'out' && m.status === 'sent').map((m) => `${m.author}:${m.text}`);
+    };
+    await say('b1', 'مرحبا <script>alert(1)</script>');
+    await say('b2', 'موظف');
+    const waitUntil = async (p: () => Promise<boolean> | boolean) => {
+      for (let i = 0; i < 200 && !(await p()); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitUntil(() => (runtime.app.db.$client.prepare("SELECT count(*) n FROM conversations WHERE mode = 'waiting_staff'").get() as { n: number }).n === 1);
+
+    const signIn = async (email: string) => {
+      const b = new Browser();
+      const token = await b.token();
+      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
+      return b;
+    };
+    const noura = await signIn('noura@qalam.org');
+    const inbox = await (await noura.go('/console/inbox')).text();
+    const id = /data-conversation="([^"]+)"/.exec(inbox)![1]!;
+    expect(inbox).toContain('طلب موظفًا');
+    const page = await (await noura.go(`/console/conversations/${id}`)).text();
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)');
+
+    // Another association's staff: not found, by page and by action.
+    const huda = await signIn('huda@sidr.org');
+    expect((await huda.go(`/console/conversations/${id}`)).status).toBe(404);
+    expect(await (await huda.go('/console/inbox')).text()).not.toContain(id);
+    const hudaToken = /name="_csrf" value="([^"]+)"/.exec(await (await huda.go('/console')).text())![1]!;
+    expect((await huda.form(`/console/conversations/${id}/claim`, { _csrf: hudaToken })).status).toBe(404);
+
+    const csrfOf = async (b: Browser) => /name="_csrf" value="([^"]+)"/.exec(await (await b.go(`/console/conversations/${id}`)).text())![1]!;
+    expect((await noura.form(`/console/conversations/${id}/claim`, {})).status).toBe(403); // no CSRF token
+    expect((await noura.form(`/console/conversations/${id}/claim`, { _csrf: await csrfOf(noura) })).status).toBe(302);
+    const sami = await signIn('sami@qalam.org');
+    const samiToken = /name="_csrf" value="([^"]+)"/.exec(await (await sami.go('/console')).text())![1]!;
+    expect((await sami.form(`/console/conversations/${id}/claim`, { _csrf: samiToken })).status).toBe(409);
+
+    // While staff hold it, the bot is silent; the staff reply reaches the beneficiary's channel.
+    await say('b3', 'هل أنتم هنا؟');
+    expect((await noura.form(`/console/conversations/${id}/reply`, { _csrf: await csrfOf(noura), text: 'أهلًا، معك نورة من الجمعية.' })).status).toBe(302);
+    await waitUntil(async () => (await history()).some((h) => h === 'staff:أهلًا، معك نورة من الجمعية.'));
+    const seen = await history();
+    expect(seen).toContain('staff:أهلًا، معك نورة من الجمعية.');
+    expect(seen.filter((h) => h.startsWith('bot:')).length).toBeGreaterThan(0);
+    const botAfterClaim = runtime.app.db.$client
+      .prepare("SELECT count(*) n FROM messages WHERE direction = 'out' AND author = 'bot' AND created_at > (SELECT created_at FROM messages WHERE channel_message_id = 'b3')")
+      .get() as { n: number };
+    expect(botAfterClaim.n).toBe(0);
+
+    expect((await noura.form(`/console/conversations/${id}/release`, { _csrf: await csrfOf(noura), resumeAt: 'menu' })).status).toBe(302);
+    const mode = runtime.app.db.$client.prepare('SELECT mode FROM conversations WHERE id = ?').get(id) as { mode: string };
+    expect(mode.mode).toBe('menu');
   });
 
   it('limits sign-in attempts', async () => {
