@@ -12,7 +12,11 @@ import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
 import { Accounts, type User } from './accounts.ts';
-import { layout, loginPage, homePage, inboxPage, conversationPage, type Lang } from './views.ts';
+import { layout, loginPage, homePage, inboxPage, conversationPage, dashboardPage, DASHBOARD_JS, type Lang } from './views.ts';
+import { dashboardData } from './dashboard.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ConflictError, Inbox } from './inbox.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { ConversationService } from '../conversation/service.ts';
@@ -98,9 +102,15 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     await app.register(csrf, { sessionPlugin: '@fastify/session' });
     await app.register(rateLimit, { global: false });
 
+    // Static assets: Chart.js from its package, and the dashboard's own script.
+    // The UMD build is not in the package's exports: found next to its main entry (dist/chart.cjs).
+    const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+    app.get('/console/assets/chart.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(chartJs));
+    app.get('/console/assets/dashboard.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').send(DASHBOARD_JS));
+
     // Who is asking: every console page but the login needs a signed-in, active user.
     app.addHook('preHandler', async (req, reply) => {
-      if (req.url.startsWith('/console/login')) return;
+      if (req.url.startsWith('/console/login') || req.url.startsWith('/console/assets/')) return;
       const user = req.session.userId ? accounts.byId(req.session.userId) : undefined;
       if (!user) {
         if (req.method === 'GET') return reply.redirect('/console/login');
@@ -162,6 +172,20 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     });
 
     if (opts.service && opts.pipeline) {
+      const service = opts.service;
+      const snapshotPipeline = opts.pipeline;
+      app.get<{ Querystring: { association?: string } }>('/console/dashboard', async (req, reply) => {
+        const user = req.user!;
+        if (user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).type('text/plain; charset=utf-8').send('supervisors and admins only');
+        const lang = langOf(req);
+        const selected = req.query.association && user.associations.includes(req.query.association) ? req.query.association : user.associations[0]!;
+        if (req.query.association && !user.associations.includes(req.query.association)) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        const flow = service.flow(selected);
+        const data = dashboardData(opts.db, flow, await snapshotPipeline.snapshot(), new Date());
+        const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data), user));
+      });
+
       const inbox = new Inbox(opts.db, opts.service);
       const pipeline = opts.pipeline;
       type ById = { Params: { id: string } };

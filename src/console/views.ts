@@ -59,10 +59,11 @@ export function layout(lang: Lang, body: string, user?: User): string {
   table { width: 100%; border-collapse: collapse; }
   td, th { padding: 8px; border-bottom: 1px solid #eef2f0; text-align: start; }
   .count { font-weight: 700; }
+  .chart { position: relative; height: 240px; }
 </style>
 </head>
 <body>
-<header><strong>${esc(t.title)}</strong><span>${user ? `${esc(user.name)} · ` : ''}<a href="?lang=${lang === 'ar' ? 'en' : 'ar'}">${t.other}</a></span></header>
+<header><strong><a href="/console" style="color:#fff;text-decoration:none">${esc(t.title)}</a></strong>${user ? `<nav><a href="/console/inbox">${lang === 'ar' ? 'صندوق التصعيد' : 'Inbox'}</a>${user.role === 'supervisor' || user.role === 'admin' ? ` · <a href="/console/dashboard">${lang === 'ar' ? 'لوحة المشرف' : 'Dashboard'}</a>` : ''}</nav>` : ''}<span>${user ? `${esc(user.name)} · ` : ''}<a href="?lang=${lang === 'ar' ? 'en' : 'ar'}">${t.other}</a></span></header>
 <main>${body}</main>
 </body>
 </html>`;
@@ -137,3 +138,61 @@ export function conversationPage(lang: Lang, c: { id: string; mode: string; assi
   return `<section class="card"><p><a href="/console/inbox">← ${t.back}</a></p><style>.msg{margin:6px 0;padding:8px 12px;border-radius:10px;max-width:80%;white-space:pre-wrap}.in{background:#d8efe9;margin-inline-start:auto}.out{background:#fff;border:1px solid #dfe7e4}.msg small{color:#5b6b66}</style>
 <div class="log">${log}</div></section><section class="card">${actions}</section>`;
 }
+
+const D = {
+  ar: { title: 'لوحة المشرف', queues: 'الطوابير', queue: 'الطابور', waitingJobs: 'بالانتظار', active: 'قيد التنفيذ', delayed: 'مؤجلة', failed: 'فاشلة', oldest: 'أقدم مهمة (ث)',
+    esc: 'التصعيد', waitingNow: 'بانتظار موظف الآن', p50: 'زمن الاستلام p50 (دقيقة)', p90: 'p90 (دقيقة)', breaches: 'تجاوزات المهلة (30 يومًا)', stages: 'الطلبات حسب المرحلة',
+    decisions: 'قرارات اللجنة', satisfaction: 'رضا المستفيدين', average: 'المتوسط', responses: 'ردود', comments: 'أحدث التعليقات', dropoff: 'أين يتوقف المستفيدون في الطلب', association: 'الجمعية' },
+  en: { title: 'Supervisor dashboard', queues: 'Queues', queue: 'Queue', waitingJobs: 'Waiting', active: 'Active', delayed: 'Delayed', failed: 'Failed', oldest: 'Oldest job (s)',
+    esc: 'Escalations', waitingNow: 'Waiting for a person now', p50: 'Pickup p50 (min)', p90: 'p90 (min)', breaches: 'SLA breaches (30 days)', stages: 'Requests by stage',
+    decisions: 'Committee decisions', satisfaction: 'Satisfaction', average: 'Average', responses: 'responses', comments: 'Latest comments', dropoff: 'Where beneficiaries stop in the intake', association: 'Association' },
+};
+
+export function dashboardPage(lang: Lang, associations: Array<{ id: string; name: string }>, selected: string, data: import('./dashboard.ts').DashboardData): string {
+  const t = D[lang];
+  const fmt = (n: number | null) => (n === null ? '—' : n.toFixed(1));
+  const picker = associations.map((a) => `<option value="${esc(a.id)}"${a.id === selected ? ' selected' : ''}>${esc(a.name)}</option>`).join('');
+  const queueRows = data.queues
+    .map((q) => `<tr><td dir="ltr">${esc(q.queue)}</td><td>${q.waiting}</td><td>${q.active}</td><td>${q.delayed}</td><td>${q.failed}</td><td>${q.oldestWaitingAgeSeconds.toFixed(1)}</td></tr>`)
+    .join('');
+  const comments = data.satisfaction.comments.map((c) => `<li>${esc(c.text)} <small>${esc(c.at.slice(0, 10))}</small></li>`).join('');
+  return `<section class="card"><h1>${t.title}</h1>
+<form method="get" action="/console/dashboard"><label for="association">${t.association}</label><select id="association" name="association">${picker}</select> <button class="primary" type="submit">↻</button></form></section>
+<section class="card"><h2>${t.esc}</h2><table><tr><th>${t.waitingNow}</th><td class="count" data-metric="waiting">${data.escalations.waiting}</td></tr>
+<tr><th>${t.p50}</th><td>${fmt(data.escalations.pickupP50Minutes)}</td></tr><tr><th>${t.p90}</th><td>${fmt(data.escalations.pickupP90Minutes)}</td></tr>
+<tr><th>${t.breaches}</th><td>${data.escalations.slaBreaches} (&gt; ${data.escalations.slaMinutes}′)</td></tr></table></section>
+<section class="card"><h2>${t.satisfaction}</h2><p>${t.average}: <span class="count" data-metric="satisfaction">${fmt(data.satisfaction.average)}</span> / 5 · ${data.satisfaction.count} ${t.responses}</p>
+<div class="chart"><canvas id="chart-satisfaction" aria-label="${t.satisfaction}"></canvas></div><h3>${t.comments}</h3><ul>${comments}</ul></section>
+<section class="card"><h2>${t.stages}</h2><div class="chart"><canvas id="chart-stages" aria-label="${t.stages}"></canvas></div></section>
+<section class="card"><h2>${t.decisions}</h2><div class="chart"><canvas id="chart-decisions" aria-label="${t.decisions}"></canvas></div></section>
+<section class="card"><h2>${t.dropoff}</h2><div class="chart"><canvas id="chart-dropoff" aria-label="${t.dropoff}"></canvas></div></section>
+<section class="card"><h2>${t.queues}</h2><table><thead><tr><th>${t.queue}</th><th>${t.waitingJobs}</th><th>${t.active}</th><th>${t.delayed}</th><th>${t.failed}</th><th>${t.oldest}</th></tr></thead><tbody>${queueRows}</tbody></table>
+<div class="chart"><canvas id="chart-queues" aria-label="${t.queues}"></canvas></div></section>
+<script type="application/json" id="dashboard-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
+<script src="/console/assets/chart.js"></script><script src="/console/assets/dashboard.js"></script>`;
+}
+
+/** Draws the dashboard's charts from the JSON the page carries (no inline script: CSP). */
+export const DASHBOARD_JS = `(() => {
+  const data = JSON.parse(document.getElementById('dashboard-data').textContent);
+  const rtl = document.documentElement.dir === 'rtl';
+  const green = '#0f5c4d', red = '#a4262c', sand = '#c9a227';
+  Chart.defaults.font.family = '"Noto Naskh Arabic", "Segoe UI", Tahoma, sans-serif';
+  Chart.defaults.animation = false;
+  const bar = (id, labels, datasets, horizontal) => new Chart(document.getElementById(id), {
+    type: 'bar', data: { labels, datasets }, options: { maintainAspectRatio: false, indexAxis: horizontal ? 'y' : 'x', plugins: { legend: { display: datasets.length > 1, rtl } }, scales: { x: { reverse: rtl && !horizontal }, y: { beginAtZero: true } } },
+  });
+  bar('chart-satisfaction', ['1', '2', '3', '4', '5'], [{ label: '★', data: data.satisfaction.distribution, backgroundColor: green }]);
+  bar('chart-stages', Object.keys(data.requestsByStage), [{ label: '#', data: Object.values(data.requestsByStage), backgroundColor: green }]);
+  bar('chart-decisions', data.decisionsByDay.map((d) => d.day), [
+    { label: '✓', data: data.decisionsByDay.map((d) => d.accepted), backgroundColor: green },
+    { label: '✗', data: data.decisionsByDay.map((d) => d.rejected), backgroundColor: red },
+  ]);
+  bar('chart-dropoff', data.dropOff.map((d) => d.label), [{ label: '#', data: data.dropOff.map((d) => d.stopped), backgroundColor: sand }], true);
+  bar('chart-queues', data.queues.map((q) => q.queue), [
+    { label: 'waiting', data: data.queues.map((q) => q.waiting), backgroundColor: green },
+    { label: 'failed', data: data.queues.map((q) => q.failed), backgroundColor: red },
+  ]);
+  document.body.dataset.charts = 'ready';
+})();
+`;

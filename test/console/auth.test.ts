@@ -3,7 +3,7 @@
  * every form, rate-limited login, security headers, scoping by association, sign-out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -29,6 +29,7 @@ beforeAll(async () => {
   await accounts.add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'sami@qalam.org', name: 'سامي', role: 'researcher', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'huda@sidr.org', name: 'هدى', role: 'staff', associations: ['sidr'], password: PASSWORD });
+  await accounts.add({ email: 'reem@qalam.org', name: 'ريم', role: 'supervisor', associations: ['qalam'], password: PASSWORD });
 }, 60_000);
 
 afterAll(async () => {
@@ -166,6 +167,52 @@ describe('console sign-in', () => {
     const mode = runtime.app.db.$client.prepare('SELECT mode FROM conversations WHERE id = ?').get(id) as { mode: string };
     expect(mode.mode).toBe('menu');
   });
+
+  it('dashboard: supervisors only; queue health, escalations, satisfaction from real data; charts drawn in a browser', async () => {
+    const signIn = async (email: string) => {
+      const b = new Browser();
+      const token = await b.token();
+      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
+      return b;
+    };
+    const db = runtime.app.db.$client;
+    const conv = (db.prepare("SELECT id FROM conversations WHERE association_id = 'qalam' LIMIT 1").get() as { id: string }).id;
+    for (const rating of [5, 4, 4]) {
+      db.prepare("INSERT INTO survey_responses (id, association_id, conversation_id, rating, answers) VALUES (?, 'qalam', ?, ?, ?)").run(`s${rating}${Math.random()}`, conv, rating, JSON.stringify({ overall: rating, comment: 'خدمة ممتازة <b>شكرًا</b>' }));
+    }
+    const noura = await signIn('noura@qalam.org');
+    expect((await noura.go('/console/dashboard')).status).toBe(403);
+    const reem = await signIn('reem@qalam.org');
+    expect((await reem.go('/console/dashboard?association=sidr')).status).toBe(404);
+    const html = await (await reem.go('/console/dashboard')).text();
+    expect(html).toContain('لوحة المشرف');
+    expect(html).toMatch(/data-metric="satisfaction">4\.3</);
+    expect(html).toContain('&lt;b&gt;شكرًا&lt;/b&gt;');
+    expect(html).toContain('>inbound<');
+    expect(html).toContain('out.web');
+
+    const chromium = '/usr/bin/chromium';
+    if (!existsSync(chromium)) return;
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
+      await context.addCookies([{ name: 'tawasul_session', value: reem.cookies.get('tawasul_session')!, url: base }]);
+      const page = await context.newPage();
+      mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+      for (const lang of ['ar', 'en'] as const) {
+        await page.goto(`${base}/console/dashboard?lang=${lang}`);
+        await page.waitForSelector('body[data-charts="ready"]');
+        await page.screenshot({ path: join(ROOT, `test-artifacts/console-dashboard-${lang}.png`), fullPage: true });
+        await page.goto(`${base}/console/inbox?lang=${lang}`);
+        await page.screenshot({ path: join(ROOT, `test-artifacts/console-inbox-${lang}.png`) });
+      }
+      await page.goto(`${base}/console?lang=ar`);
+      await page.screenshot({ path: join(ROOT, 'test-artifacts/console-home-ar.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('limits sign-in attempts', async () => {
     const b = new Browser();
