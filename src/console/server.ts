@@ -12,7 +12,8 @@ import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
 import { Accounts, type User } from './accounts.ts';
-import { layout, loginPage, homePage, inboxPage, conversationPage, dashboardPage, DASHBOARD_JS, type Lang } from './views.ts';
+import { layout, loginPage, homePage, inboxPage, conversationPage, dashboardPage, requestsPage, requestPage, DASHBOARD_JS, type Lang } from './views.ts';
+import { CAN, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -186,13 +187,58 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data), user));
       });
 
-      const inbox = new Inbox(opts.db, opts.service);
-      const pipeline = opts.pipeline;
       type ById = { Params: { id: string } };
       const fail = (reply: FastifyReply, err: unknown) => {
         if (!(err instanceof ConflictError)) throw err;
         return reply.code(err.message === 'not found' ? 404 : 409).type('text/plain; charset=utf-8').send(err.message);
       };
+      const requests = new Requests(opts.db, opts.service);
+      type ByRef = { Params: { ref: string } };
+      app.get('/console/requests', async (req, reply) => {
+        const lang = langOf(req);
+        const rows = requests.list(req.user!, ['submitted', 'verifying', 'committee', 'more_info', 'accepted']);
+        return reply.type('text/html; charset=utf-8').send(layout(lang, requestsPage(lang, rows), req.user));
+      });
+      app.get<ByRef>('/console/requests/:ref', async (req, reply) => {
+        const lang = langOf(req);
+        const row = requests.get(req.user!, req.params.ref);
+        if (!row) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        audit(opts.db, req.user!, 'staff_viewed_request', { reference: row.reference }, row.association_id);
+        const role = req.user!.role;
+        const can = { verify: CAN.verify.includes(role), decide: CAN.decide.includes(role), deliver: CAN.deliver.includes(role) };
+        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row), can, reply.generateCsrf()), req.user));
+      });
+      app.get<ById>('/console/media/:id', async (req, reply) => {
+        const file = requests.media(req.user!, req.params.id);
+        if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        audit(opts.db, req.user!, 'staff_viewed_attachment', { mediaId: req.params.id });
+        return reply
+          .type(file.mime)
+          .header('content-security-policy', 'sandbox')
+          .header('content-disposition', `inline; filename="${(file.filename ?? 'file').replace(/[^\w.-]/g, '_')}"`)
+          .send(readFileSync(file.path));
+      });
+      const act = (path: string, run: (user: User, ref: string, body: Record<string, unknown>) => unknown) =>
+        app.post<ByRef>(`/console/requests/:ref/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
+          try {
+            const outcome = run(req.user!, req.params.ref, (req.body ?? {}) as Record<string, unknown>);
+            const conversationId = (outcome as { outcome?: { conversationId?: string }; conversationId?: string } | undefined)?.outcome?.conversationId ?? (outcome as { conversationId?: string } | undefined)?.conversationId;
+            if (conversationId) await snapshotPipeline.kickOutbound(conversationId);
+            snapshotPipeline.dispatchSoon();
+          } catch (err) {
+            if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
+            return fail(reply, err);
+          }
+          return reply.redirect(`/console/requests/${encodeURIComponent(req.params.ref)}`);
+        });
+      const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+      act('forward', (user, ref) => requests.forward(user, ref));
+      act('corrections', (user, ref, body) => requests.askCorrections(user, ref, list(body.fields), typeof body.note === 'string' && body.note.trim() ? body.note.trim() : undefined));
+      act('decide', (user, ref, body) => requests.decide(user, ref, body.outcome === 'rejected' ? 'rejected' : 'accepted', typeof body.reason === 'string' ? body.reason : undefined));
+      act('delivered', (user, ref) => requests.delivered(user, ref));
+
+      const inbox = new Inbox(opts.db, opts.service);
+      const pipeline = opts.pipeline;
 
       app.get('/console/inbox', async (req, reply) => {
         const lang = langOf(req);

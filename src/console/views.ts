@@ -63,7 +63,7 @@ export function layout(lang: Lang, body: string, user?: User): string {
 </style>
 </head>
 <body>
-<header><strong><a href="/console" style="color:#fff;text-decoration:none">${esc(t.title)}</a></strong>${user ? `<nav><a href="/console/inbox">${lang === 'ar' ? 'صندوق التصعيد' : 'Inbox'}</a>${user.role === 'supervisor' || user.role === 'admin' ? ` · <a href="/console/dashboard">${lang === 'ar' ? 'لوحة المشرف' : 'Dashboard'}</a>` : ''}</nav>` : ''}<span>${user ? `${esc(user.name)} · ` : ''}<a href="?lang=${lang === 'ar' ? 'en' : 'ar'}">${t.other}</a></span></header>
+<header><strong><a href="/console" style="color:#fff;text-decoration:none">${esc(t.title)}</a></strong>${user ? `<nav><a href="/console/inbox">${lang === 'ar' ? 'صندوق التصعيد' : 'Inbox'}</a> · <a href="/console/requests">${lang === 'ar' ? 'الطلبات' : 'Requests'}</a>${user.role === 'supervisor' || user.role === 'admin' ? ` · <a href="/console/dashboard">${lang === 'ar' ? 'لوحة المشرف' : 'Dashboard'}</a>` : ''}</nav>` : ''}<span>${user ? `${esc(user.name)} · ` : ''}<a href="?lang=${lang === 'ar' ? 'en' : 'ar'}">${t.other}</a></span></header>
 <main>${body}</main>
 </body>
 </html>`;
@@ -196,3 +196,59 @@ export const DASHBOARD_JS = `(() => {
   document.body.dataset.charts = 'ready';
 })();
 `;
+
+const R = {
+  ar: { requests: 'الطلبات', reference: 'الرقم', status: 'الحالة', submitted: 'قُدّم', checks: 'الفحص الآلي', open: 'فتح', data: 'البيانات', attachment: 'عرض المرفق',
+    attestation: 'الإقرار', at: 'في', via: 'عبر', message: 'رسالة', hash: 'بصمة البيانات (sha256)', forward: 'إحالة إلى لجنة البحث', corrections: 'طلب تصحيح الحقول المحددة', note: 'ملاحظة للمستفيد',
+    decide: 'قرار اللجنة', accept: 'قبول', reject: 'رفض', reason: 'السبب (مطلوب عند الرفض)', delivered: 'تسجيل تقديم الخدمة (يُرسل استبيان الرضا لاحقًا)', none: 'لا طلبات.', ok: 'سليم', fail: 'يحتاج مراجعة',
+    statuses: { submitted: 'مقدّم', verifying: 'قيد التحقق', committee: 'لدى اللجنة', more_info: 'بانتظار تصحيح', accepted: 'مقبول', rejected: 'مرفوض', completed: 'مكتمل' } as Record<string, string> },
+  en: { requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', checks: 'Automated checks', open: 'Open', data: 'Data', attachment: 'View attachment',
+    attestation: 'Attestation', at: 'at', via: 'via', message: 'message', hash: 'Data fingerprint (sha256)', forward: 'Forward to the research committee', corrections: 'Ask to correct the ticked fields', note: 'Note to the beneficiary',
+    decide: 'Committee decision', accept: 'Accept', reject: 'Reject', reason: 'Reason (required to reject)', delivered: 'Record service delivery (the survey follows)', none: 'No requests.', ok: 'ok', fail: 'needs review',
+    statuses: { submitted: 'submitted', verifying: 'verifying', committee: 'with the committee', more_info: 'awaiting corrections', accepted: 'accepted', rejected: 'rejected', completed: 'completed' } as Record<string, string> },
+};
+
+const checkSummary = (checks: string | null, lang: Lang) => {
+  if (!checks) return '—';
+  const list = JSON.parse(checks) as Array<{ check: string; ok: boolean; detail?: string }>;
+  const bad = list.filter((c) => !c.ok);
+  return bad.length === 0 ? R[lang].ok : `${R[lang].fail}: ${bad.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ''}`).join('، ')}`;
+};
+
+export function requestsPage(lang: Lang, rows: Array<{ reference: string; status: string; submitted_at: string; checks: string | null }>): string {
+  const t = R[lang];
+  if (rows.length === 0) return `<section class="card"><h1>${t.requests}</h1><p>${t.none}</p></section>`;
+  const body = rows
+    .map((r) => `<tr><td dir="ltr">${esc(r.reference)}</td><td>${esc(t.statuses[r.status] ?? r.status)}</td><td>${esc(r.submitted_at.slice(0, 10))}</td><td>${esc(checkSummary(r.checks, lang))}</td><td><a href="/console/requests/${encodeURIComponent(r.reference)}">${t.open}</a></td></tr>`)
+    .join('');
+  return `<section class="card"><h1>${t.requests}</h1><table><thead><tr><th>${t.reference}</th><th>${t.status}</th><th>${t.submitted}</th><th>${t.checks}</th><th></th></tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
+export function requestPage(
+  lang: Lang,
+  r: { reference: string; status: string; checks: string | null; attested_at: string; attestation_channel: string; attestation_message_id: string; attestation_text: string; attestation_sha256: string },
+  fields: Array<{ id: string; label: string; display: string; mediaId?: string }>,
+  can: { verify: boolean; decide: boolean; deliver: boolean },
+  csrfToken: string,
+): string {
+  const t = R[lang];
+  const csrf = `<input type="hidden" name="_csrf" value="${esc(csrfToken)}">`;
+  const action = (path: string) => `/console/requests/${encodeURIComponent(r.reference)}/${path}`;
+  const rows = fields
+    .map((f) => `<tr><td>${can.verify ? `<input type="checkbox" name="fields" value="${esc(f.id)}" form="corrections" aria-label="${esc(f.label)}">` : ''}</td><th>${esc(f.label)}</th><td>${esc(f.display)}${f.mediaId ? ` — <a href="/console/media/${esc(f.mediaId)}" target="_blank" rel="noopener">${t.attachment}</a>` : ''}</td></tr>`)
+    .join('');
+  const forms: string[] = [];
+  if (can.verify && (r.status === 'verifying' || r.status === 'submitted')) {
+    forms.push(`<form method="post" action="${action('forward')}">${csrf}<button class="primary" type="submit">${t.forward}</button></form>`);
+    forms.push(`<form id="corrections" method="post" action="${action('corrections')}">${csrf}<label>${t.note}<input type="text" name="note" maxlength="300" style="width:100%"></label><button class="primary" type="submit">${t.corrections}</button></form>`);
+  }
+  if (can.decide && (r.status === 'committee' || r.status === 'verifying')) {
+    forms.push(`<form method="post" action="${action('decide')}">${csrf}<h3>${t.decide}</h3><label>${t.reason}<textarea name="reason" rows="2" style="width:100%;font:inherit"></textarea></label>
+<button class="primary" type="submit" name="outcome" value="accepted">${t.accept}</button> <button class="primary" type="submit" name="outcome" value="rejected" style="background:#a4262c">${t.reject}</button></form>`);
+  }
+  if (can.deliver && r.status === 'accepted') forms.push(`<form method="post" action="${action('delivered')}">${csrf}<button class="primary" type="submit">${t.delivered}</button></form>`);
+  return `<section class="card"><h1 dir="ltr" style="text-align:start">${esc(r.reference)}</h1><p>${t.status}: ${esc(t.statuses[r.status] ?? r.status)} · ${t.checks}: ${esc(checkSummary(r.checks, lang))}</p></section>
+<section class="card"><h2>${t.data}</h2><table>${rows}</table></section>
+<section class="card"><h2>${t.attestation}</h2><p>${esc(r.attestation_text)}</p><p>${t.at} ${esc(r.attested_at)} · ${t.via} ${esc(r.attestation_channel)} · ${t.message} <code>${esc(r.attestation_message_id)}</code></p><p>${t.hash}: <code dir="ltr">${esc(r.attestation_sha256)}</code></p></section>
+<section class="card">${forms.join('<hr>')}</section>`;
+}

@@ -30,6 +30,7 @@ beforeAll(async () => {
   await accounts.add({ email: 'sami@qalam.org', name: 'سامي', role: 'researcher', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'huda@sidr.org', name: 'هدى', role: 'staff', associations: ['sidr'], password: PASSWORD });
   await accounts.add({ email: 'reem@qalam.org', name: 'ريم', role: 'supervisor', associations: ['qalam'], password: PASSWORD });
+  await accounts.add({ email: 'khalid@qalam.org', name: 'خالد', role: 'committee', associations: ['qalam'], password: PASSWORD });
 }, 60_000);
 
 afterAll(async () => {
@@ -212,6 +213,69 @@ describe('console sign-in', () => {
     } finally {
       await browser.close();
     }
+  }, 60_000);
+
+  it('verification and committee: checks and attestation shown, forwarded, decided, and the decision reaches the beneficiary', async () => {
+    const signIn = async (email: string) => {
+      const b = new Browser();
+      const token = await b.token();
+      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
+      return b;
+    };
+    const headers = { 'content-type': 'application/json', 'x-chat-id': 'VerifyBeneficiary_0123456789' };
+    let n = 0;
+    const address = 'web:VerifyBeneficiary_0123456789';
+    const settle = async () => {
+      for (let i = 0; i < 200; i++) {
+        const p = runtime.app.db.$client.prepare("SELECT count(*) n FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id WHERE k.address = ? AND ((m.direction = 'in' AND m.status = 'pending') OR (m.direction = 'out' AND m.status IN ('queued', 'sending')))").get(address) as { n: number };
+        if (p.n === 0) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    const say = async (text: string) => {
+      await fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers, body: JSON.stringify({ id: `v${++n}`, text }) });
+      await settle();
+    };
+    await say('مرحبا');
+    await say('١');
+    const { validAnswers } = await import('../support/answers.ts');
+    const { FLOWS } = await import('../support/scenario.ts');
+    const { readFileSync } = await import('node:fs');
+    for (const a of validAnswers(FLOWS.get('qalam')!, 'intake', new Date())) {
+      if ('file' in a) {
+        await fetch(`${base}/chat/qalam/files`, { method: 'POST', headers: { 'content-type': 'application/pdf', 'x-chat-id': headers['x-chat-id'], 'x-message-id': `v${++n}`, 'x-file-name': 'id.pdf' }, body: readFileSync(join(ROOT, a.file)) });
+        await settle();
+      } else await say(a.text);
+    }
+    await say('1');
+    const ref = (runtime.app.db.$client.prepare("SELECT reference FROM requests WHERE attestation_channel = 'web'").get() as { reference: string }).reference;
+    for (let i = 0; i < 100 && (runtime.app.db.$client.prepare('SELECT status FROM requests WHERE reference = ?').get(ref) as { status: string }).status !== 'verifying'; i++) await new Promise((r) => setTimeout(r, 50));
+
+    const noura = await signIn('noura@qalam.org');
+    expect(await (await noura.go('/console/requests')).text()).toContain(ref);
+    const page = await (await noura.go(`/console/requests/${ref}`)).text();
+    expect(page).toContain('1012345672');
+    expect(page).toMatch(/[0-9a-f]{64}/);
+    expect(page).toContain('سليم');
+    const media = /href="\/console\/media\/([^"]+)"/.exec(page)![1]!;
+    const file = await noura.go(`/console/media/${media}`);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    const huda = await signIn('huda@sidr.org');
+    expect((await huda.go(`/console/requests/${ref}`)).status).toBe(404);
+    expect((await huda.go(`/console/media/${media}`)).status).toBe(404);
+
+    const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    expect((await noura.form(`/console/requests/${ref}/decide`, { _csrf: token(page), outcome: 'accepted' })).status).toBe(403); // staff do not decide
+    expect((await noura.form(`/console/requests/${ref}/forward`, { _csrf: token(page) })).status).toBe(302);
+    const khalid = await signIn('khalid@qalam.org');
+    const committeePage = await (await khalid.go(`/console/requests/${ref}`)).text();
+    expect((await khalid.form(`/console/requests/${ref}/decide`, { _csrf: token(committeePage), outcome: 'rejected' })).status).toBe(409); // reason required
+    expect((await khalid.form(`/console/requests/${ref}/decide`, { _csrf: token(committeePage), outcome: 'accepted' })).status).toBe(302);
+    await settle();
+    const seen = runtime.app.service.history('qalam', 'web', address).filter((m) => m.direction === 'out').map((m) => m.text);
+    expect(seen.some((t) => t.includes(ref) && t.includes('وافقت'))).toBe(true);
+    const audit = runtime.app.db.$client.prepare("SELECT type FROM events WHERE type IN ('staff_viewed_request', 'request_forwarded', 'decision_sent')").all() as Array<{ type: string }>;
+    expect(new Set(audit.map((a) => a.type))).toEqual(new Set(['staff_viewed_request', 'request_forwarded', 'decision_sent']));
   }, 60_000);
 
   it('limits sign-in attempts', async () => {
