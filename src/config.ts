@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SmsOptions } from './channels/sms.ts';
+import type { WhatsAppCloudOptions } from './channels/whatsapp-cloud.ts';
 
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 const optionalInt = z.coerce.number().int().min(0).optional();
@@ -103,16 +104,7 @@ export interface Config {
   secureCookies: boolean;
   /** The website chat (page and widget); on unless WEB_CHAT=off. */
   webChat: boolean;
-  whatsappCloud:
-    | {
-        numbers: Array<{ associationId: string; phoneNumberId: string }>;
-        accessToken: string;
-        appSecret: string;
-        verifyToken: string;
-        apiBase: string;
-        templates: { decision?: string; survey?: string; language: string };
-      }
-    | undefined;
+  whatsappCloud: Omit<WhatsAppCloudOptions, 'onReceipt'> | undefined;
   telegram:
     | { bots: Array<{ associationId: string; token: string }>; apiRoot?: string; webhook?: { publicUrl: string; secret: string } }
     | undefined;

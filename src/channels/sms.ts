@@ -5,7 +5,8 @@
  * auth header and field names. Choices are numbered lines (SMS has no buttons); Arabic is
  * UCS-2, so segments are counted (70, or 67 when concatenated) and long replies logged.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../server/safe-equal.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { OutboundMessage } from '../conversation/service.ts';
@@ -223,8 +224,3 @@ export class SmsAdapter implements ChannelAdapter {
   }
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}

@@ -4,7 +4,7 @@
  * answered); photos and documents downloaded via getFile; /start greets; a 429's retry_after
  * pauses the channel. TELEGRAM_API_ROOT points it at a self-hosted Bot API server.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { safeEqual } from '../server/safe-equal.ts';
 import { Telegraf, TelegramError, type Context } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { FastifyInstance } from 'fastify';
@@ -76,10 +76,9 @@ export class TelegramAdapter implements ChannelAdapter {
 
   mountHttp(app: FastifyInstance): void {
     if (!this.opts.webhook) return;
-    const expected = Buffer.from(this.opts.webhook.secret);
+    const secret = this.opts.webhook.secret;
     app.post<{ Params: { association: string } }>('/channels/telegram/:association', async (req, reply) => {
-      const given = Buffer.from(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!safeEqual(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''), secret)) {
         req.log.warn({ ip: req.ip }, 'telegram webhook: bad or missing secret token');
         return reply.code(403).send({ error: 'forbidden' });
       }

@@ -5,7 +5,8 @@
  * list (≤10), and outside the 24-hour customer-service window sends decisions and surveys
  * as approved templates (other replies cannot go then and are dead-lettered with the reason).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../server/safe-equal.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { OutboundMessage } from '../conversation/service.ts';
@@ -249,11 +250,6 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 interface WaMedia {
   id?: string;

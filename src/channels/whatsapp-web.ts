@@ -7,7 +7,7 @@
  * promise rejections are logged, never fatal. Choices are numbered lines (the library's
  * buttons no longer work for personal accounts).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { safeEqual } from '../server/safe-equal.ts';
 import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -243,9 +243,7 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
   mountHttp(app: FastifyInstance): void {
     const token = this.opts.adminToken;
     app.get<{ Params: { association: string } }>('/admin/whatsapp-web/:association/qr', async (req, reply) => {
-      const given = Buffer.from(String(req.headers.authorization ?? ''));
-      const expected = Buffer.from(`Bearer ${token ?? ''}`);
-      if (!token || given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send({ error: 'unauthorized' });
+      if (!token || !safeEqual(String(req.headers.authorization ?? ''), `Bearer ${token}`)) return reply.code(401).send({ error: 'unauthorized' });
       const s = this.session(req.params.association);
       if (!s) return reply.code(404).send({ error: 'no whatsapp web session for that association' });
       return reply.header('cache-control', 'no-store').send(s);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { z } from 'zod';
-import { timingSafeEqual } from 'node:crypto';
+import { safeEqual } from './safe-equal.ts';
 import { UnknownAssociationError } from '../conversation/service.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
 import { mountConsole, type ConsoleOptions } from '../console/server.ts';
@@ -69,11 +69,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   if (deps.console) mountConsole(app, { db: deps.db, pipeline: deps.pipeline, ...deps.console });
 
   if (deps.loopbackToken) {
-    const expected = Buffer.from(`Bearer ${deps.loopbackToken}`);
+    const expected = `Bearer ${deps.loopbackToken}`;
     // The loopback channel's way in: a script or test posts a beneficiary's message as JSON.
     app.post('/channels/loopback/inbound', async (req, reply) => {
-      const given = Buffer.from(String(req.headers.authorization ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!safeEqual(String(req.headers.authorization ?? ''), expected)) {
         req.log.warn({ ip: req.ip }, 'loopback inbound: bad or missing token');
         return reply.code(401).send({ error: 'unauthorized' });
       }

@@ -4,20 +4,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import type { FastifyInstance } from 'fastify';
-import { FLOWS } from '../support/scenario.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
+import { channelRig, type Rig } from '../support/rig.ts';
+import { type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { SmsAdapter, smsSegments, twilioSignature, type SmsOptions } from '../../src/channels/sms.ts';
-import { ingestFor } from '../../src/channels/ingest.ts';
-import { createHttpServer } from '../../src/server/http.ts';
 
 const NUMBER = '+966110000001';
 const TOKEN = 'twilio-auth-token';
@@ -50,39 +43,32 @@ class FakeProvider {
   }
 }
 
-let dir: string;
+let rig: Rig<SmsAdapter> | undefined;
 let db: Db;
 let service: ConversationService;
 let pipeline: Pipeline;
 let provider: FakeProvider;
-let http: FastifyInstance;
 let base = '';
-let n = 0;
-const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 async function setup(driver: (providerUrl: string, publicUrl: string) => SmsOptions['driver']) {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-sms-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
   provider = await new FakeProvider().start();
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  pipeline = new Pipeline({ service, redis: { url: redis.url }, log, prefix: `sms${++n}`, backoffMs: 50, sweepMs: 200, limits: { sms: { max: 1000 } } });
-  const adapter = new SmsAdapter({ numbers: [{ associationId: 'qalam', number: NUMBER }], driver: driver(provider.url, base), onReceipt: (id, status, error) => service.recordReceipt('sms', id, status, error) });
-  pipeline.start({ engine: true, senders: [adapter] });
-  await adapter.start({ ingest: ingestFor(service, pipeline, 'sms'), log });
-  http = createHttpServer({ db, pipeline, log, channels: () => ({ sms: adapter.status() }), channelNames: ['sms'], adapters: [adapter] });
-  await http.listen({ host: '127.0.0.1', port });
+  const publicUrl = `http://127.0.0.1:${port}`;
+  rig = await channelRig({
+    redisUrl: redis.url,
+    http: true,
+    port,
+    limits: { sms: { max: 1000 } },
+    makeAdapter: (svc) => new SmsAdapter({ numbers: [{ associationId: 'qalam', number: NUMBER }], driver: driver(provider.url, publicUrl), onReceipt: (id, status, error) => svc.recordReceipt('sms', id, status, error) }),
+  });
+  ({ db, service, pipeline, base } = rig);
 }
 
 afterEach(async () => {
-  if (!http) return; // the pure tests set nothing up
-  await http.close();
-  await pipeline.close();
+  if (!rig) return; // the pure tests set nothing up
+  await rig.close();
   await provider.stop();
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
-  http = undefined!;
+  rig = undefined;
 });
 
 const twilio = (providerUrl: string, publicUrl: string): SmsOptions['driver'] => ({ kind: 'twilio', accountSid: 'AC123', authToken: TOKEN, apiBase: providerUrl, publicUrl });

@@ -4,60 +4,45 @@
  * 429s, blocked users, webhooks with and without the secret, long texts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { FakeTelegram } from '../support/fake-telegram.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
+import { channelRig, testLog, type Rig } from '../support/rig.ts';
+import { type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { TelegramAdapter, splitText } from '../../src/channels/telegram.ts';
-import { ingestFor } from '../../src/channels/ingest.ts';
 import { createHttpServer } from '../../src/server/http.ts';
 
 const redis = new TestRedis();
 beforeAll(() => redis.start().then(() => undefined), 30_000);
 afterAll(() => redis.stop());
 
-let dir: string;
+let rig: Rig<TelegramAdapter>;
 let db: Db;
 let service: ConversationService;
 let pipeline: Pipeline;
 let tg: FakeTelegram;
 let adapter: TelegramAdapter;
-let n = 0;
-const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
+const log = testLog;
 
 async function setup(opts: { webhook?: { publicUrl: string; secret: string }; perChatIntervalMs?: number } = {}) {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-tg-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
   tg = await new FakeTelegram().start();
-  pipeline = new Pipeline({
-    service,
-    redis: { url: redis.url },
-    log,
-    prefix: `tg${++n}`,
-    backoffMs: 50,
-    sweepMs: 200,
+  rig = await channelRig({
+    redisUrl: redis.url,
     limits: { telegram: { perChatIntervalMs: opts.perChatIntervalMs ?? 0 } },
+    makeAdapter: () => new TelegramAdapter({ bots: [{ associationId: 'qalam', token: tg.token }], apiRoot: tg.url, ...(opts.webhook ? { webhook: opts.webhook } : {}) }),
   });
-  adapter = new TelegramAdapter({ bots: [{ associationId: 'qalam', token: tg.token }], apiRoot: tg.url, ...(opts.webhook ? { webhook: opts.webhook } : {}) });
-  pipeline.start({ engine: true, senders: [adapter] });
-  await adapter.start({ ingest: ingestFor(service, pipeline, 'telegram'), log });
+  ({ db, service, pipeline, adapter } = rig);
 }
 
 afterEach(async () => {
-  await adapter.stop();
-  await pipeline.close();
+  await rig.close();
   await tg.stop();
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];

@@ -3,22 +3,18 @@
  * through the real pipeline (redis-server, SQLite) and the real HTTP server.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import type { FastifyInstance } from 'fastify';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
-import { TestRedis, freePort } from '../support/redis.ts';
+import { TestRedis } from '../support/redis.ts';
 import { FakeGraph, buttonReply, documentMessage, textMessage, webhook } from '../support/fake-graph.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
+import { channelRig, type Rig } from '../support/rig.ts';
+import { type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { WhatsAppCloudAdapter } from '../../src/channels/whatsapp-cloud.ts';
-import { ingestFor } from '../../src/channels/ingest.ts';
-import { createHttpServer } from '../../src/server/http.ts';
 
 const SECRET = 'app-secret-for-tests';
 const VERIFY = 'verify-token-for-tests';
@@ -27,47 +23,36 @@ const redis = new TestRedis();
 beforeAll(() => redis.start().then(() => undefined), 30_000);
 afterAll(() => redis.stop());
 
-let dir: string;
+let rig: Rig<WhatsAppCloudAdapter>;
 let db: Db;
 let service: ConversationService;
 let pipeline: Pipeline;
 let graph: FakeGraph;
-let adapter: WhatsAppCloudAdapter;
-let http: FastifyInstance;
 let base = '';
-let n = 0;
-const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 async function setup(templates: { decision?: string; survey?: string } = { decision: 'request_decision', survey: 'satisfaction_survey' }) {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-wa-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
   graph = await new FakeGraph().start();
-  pipeline = new Pipeline({ service, redis: { url: redis.url }, log, prefix: `wa${++n}`, backoffMs: 50, sweepMs: 200, limits: { whatsapp: { max: 1000 } } });
-  adapter = new WhatsAppCloudAdapter({
-    numbers: [{ associationId: 'qalam', phoneNumberId: PHONE_ID }],
-    accessToken: graph.token,
-    appSecret: SECRET,
-    verifyToken: VERIFY,
-    apiBase: graph.url,
-    templates: { ...templates, language: 'ar' },
-    onReceipt: (id, status, error) => service.recordReceipt('whatsapp', id, status, error),
+  rig = await channelRig({
+    redisUrl: redis.url,
+    http: true,
+    limits: { whatsapp: { max: 1000 } },
+    makeAdapter: (svc) =>
+      new WhatsAppCloudAdapter({
+        numbers: [{ associationId: 'qalam', phoneNumberId: PHONE_ID }],
+        accessToken: graph.token,
+        appSecret: SECRET,
+        verifyToken: VERIFY,
+        apiBase: graph.url,
+        templates: { ...templates, language: 'ar' },
+        onReceipt: (id, status, error) => svc.recordReceipt('whatsapp', id, status, error),
+      }),
   });
-  pipeline.start({ engine: true, senders: [adapter] });
-  await adapter.start({ ingest: ingestFor(service, pipeline, 'whatsapp'), log });
-  http = createHttpServer({ db, pipeline, log, channels: () => ({ whatsapp: adapter.status() }), channelNames: ['whatsapp'], adapters: [adapter] });
-  const port = await freePort();
-  await http.listen({ host: '127.0.0.1', port });
-  base = `http://127.0.0.1:${port}`;
+  ({ db, service, pipeline, base } = rig);
 }
 
 afterEach(async () => {
-  await http.close();
-  await adapter.stop();
-  await pipeline.close();
+  await rig.close();
   await graph.stop();
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];

@@ -5,20 +5,16 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import type { FastifyInstance } from 'fastify';
-import { FLOWS, ROOT } from '../support/scenario.ts';
-import { TestRedis, freePort } from '../support/redis.ts';
+import { ROOT } from '../support/scenario.ts';
+import { TestRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { ConversationService } from '../../src/conversation/service.ts';
-import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { channelRig, type Rig } from '../support/rig.ts';
+import { type Db } from '../../src/store/db.ts';
 import { WhatsAppWebAdapter, installRejectionGuard, type WebClient, type WebMessage } from '../../src/channels/whatsapp-web.ts';
-import { ingestFor } from '../../src/channels/ingest.ts';
-import { createHttpServer } from '../../src/server/http.ts';
 
 /** Behaves like whatsapp-web.js's Client as seen from outside. */
 class FakeClient extends EventEmitter implements WebClient {
@@ -54,54 +50,39 @@ const redis = new TestRedis();
 beforeAll(() => redis.start().then(() => undefined), 30_000);
 afterAll(() => redis.stop());
 
-let dir: string;
+let rig: Rig<WhatsAppWebAdapter>;
 let db: Db;
-let service: ConversationService;
-let pipeline: Pipeline;
 let adapter: WhatsAppWebAdapter;
-let http: FastifyInstance;
 let clients: FakeClient[];
 let alerts: string[];
 let base = '';
-let n = 0;
 const ADMIN = 'admin-token-0123456789';
-const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 async function setup(watchdogMs = 60_000) {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-wweb-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
   clients = [];
   alerts = [];
-  pipeline = new Pipeline({ service, redis: { url: redis.url }, log, prefix: `ww${++n}`, backoffMs: 50, sweepMs: 200 });
-  adapter = new WhatsAppWebAdapter({
-    associations: ['sidr'],
-    dataDir: dir,
-    chromium: '/usr/bin/chromium',
-    adminToken: ADMIN,
-    watchdogMs,
-    createClient: () => {
-      const c = new FakeClient();
-      clients.push(c);
-      return c;
-    },
-    onAlert: (a) => alerts.push(a.type),
+  rig = await channelRig({
+    redisUrl: redis.url,
+    http: true,
+    makeAdapter: () =>
+      new WhatsAppWebAdapter({
+        associations: ['sidr'],
+        dataDir: tmpdir(),
+        chromium: '/usr/bin/chromium',
+        adminToken: ADMIN,
+        watchdogMs,
+        createClient: () => {
+          const c = new FakeClient();
+          clients.push(c);
+          return c;
+        },
+        onAlert: (a) => alerts.push(a.type),
+      }),
   });
-  pipeline.start({ engine: true, senders: [adapter] });
-  await adapter.start({ ingest: ingestFor(service, pipeline, 'whatsapp-web'), log });
-  http = createHttpServer({ db, pipeline, log, channels: () => ({ 'whatsapp-web': adapter.status() }), channelNames: ['whatsapp-web'], adapters: [adapter] });
-  const port = await freePort();
-  await http.listen({ host: '127.0.0.1', port });
-  base = `http://127.0.0.1:${port}`;
+  ({ db, adapter, base } = rig);
 }
 
-afterEach(async () => {
-  await http.close();
-  await adapter.stop();
-  await pipeline.close();
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => rig.close());
 
 const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
 
