@@ -39,6 +39,8 @@ export interface ConsoleOptions {
   /** Send cookies only over https (on in production; off for http://127.0.0.1). */
   secureCookies: boolean;
   sessionHours?: number;
+  /** Channels whose outbound queues bull-board lists. */
+  channels?: string[];
   /** For the inbox: state changes go through the service, replies out through the queue. */
   service?: ConversationService;
   pipeline?: Pipeline;
@@ -114,11 +116,17 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       if (req.url.startsWith('/console/login') || req.url.startsWith('/console/assets/')) return;
       const user = req.session.userId ? accounts.byId(req.session.userId) : undefined;
       if (!user) {
-        if (req.method === 'GET') return reply.redirect('/console/login');
+        if (req.method === 'GET' && !req.url.startsWith('/admin/')) return reply.redirect('/console/login');
         return reply.code(401).send({ error: 'sign in first' });
       }
+      // bull-board shows every queue of the deployment: supervisors and admins only.
+      if (req.url.startsWith('/admin/queues') && user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).send({ error: 'supervisors and admins only' });
       req.user = user;
     });
+    if (opts.pipeline) {
+      // Mounted inside this scope so the session check above guards it (bull-board has no auth of its own).
+      await app.register(await opts.pipeline.queueBoardPlugin('/admin/queues', opts.channels ?? []), { prefix: '/admin/queues' });
+    }
 
     app.get('/console/login', async (req, reply) => {
       const lang = langOf(req);

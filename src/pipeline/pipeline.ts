@@ -426,6 +426,23 @@ export class Pipeline {
     );
   }
 
+  /**
+   * bull-board for supervisors, mounted by the console under `basePath` (kept here: this is
+   * the one module that touches BullMQ).
+   */
+  async queueBoardPlugin(basePath: string, channels: string[]) {
+    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/fastify'),
+    ]);
+    const names = [...new Set([...this.queueNames(), ...channels.map(outboundQueueName)])];
+    const adapter = new FastifyAdapter();
+    adapter.setBasePath(basePath);
+    createBullBoard({ queues: names.map((n) => new BullMQAdapter(this.queue(n), { readOnlyMode: false })), serverAdapter: adapter });
+    return adapter.registerPlugin();
+  }
+
   /** Whether Redis answers. */
   async redisOk(): Promise<boolean> {
     try {

@@ -25,7 +25,7 @@ export interface HttpDeps {
   /** Channels that receive by webhook mount their routes. */
   adapters?: ChannelAdapter[];
   /** The staff console, when this process serves it. */
-  console?: Omit<ConsoleOptions, 'db' | 'pipeline'>;
+  console?: Omit<ConsoleOptions, 'db' | 'pipeline' | 'channels'>;
 }
 
 const LoopbackInbound = z
@@ -66,7 +66,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   for (const adapter of deps.adapters ?? []) adapter.mountHttp?.(app);
-  if (deps.console) mountConsole(app, { db: deps.db, pipeline: deps.pipeline, ...deps.console });
+  if (deps.console) mountConsole(app, { db: deps.db, pipeline: deps.pipeline, channels: deps.channelNames, ...deps.console });
 
   if (deps.loopbackToken) {
     const expected = `Bearer ${deps.loopbackToken}`;

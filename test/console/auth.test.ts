@@ -278,6 +278,40 @@ describe('console sign-in', () => {
     expect(new Set(audit.map((a) => a.type))).toEqual(new Set(['staff_viewed_request', 'request_forwarded', 'decision_sent']));
   }, 60_000);
 
+  it('bull-board at /admin/queues: refused without a session and for staff, shown to supervisors', async () => {
+    const signIn = async (email: string) => {
+      const b = new Browser();
+      const token = await b.token();
+      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
+      return b;
+    };
+    expect((await fetch(`${base}/admin/queues`, { redirect: 'manual' })).status).toBe(401);
+    expect((await fetch(`${base}/admin/queues/api/queues`, { redirect: 'manual' })).status).toBe(401);
+    const sami = await signIn('sami@qalam.org');
+    expect((await sami.go('/admin/queues')).status).toBe(403);
+    const reem = await signIn('reem@qalam.org');
+    const page = await reem.go('/admin/queues');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const api = (await (await reem.go('/admin/queues/api/queues')).json()) as { queues: Array<{ name: string }> };
+    expect(api.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['inbound', 'verify', 'notify', 'timers', 'out.web']));
+
+    const chromium = '/usr/bin/chromium';
+    if (!existsSync(chromium)) return;
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      await context.addCookies([{ name: 'tawasul_session', value: reem.cookies.get('tawasul_session')!, url: base }]);
+      const p = await context.newPage();
+      await p.goto(`${base}/admin/queues`);
+      await p.getByText('inbound').first().waitFor({ timeout: 15_000 });
+      await p.screenshot({ path: join(ROOT, 'test-artifacts/admin-queues.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('limits sign-in attempts', async () => {
     const b = new Browser();
     const statuses: number[] = [];
