@@ -5,11 +5,11 @@
  * Text is only ever set with textContent (never parsed as HTML).
  */
 import type { FlowFile } from '../flows/schema.ts';
+import { esc } from '../server/html.ts';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function pageHtml(flow: FlowFile, lang: 'ar' | 'en'): string {
-  const name = escapeHtml(flow.name[lang]);
+  const name = esc(flow.name[lang]);
   const other = lang === 'ar' ? { href: '?lang=en', label: 'English' } : { href: '?lang=ar', label: 'العربية' };
   return `<!doctype html>
 <html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">
@@ -28,7 +28,7 @@ export function pageHtml(flow: FlowFile, lang: 'ar' | 'en'): string {
 <body>
 <header><h1>${name}</h1><a href="${other.href}" lang="${lang === 'ar' ? 'en' : 'ar'}">${other.label}</a></header>
 <main id="chat"></main>
-<script src="/chat/widget.js" data-association="${escapeHtml(flow.id)}" data-lang="${lang}" data-mount="#chat" data-title="${name}" defer></script>
+<script src="/chat/widget.js" data-association="${esc(flow.id)}" data-lang="${lang}" data-mount="#chat" data-title="${name}" defer></script>
 </body>
 </html>`;
 }

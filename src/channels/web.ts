@@ -6,7 +6,6 @@
  * was closed is there when it opens again.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { OutboundMessage } from '../conversation/service.ts';
 import type { FlowFile } from '../flows/schema.ts';
@@ -35,7 +34,6 @@ const Post = z.object({ id: z.string().min(1).max(64), text: z.string().max(4000
 export class WebChatAdapter implements ChannelAdapter {
   readonly channel = 'web';
   private ctx: ChannelContext | undefined;
-  private log: Logger | undefined;
   private state = 'not started';
   private readonly streams = new Map<string, Set<FastifyReply>>();
 
@@ -47,7 +45,6 @@ export class WebChatAdapter implements ChannelAdapter {
 
   async start(ctx: ChannelContext): Promise<void> {
     this.ctx = ctx;
-    this.log = ctx.log.child({ channel: 'web' });
     this.state = 'up';
   }
 

@@ -182,7 +182,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
 
     if (opts.service && opts.pipeline) {
       const service = opts.service;
-      const snapshotPipeline = opts.pipeline;
+      const pipeline = opts.pipeline;
       app.get<{ Querystring: { association?: string } }>('/console/dashboard', async (req, reply) => {
         const user = req.user!;
         if (user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).type('text/plain; charset=utf-8').send('supervisors and admins only');
@@ -190,7 +190,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const selected = req.query.association && user.associations.includes(req.query.association) ? req.query.association : user.associations[0]!;
         if (req.query.association && !user.associations.includes(req.query.association)) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         const flow = service.flow(selected);
-        const data = dashboardData(opts.db, flow, await snapshotPipeline.snapshot(), new Date());
+        const data = dashboardData(opts.db, flow, await pipeline.snapshot(), new Date());
         const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
         return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data), user));
       });
@@ -231,8 +231,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           try {
             const outcome = run(req.user!, req.params.ref, (req.body ?? {}) as Record<string, unknown>);
             const conversationId = (outcome as { outcome?: { conversationId?: string }; conversationId?: string } | undefined)?.outcome?.conversationId ?? (outcome as { conversationId?: string } | undefined)?.conversationId;
-            if (conversationId) await snapshotPipeline.kickOutbound(conversationId);
-            snapshotPipeline.dispatchSoon();
+            if (conversationId) await pipeline.kickOutbound(conversationId);
+            pipeline.dispatchSoon();
           } catch (err) {
             if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
             return fail(reply, err);
@@ -246,7 +246,6 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       act('delivered', (user, ref) => requests.delivered(user, ref));
 
       const inbox = new Inbox(opts.db, opts.service);
-      const pipeline = opts.pipeline;
 
       app.get('/console/inbox', async (req, reply) => {
         const lang = langOf(req);

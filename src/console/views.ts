@@ -3,11 +3,11 @@
  * a beneficiary's `<script>` is shown as text.
  */
 import type { User } from './accounts.ts';
+import { esc } from '../server/html.ts';
 
 export type Lang = 'ar' | 'en';
 
-export const esc = (v: unknown): string =>
-  String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export { esc };
 
 const T = {
   ar: {

@@ -8,14 +8,13 @@ import { createHash } from 'node:crypto';
 import { uuidv7 } from '../store/ids.ts';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
 import type { Db } from '../store/db.ts';
 import type { FlowFile } from '../flows/schema.ts';
 import { advance, canonicalJson, initialState } from '../engine/advance.ts';
 import type { Choice, ConversationState, EngineEvent, FieldValue, FormKey, Input, Lang, MediaRef, RequestStatus, RequestSummary, TimerName } from '../engine/types.ts';
 import { addWorkingMinutes, hijriYearIn } from '../engine/hours.ts';
-import { gregorianToHijri } from '../validate/date.ts';
 
 export interface InboundMessage {
   associationId: string;
@@ -829,11 +828,6 @@ function auditPayload(event: EngineEvent): Record<string, unknown> {
   return rest;
 }
 
-function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
-}
 
 function safeExt(name: string, mime: string): string {
   const ext = extname(name).toLowerCase();

@@ -99,12 +99,17 @@ export function decide(service: ConversationService, reference: string, outcome:
   if (outcome === 'rejected' && !reason?.trim()) throw new Error('a rejection needs a reason');
   if (req.status === 'accepted' || req.status === 'rejected' || req.status === 'completed') return {};
   const at = now.toISOString();
-  db.update(t.requests)
-    .set({ status: outcome, decisionReason: reason ?? null, decidedAt: at, updatedAt: at })
-    .where(eq(t.requests.id, req.id))
-    .run();
-  const result = service.applyInput(notificationConversation(service, req), { type: 'decision', reference, outcome, ...(reason ? { reason } : {}) }, actor);
-  return { outcome: result };
+  // One transaction: a decision is never recorded without its message queued, nor the reverse.
+  return db.$client
+    .transaction((): JobResult => {
+      db.update(t.requests)
+        .set({ status: outcome, decisionReason: reason ?? null, decidedAt: at, updatedAt: at })
+        .where(eq(t.requests.id, req.id))
+        .run();
+      const result = service.applyInput(notificationConversation(service, req), { type: 'decision', reference, outcome, ...(reason ? { reason } : {}) }, actor);
+      return { outcome: result };
+    })
+    .immediate();
 }
 
 /** Staff delivered the service: the satisfaction survey is scheduled after the flow's delay. */

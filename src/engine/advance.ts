@@ -14,7 +14,7 @@ import { validateChoice } from '../validate/choice.ts';
 import { validateInteger } from '../validate/number.ts';
 import { validateText } from '../validate/text.ts';
 import { matchFaq } from './faq.ts';
-import { displayOf, optionLabels, rejectionText, validateField } from './fields.ts';
+import { displayOf, rejectionText, validateField } from './fields.ts';
 import { describeHours, isWorkingTime, localDate } from './hours.ts';
 import { fill, say, statusLabel, type MessageKey } from './messages.ts';
 import type {

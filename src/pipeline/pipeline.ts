@@ -412,8 +412,8 @@ export class Pipeline {
       names.map(async (name) => {
         const q = this.queue(name);
         const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-        const [oldest] = await q.getJobs(['waiting'], -1, -1, true).catch(() => []);
-        const firstWaiting = oldest ?? (await q.getJobs(['waiting'], 0, 0, true))[0];
+        // Ascending order: the first waiting job is the oldest.
+        const [firstWaiting] = await q.getJobs(['waiting'], 0, 0, true);
         return {
           queue: name,
           waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
