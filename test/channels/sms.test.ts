@@ -9,7 +9,6 @@ import { waitFor } from '../support/wait.ts';
 import { channelRig, type Rig } from '../support/rig.ts';
 import { type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
-import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { SmsAdapter, smsSegments, twilioSignature, type SmsOptions } from '../../src/channels/sms.ts';
 
 const NUMBER = '+966110000001';
@@ -46,7 +45,6 @@ class FakeProvider {
 let rig: Rig<SmsAdapter> | undefined;
 let db: Db;
 let service: ConversationService;
-let pipeline: Pipeline;
 let provider: FakeProvider;
 let base = '';
 
@@ -61,7 +59,7 @@ async function setup(driver: (providerUrl: string, publicUrl: string) => SmsOpti
     limits: { sms: { max: 1000 } },
     makeAdapter: (svc) => new SmsAdapter({ numbers: [{ associationId: 'qalam', number: NUMBER }], driver: driver(provider.url, publicUrl), onReceipt: (id, status, error) => svc.recordReceipt('sms', id, status, error) }),
   });
-  ({ db, service, pipeline, base } = rig);
+  ({ db, service, base } = rig);
 }
 
 afterEach(async () => {

@@ -60,6 +60,14 @@ class Browser {
   }
 }
 
+/** A browser signed in as this user. */
+async function signIn(email: string): Promise<Browser> {
+  const b = new Browser();
+  const token = await b.token();
+  expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
+  return b;
+}
+
 describe('console sign-in', () => {
   it('sends a visitor to the sign-in page, in Arabic RTL, with security headers', async () => {
     const b = new Browser();
@@ -124,12 +132,6 @@ describe('console sign-in', () => {
     };
     await waitUntil(() => (runtime.app.db.$client.prepare("SELECT count(*) n FROM conversations WHERE mode = 'waiting_staff'").get() as { n: number }).n === 1);
 
-    const signIn = async (email: string) => {
-      const b = new Browser();
-      const token = await b.token();
-      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
-      return b;
-    };
     const noura = await signIn('noura@qalam.org');
     const inbox = await (await noura.go('/console/inbox')).text();
     const id = /data-conversation="([^"]+)"/.exec(inbox)![1]!;
@@ -170,12 +172,6 @@ describe('console sign-in', () => {
   });
 
   it('dashboard: supervisors only; queue health, escalations, satisfaction from real data; charts drawn in a browser', async () => {
-    const signIn = async (email: string) => {
-      const b = new Browser();
-      const token = await b.token();
-      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
-      return b;
-    };
     const db = runtime.app.db.$client;
     const conv = (db.prepare("SELECT id FROM conversations WHERE association_id = 'qalam' LIMIT 1").get() as { id: string }).id;
     for (const rating of [5, 4, 4]) {
@@ -216,12 +212,6 @@ describe('console sign-in', () => {
   }, 60_000);
 
   it('verification and committee: checks and attestation shown, forwarded, decided, and the decision reaches the beneficiary', async () => {
-    const signIn = async (email: string) => {
-      const b = new Browser();
-      const token = await b.token();
-      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
-      return b;
-    };
     const headers = { 'content-type': 'application/json', 'x-chat-id': 'VerifyBeneficiary_0123456789' };
     let n = 0;
     const address = 'web:VerifyBeneficiary_0123456789';
@@ -279,12 +269,6 @@ describe('console sign-in', () => {
   }, 60_000);
 
   it('bull-board at /admin/queues: refused without a session and for staff, shown to supervisors', async () => {
-    const signIn = async (email: string) => {
-      const b = new Browser();
-      const token = await b.token();
-      expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
-      return b;
-    };
     expect((await fetch(`${base}/admin/queues`, { redirect: 'manual' })).status).toBe(401);
     expect((await fetch(`${base}/admin/queues/api/queues`, { redirect: 'manual' })).status).toBe(401);
     const sami = await signIn('sami@qalam.org');
