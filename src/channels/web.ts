@@ -11,6 +11,7 @@ import type { OutboundMessage } from '../conversation/service.ts';
 import type { FlowFile } from '../flows/schema.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
 import { WIDGET_JS, pageHtml } from './web-assets.ts';
+import { openStream, type Stream } from '../server/sse.ts';
 
 export interface WebHistoryItem {
   id: string;
@@ -35,7 +36,7 @@ export class WebChatAdapter implements ChannelAdapter {
   readonly channel = 'web';
   private ctx: ChannelContext | undefined;
   private state = 'not started';
-  private readonly streams = new Map<string, Set<FastifyReply>>();
+  private readonly streams = new Map<string, Set<Stream>>();
 
   constructor(private readonly opts: WebChatOptions) {}
 
@@ -49,7 +50,7 @@ export class WebChatAdapter implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
-    for (const set of this.streams.values()) for (const r of set) r.raw.end();
+    for (const set of [...this.streams.values()]) for (const s of [...set]) s.end();
     this.streams.clear();
     this.state = 'stopped';
   }
@@ -58,7 +59,7 @@ export class WebChatAdapter implements ChannelAdapter {
   async send(msg: OutboundMessage): Promise<SendResult> {
     if (!this.opts.flow(msg.associationId)) throw new SendError(`unknown association ${msg.associationId}`, 'permanent');
     const item: WebHistoryItem = { id: msg.id, from: 'bot', text: msg.text, ...(msg.choices?.length ? { choices: msg.choices } : {}), at: new Date().toISOString() };
-    for (const reply of this.streams.get(key(msg.associationId, msg.address)) ?? []) reply.raw.write(sse('message', item));
+    for (const stream of this.streams.get(key(msg.associationId, msg.address)) ?? []) stream.send('message', item);
     return { providerMessageId: msg.id };
   }
 
@@ -82,20 +83,16 @@ export class WebChatAdapter implements ChannelAdapter {
       app.get<{ Params: { association: string } }>('/chat/:association/events', async (req, reply) => {
         const who = this.identify(req, reply);
         if (!who) return reply;
-        reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        for (const item of this.opts.history(who.associationId, who.address)) reply.raw.write(sse('message', item));
-        reply.raw.write(sse('ready', {}));
         const k = key(who.associationId, who.address);
         const set = this.streams.get(k) ?? new Set();
-        set.add(reply);
-        this.streams.set(k, set);
-        const ping = setInterval(() => reply.raw.write(': ping\n\n'), 20_000);
-        req.raw.on('close', () => {
-          clearInterval(ping);
-          set.delete(reply);
+        const stream = openStream(req, reply, () => {
+          set.delete(stream);
           if (set.size === 0) this.streams.delete(k);
         });
-        return reply.hijack();
+        for (const item of this.opts.history(who.associationId, who.address)) stream.send('message', item);
+        stream.send('ready', {});
+        set.add(stream);
+        this.streams.set(k, set);
       });
 
       app.post<{ Params: { association: string } }>('/chat/:association/messages', async (req, reply) => {
@@ -148,6 +145,3 @@ export class WebChatAdapter implements ChannelAdapter {
 
 const key = (associationId: string, address: string) => `${associationId}\u0000${address}`;
 
-function sse(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
