@@ -41,6 +41,8 @@ export const beneficiaries = sqliteTable(
     nationalId: text('national_id'),
     phone: text('phone'),
     name: text('name'),
+    /** Set when the person's data was erased on request (PDPL); the row stays as a tombstone. */
+    erasedAt: text('erased_at'),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -169,6 +171,8 @@ export const requests = sqliteTable(
     /** Results of the automated verification checks (ID checksum, duplicates, completeness). */
     checks: text('checks', { mode: 'json' }),
     checkedAt: text('checked_at'),
+    /** Staff's per-field verification: { field: { mark: 'verified' | 'mismatched', by, at } }. */
+    fieldMarks: text('field_marks', { mode: 'json' }),
     decidedAt: text('decided_at'),
     submittedAt: text('submitted_at').notNull(),
     updatedAt: text('updated_at').notNull(),
@@ -264,4 +268,39 @@ export const sessions = sqliteTable(
     expiresAt: text('expires_at').notNull(),
   },
   (t) => [index('sessions_expiry').on(t.expiresAt)],
+);
+
+/** Internal notes staff write on a conversation or a beneficiary's record; never sent to the beneficiary. */
+export const staffNotes = sqliteTable(
+  'staff_notes',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    conversationId: text('conversation_id').references(() => conversations.id),
+    beneficiaryId: text('beneficiary_id').references(() => beneficiaries.id),
+    authorId: text('author_id').notNull().references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_notes_conversation').on(t.conversationId), index('staff_notes_beneficiary').on(t.beneficiaryId)],
+);
+
+/**
+ * The policy's non-digital channels, logged by hand: an interview, a phone call, a letter, a
+ * visit to a branch office.
+ */
+export const offlineContacts = sqliteTable(
+  'offline_contacts',
+  {
+    id: text('id').primaryKey(),
+    associationId: text('association_id').notNull().references(() => associations.id),
+    beneficiaryId: text('beneficiary_id').notNull().references(() => beneficiaries.id),
+    kind: text('kind', { enum: ['interview', 'phone_call', 'letter', 'branch_visit'] }).notNull(),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    summary: text('summary').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    recordedBy: text('recorded_by').notNull().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('offline_contacts_beneficiary').on(t.beneficiaryId, t.occurredAt)],
 );

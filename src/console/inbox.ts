@@ -4,7 +4,7 @@
  * handing back to the bot. Every query is limited to the user's associations.
  */
 import type { ConversationService } from '../conversation/service.ts';
-import type { ConversationState } from '../engine/types.ts';
+import type { ConversationState, ResumePoint } from '../engine/types.ts';
 import type { Db } from '../store/db.ts';
 import { uuidv7 } from '../store/ids.ts';
 import type { User } from './accounts.ts';
@@ -64,13 +64,13 @@ export class Inbox {
 
   /** The conversation, if the user may see it (else undefined: the caller answers 404). */
   get(user: User, conversationId: string) {
-    const row = this.db.$client.prepare('SELECT id, association_id, mode, assigned_staff_id FROM conversations WHERE id = ?').get(conversationId) as
-      | { id: string; association_id: string; mode: string; assigned_staff_id: string | null }
+    const row = this.db.$client.prepare('SELECT c.id, c.association_id, c.mode, c.assigned_staff_id, k.channel FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?').get(conversationId) as
+      | { id: string; association_id: string; mode: string; assigned_staff_id: string | null; channel: string }
       | undefined;
     if (!row || !user.associations.includes(row.association_id)) return undefined;
     const history = this.db.$client
-      .prepare('SELECT direction, author, body, created_at AS at FROM messages WHERE conversation_id = ? ORDER BY rowid')
-      .all(conversationId) as Array<{ direction: string; author: string; body: string; at: string }>;
+      .prepare('SELECT direction, author, body, status, created_at AS at FROM messages WHERE conversation_id = ? ORDER BY rowid')
+      .all(conversationId) as Array<{ direction: string; author: string; body: string; status: string; at: string }>;
     return { ...row, history };
   }
 
@@ -113,11 +113,68 @@ export class Inbox {
       .immediate();
   }
 
-  /** Hands the conversation back to the bot, at the menu or where the form stopped. */
-  release(user: User, conversationId: string, resumeAt: 'menu' | 'form') {
+  /**
+   * Hands the conversation back to the bot: at the menu, where the form stopped, at the review,
+   * or at a chosen question of the form (the bot asks it again and goes on from there).
+   */
+  release(user: User, conversationId: string, resumeAt: ResumePoint) {
+    const c = this.held(user, conversationId);
+    if (typeof resumeAt === 'object' && !this.resumeFields(c.id).some((f) => f.id === resumeAt.field)) throw new ConflictError('no such question in the form');
+    return this.service.applyInput(conversationId, { type: 'staff_released', staffId: user.id, resumeAt }, `user:${user.id}`);
+  }
+
+  /** The person answered what was needed: the bot says so and returns to the menu. */
+  resolve(user: User, conversationId: string) {
+    this.held(user, conversationId);
+    return this.service.applyInput(conversationId, { type: 'staff_resolved', staffId: user.id }, `user:${user.id}`);
+  }
+
+  private held(user: User, conversationId: string) {
     const c = this.get(user, conversationId);
     if (!c) throw new ConflictError('not found');
     if (c.mode !== 'with_staff' || c.assigned_staff_id !== user.id) throw new ConflictError('claim the conversation first');
-    return this.service.applyInput(conversationId, { type: 'staff_released', staffId: user.id, resumeAt }, `user:${user.id}`);
+    return c;
+  }
+
+  /** The questions of the unfinished form, with what the beneficiary answered so far: where the bot may resume. */
+  resumeFields(conversationId: string, lang: 'ar' | 'en' = 'ar'): Array<{ id: string; label: string; answer: string | undefined; current: boolean }> {
+    const row = this.db.$client.prepare('SELECT association_id, state FROM conversations WHERE id = ?').get(conversationId) as { association_id: string; state: string } | undefined;
+    if (!row) return [];
+    const state = JSON.parse(row.state) as ConversationState;
+    const key = state.activeDraft && state.drafts[state.activeDraft] ? state.activeDraft : (['correction', 'intake', 'volunteer'] as const).find((k) => state.drafts[k]);
+    const draft = key ? state.drafts[key] : undefined;
+    if (!key || !draft) return [];
+    const flow = this.service.flow(row.association_id);
+    const form = key === 'volunteer' ? flow.volunteer : flow.intake;
+    if (!form) return [];
+    return form.fields.map((f, i) => ({ id: f.id, label: f.label[lang], answer: draft.data[f.id]?.display, current: i === draft.index }));
+  }
+
+  /**
+   * A fingerprint of what the user's inbox shows; the live view re-renders when it changes
+   * (a new escalation, a claim, a hand-back, a new message in a held conversation).
+   */
+  signature(user: User): string {
+    if (user.associations.length === 0) return '';
+    const marks = user.associations.map(() => '?').join(',');
+    const row = this.db.$client
+      .prepare(`SELECT count(*) AS n, coalesce(group_concat(id || mode || coalesce(assigned_staff_id, '') || updated_at), '') AS s FROM conversations WHERE association_id IN (${marks}) AND mode IN ('waiting_staff', 'with_staff')`)
+      .get(...user.associations) as { n: number; s: string };
+    return `${row.n}:${row.s}`;
+  }
+
+  /** A fingerprint of one conversation's history and mode, for its live view. */
+  conversationSignature(conversationId: string): string {
+    // Message count and a weighted sum of delivery statuses: a new message or a reply moving from
+    // queued to sent to delivered both change it.
+    const row = this.db.$client
+      .prepare(
+        `SELECT c.mode, c.assigned_staff_id, c.version,
+           (SELECT count(*) || '.' || total(CASE m.status WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 5 WHEN 'unknown' THEN 6 ELSE 0 END) FROM messages m WHERE m.conversation_id = c.id) AS messages,
+           (SELECT count(*) FROM staff_notes n WHERE n.conversation_id = c.id) AS notes
+         FROM conversations c WHERE c.id = ?`,
+      )
+      .get(conversationId) as { mode: string; assigned_staff_id: string | null; version: number; messages: string; notes: number } | undefined;
+    return row ? `${row.mode}:${row.assigned_staff_id ?? ''}:${row.version}:${row.messages}:${row.notes}` : '';
   }
 }

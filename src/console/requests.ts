@@ -9,6 +9,7 @@ import { decide, notificationConversation, serviceDelivered } from '../conversat
 import type { FieldValue } from '../engine/types.ts';
 import type { Db } from '../store/db.ts';
 import type { Role, User } from './accounts.ts';
+import { audit } from './audit.ts';
 import { ConflictError } from './inbox.ts';
 
 export const CAN = {
@@ -16,6 +17,23 @@ export const CAN = {
   decide: ['committee', 'admin'] as Role[],
   deliver: ['staff', 'researcher', 'supervisor', 'admin'] as Role[],
 };
+
+export interface FieldMark {
+  mark: 'verified' | 'mismatched';
+  by: string;
+  at: string;
+}
+
+export interface RequestField {
+  id: string;
+  label: string;
+  display: string;
+  mediaId?: string;
+  mark?: FieldMark;
+}
+
+/** Statuses in which staff still work on a request. */
+const OPEN = ['submitted', 'verifying', 'committee', 'more_info'];
 
 export interface RequestRow {
   id: string;
@@ -25,6 +43,7 @@ export interface RequestRow {
   status: string;
   data: string;
   checks: string | null;
+  field_marks: string | null;
   conversation_id: string;
   beneficiary_id: string | null;
   attested_at: string;
@@ -56,16 +75,35 @@ export class Requests {
     return row && user.associations.includes(row.association_id) ? row : undefined;
   }
 
-  /** The request's answers as label → shown value, and its attachments. */
-  fields(row: RequestRow): Array<{ id: string; label: string; display: string; mediaId?: string }> {
+  /** The request's answers (label in the page's language, shown value), attachments and staff's marks. */
+  fields(row: RequestRow, lang: 'ar' | 'en' = 'ar'): RequestField[] {
     const flow = this.service.flow(row.association_id);
     const form = row.form === 'intake' ? flow.intake : flow.volunteer!;
     const data = JSON.parse(row.data) as Record<string, FieldValue>;
+    const marks = (row.field_marks ? JSON.parse(row.field_marks) : {}) as Record<string, FieldMark>;
     return form.fields.map((f) => {
       const v = data[f.id];
       const media = f.type === 'media' && v && typeof v.value === 'object' && v.value !== null && 'id' in (v.value as object) ? String((v.value as { id: string }).id) : undefined;
-      return { id: f.id, label: f.label.ar, display: v?.display ?? '—', ...(media ? { mediaId: media } : {}) };
+      return { id: f.id, label: f.label[lang], display: v?.display ?? '—', ...(media ? { mediaId: media } : {}), ...(marks[f.id] ? { mark: marks[f.id] } : {}) };
     });
+  }
+
+  /** Staff's check of one field against the documents: verified, mismatched, or cleared. */
+  markField(user: User, reference: string, field: string, mark: 'verified' | 'mismatched' | 'clear') {
+    this.need(user, 'verify');
+    return this.db.$client
+      .transaction(() => {
+        const row = this.get(user, reference);
+        if (!row) throw new ConflictError('not found');
+        if (!OPEN.includes(row.status)) throw new ConflictError(`the request is ${row.status}`);
+        if (!this.fields(row).some((f) => f.id === field)) throw new ConflictError('no such field');
+        const marks = (row.field_marks ? JSON.parse(row.field_marks) : {}) as Record<string, FieldMark>;
+        if (mark === 'clear') delete marks[field];
+        else marks[field] = { mark, by: user.name, at: new Date().toISOString() };
+        this.db.$client.prepare('UPDATE requests SET field_marks = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(marks), new Date().toISOString(), row.id);
+        this.audit(user, row, 'field_marked', { field, mark });
+      })
+      .immediate();
   }
 
   media(user: User, mediaId: string): { path: string; mime: string; filename: string | null } | undefined {
@@ -88,10 +126,15 @@ export class Requests {
     this.audit(user, row, 'request_forwarded', {});
   }
 
+  /**
+   * Verifiers ask for corrections; the committee asks for more information the same way. The
+   * bot then asks the beneficiary only for the named fields.
+   */
   askCorrections(user: User, reference: string, fields: string[], note: string | undefined) {
-    this.need(user, 'verify');
+    if (!CAN.verify.includes(user.role) && !CAN.decide.includes(user.role)) throw new ConflictError('forbidden');
     const row = this.get(user, reference);
     if (!row) throw new ConflictError('not found');
+    if (!['submitted', 'verifying', 'committee'].includes(row.status)) throw new ConflictError(`the request is ${row.status}`);
     const known = new Set(this.fields(row).map((f) => f.id));
     const chosen = fields.filter((f) => known.has(f));
     if (chosen.length === 0) throw new ConflictError('choose at least one field');
@@ -122,8 +165,6 @@ export class Requests {
   }
 
   private audit(user: User, row: RequestRow, type: string, payload: Record<string, unknown>) {
-    this.db.$client
-      .prepare('INSERT INTO events (association_id, conversation_id, request_id, type, actor, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(row.association_id, row.conversation_id, row.id, type, `user:${user.id}`, JSON.stringify({ reference: row.reference, ...payload }), new Date().toISOString());
+    audit(this.db, user, type, { reference: row.reference, ...payload }, { associationId: row.association_id, conversationId: row.conversation_id, requestId: row.id });
   }
 }

@@ -12,13 +12,18 @@ import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
 import { Accounts, type User } from './accounts.ts';
-import { layout, loginPage, homePage, inboxPage, conversationPage, dashboardPage, requestsPage, requestPage, DASHBOARD_JS, type Lang } from './views.ts';
+import { layout, loginPage, homePage, inboxPage, inboxScreen, conversationPage, conversationLog, dashboardPage, requestsPage, requestPage, beneficiariesPage, recordPage, exportPage, whatsappPage, DASHBOARD_JS, CONSOLE_JS, type Lang } from './views.ts';
 import { CAN, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConflictError, Inbox } from './inbox.ts';
+import { audit } from './audit.ts';
+import { DATA_RIGHTS, Records } from './records.ts';
+import { openStream, type Stream } from '../server/sse.ts';
+import type { ResumePoint } from '../engine/types.ts';
+import QRCode from 'qrcode';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { ConversationService } from '../conversation/service.ts';
 
@@ -44,6 +49,10 @@ export interface ConsoleOptions {
   /** For the inbox: state changes go through the service, replies out through the queue. */
   service?: ConversationService;
   pipeline?: Pipeline;
+  /** The WhatsApp web session of an association (state and pending pairing QR), when that channel runs here. */
+  whatsappSession?: (associationId: string) => { state: string; qr?: string } | undefined;
+  /** How often live views look for changes (ms); 1 s by default. */
+  livePollMs?: number;
 }
 
 /** A session store on the same SQLite database, so sessions survive restarts and can be revoked. */
@@ -105,11 +114,18 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     await app.register(csrf, { sessionPlugin: '@fastify/session' });
     await app.register(rateLimit, { global: false });
 
+    // Open live views end when the server shuts down (they would otherwise hold it open).
+    const streams = new Set<Stream>();
+    app.addHook('preClose', async () => {
+      for (const stream of [...streams]) stream.end();
+    });
+
     // Static assets: Chart.js from its package, and the dashboard's own script.
     // The UMD build is not in the package's exports: found next to its main entry (dist/chart.cjs).
     const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
     app.get('/console/assets/chart.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(chartJs));
     app.get('/console/assets/dashboard.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').send(DASHBOARD_JS));
+    app.get('/console/assets/console.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').send(CONSOLE_JS));
 
     // Who is asking: every console page but the login needs a signed-in, active user.
     app.addHook('preHandler', async (req, reply) => {
@@ -173,6 +189,19 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       return reply.redirect('/console/login');
     });
 
+    app.get('/console/whatsapp', async (req, reply) => {
+      const lang = langOf(req);
+      const user = req.user!;
+      if (user.role !== 'admin') return reply.code(403).type('text/plain; charset=utf-8').send('admins only');
+      const sessions = await Promise.all(
+        user.associations.map(async (id) => {
+          const s = opts.whatsappSession?.(id);
+          return { associationId: id, name: opts.service?.flow(id).name[lang] ?? id, state: s?.state ?? 'off', ...(s?.qr ? { qrSvg: await QRCode.toString(s.qr, { type: 'svg', margin: 2 }) } : {}) };
+        }),
+      );
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(lang, whatsappPage(lang, sessions), user));
+    });
+
     app.get('/console', async (req, reply) => {
       const lang = langOf(req);
       const user = req.user!;
@@ -211,10 +240,10 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const lang = langOf(req);
         const row = requests.get(req.user!, req.params.ref);
         if (!row) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
-        audit(opts.db, req.user!, 'staff_viewed_request', { reference: row.reference }, row.association_id);
+        audit(opts.db, req.user!, 'staff_viewed_request', { reference: row.reference }, { associationId: row.association_id, conversationId: row.conversation_id, requestId: row.id });
         const role = req.user!.role;
         const can = { verify: CAN.verify.includes(role), decide: CAN.decide.includes(role), deliver: CAN.deliver.includes(role) };
-        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row), can, reply.generateCsrf()), req.user));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row, lang), can, reply.generateCsrf()), req.user));
       });
       app.get<ById>('/console/media/:id', async (req, reply) => {
         const file = requests.media(req.user!, req.params.id);
@@ -244,20 +273,27 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       act('corrections', (user, ref, body) => requests.askCorrections(user, ref, list(body.fields), typeof body.note === 'string' && body.note.trim() ? body.note.trim() : undefined));
       act('decide', (user, ref, body) => requests.decide(user, ref, body.outcome === 'rejected' ? 'rejected' : 'accepted', typeof body.reason === 'string' ? body.reason : undefined));
       act('delivered', (user, ref) => requests.delivered(user, ref));
+      // One button per field and mark: its value is "<field>:<mark>".
+      act('mark', (user, ref, body) => {
+        const [field = '', mark] = String(body.fieldMark ?? '').split(':');
+        return requests.markField(user, ref, field, mark === 'verified' || mark === 'mismatched' ? mark : 'clear');
+      });
 
       const inbox = new Inbox(opts.db, opts.service);
+      const records = new Records(opts.db);
 
       app.get('/console/inbox', async (req, reply) => {
         const lang = langOf(req);
-        return reply.type('text/html; charset=utf-8').send(layout(lang, inboxPage(lang, inbox.list(req.user!)), req.user));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, inboxScreen(lang, inbox.list(req.user!)), req.user));
       });
 
       app.get<ById>('/console/conversations/:id', async (req, reply) => {
         const lang = langOf(req);
         const c = inbox.get(req.user!, req.params.id);
         if (!c) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
-        audit(opts.db, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, c.association_id);
-        return reply.type('text/html; charset=utf-8').send(layout(lang, conversationPage(lang, c, req.user!.id, reply.generateCsrf()), req.user));
+        audit(opts.db, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, { associationId: c.association_id, conversationId: c.id });
+        const page = conversationPage(lang, { ...c, notes: records.notesOf(c.id), resume: inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf());
+        return reply.type('text/html; charset=utf-8').send(layout(lang, page, req.user));
       });
 
       app.post<ById>('/console/conversations/:id/claim', { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -281,7 +317,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       });
 
       app.post<ById>('/console/conversations/:id/release', { preHandler: app.csrfProtection }, async (req, reply) => {
-        const resumeAt = (req.body as { resumeAt?: string })?.resumeAt === 'menu' ? 'menu' : 'form';
+        const raw = String((req.body as { resumeAt?: unknown })?.resumeAt ?? 'form');
+        const resumeAt: ResumePoint = raw === 'menu' || raw === 'review' ? raw : raw.startsWith('field:') ? { field: raw.slice(6) } : 'form';
         try {
           inbox.release(req.user!, req.params.id, resumeAt);
         } catch (err) {
@@ -289,6 +326,154 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         }
         await pipeline.kickOutbound(req.params.id);
         return reply.redirect('/console/inbox');
+      });
+
+      app.post<ById>('/console/conversations/:id/resolve', { preHandler: app.csrfProtection }, async (req, reply) => {
+        try {
+          inbox.resolve(req.user!, req.params.id);
+        } catch (err) {
+          return fail(reply, err);
+        }
+        await pipeline.kickOutbound(req.params.id);
+        pipeline.dispatchSoon();
+        return reply.redirect('/console/inbox');
+      });
+
+      app.post<ById>('/console/conversations/:id/notes', { preHandler: app.csrfProtection }, async (req, reply) => {
+        try {
+          records.addNote(req.user!, { conversationId: req.params.id }, String((req.body as { text?: unknown })?.text ?? ''));
+        } catch (err) {
+          return fail(reply, err);
+        }
+        return reply.redirect(`/console/conversations/${encodeURIComponent(req.params.id)}#notes`);
+      });
+
+      app.post<ById>('/console/conversations/:id/record', { preHandler: app.csrfProtection }, async (req, reply) => {
+        let id: string;
+        try {
+          id = records.forConversation(req.user!, req.params.id);
+        } catch (err) {
+          return fail(reply, err);
+        }
+        return reply.redirect(`/console/beneficiaries/${encodeURIComponent(id)}`);
+      });
+
+      // Live views: each open page polls SQLite (cheap, indexed) and gets a fresh fragment when
+      // its fingerprint changes — whichever process (worker, gateway) made the change.
+      const live = (req: FastifyRequest, reply: FastifyReply, signature: () => string, render: () => unknown) => {
+        let last = '';
+        const tick = () => {
+          const now = signature();
+          if (now === last) return;
+          last = now;
+          stream.send('update', render());
+        };
+        const timer = setInterval(tick, opts.livePollMs ?? 1000);
+        const stream = openStream(req, reply, () => {
+          clearInterval(timer);
+          streams.delete(stream);
+        });
+        streams.add(stream);
+        tick();
+      };
+
+      app.get('/console/inbox/stream', async (req, reply) => {
+        const lang = langOf(req);
+        const user = req.user!;
+        live(req, reply, () => inbox.signature(user), () => ({ html: inboxPage(lang, inbox.list(user)) }));
+      });
+
+      app.get<ById>('/console/conversations/:id/stream', async (req, reply) => {
+        const lang = langOf(req);
+        const user = req.user!;
+        const first = inbox.get(user, req.params.id);
+        if (!first) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        live(req, reply, () => inbox.conversationSignature(first.id), () => {
+          const c = inbox.get(user, first.id)!;
+          return { mode: `${c.mode}:${c.assigned_staff_id ?? ''}`, html: conversationLog(lang, c.history, records.notesOf(c.id)) };
+        });
+      });
+
+      // ── beneficiary records, offline contacts, data rights ──────────────────────────
+      const html = (reply: FastifyReply, lang: Lang, body: string, user?: User) => reply.type('text/html; charset=utf-8').send(layout(lang, body, user));
+      const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
+      const str = (v: unknown) => (typeof v === 'string' ? v : '');
+      const names = (user: User, lang: Lang) => user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
+
+      app.get('/console/beneficiaries', async (req, reply) => {
+        const lang = langOf(req);
+        return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf() }), req.user);
+      });
+      // A search by national ID or phone is a POST: such numbers never go in a URL (nor in access logs).
+      app.post('/console/beneficiaries/search', { preHandler: app.csrfProtection }, async (req, reply) => {
+        const lang = langOf(req);
+        const q = str(body(req).q).slice(0, 200);
+        const results = records.search(req.user!, q);
+        audit(opts.db, req.user!, 'staff_searched_beneficiaries', { results: results.length });
+        return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), query: q, results }), req.user);
+      });
+      app.post('/console/beneficiaries', { preHandler: app.csrfProtection }, async (req, reply) => {
+        const lang = langOf(req);
+        const b = body(req);
+        try {
+          const { id } = records.create(req.user!, str(b.association), { name: str(b.name), nationalId: str(b.nationalId), phone: str(b.phone) });
+          return reply.redirect(`/console/beneficiaries/${encodeURIComponent(id)}`);
+        } catch (err) {
+          if (!(err instanceof ConflictError) || err.message === 'not found') return fail(reply, err);
+          return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), error: err.message }), req.user));
+        }
+      });
+      app.get<ById>('/console/beneficiaries/:id', async (req, reply) => {
+        const lang = langOf(req);
+        const record = records.get(req.user!, req.params.id);
+        if (!record) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        audit(opts.db, req.user!, 'staff_viewed_beneficiary', { beneficiaryId: record.beneficiary.id }, { associationId: record.beneficiary.association_id });
+        const role = req.user!.role;
+        const can = { export: DATA_RIGHTS.export.includes(role), erase: DATA_RIGHTS.erase.includes(role) };
+        return html(reply, lang, recordPage(lang, record, can, reply.generateCsrf()), req.user);
+      });
+      const onRecord = (path: string, run: (user: User, id: string, b: Record<string, unknown>) => unknown, hash = '') =>
+        app.post<ById>(`/console/beneficiaries/:id/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
+          try {
+            run(req.user!, req.params.id, body(req));
+          } catch (err) {
+            if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
+            if (err instanceof ConflictError && err.message !== 'not found') return reply.code(400).type('text/plain; charset=utf-8').send(err.message);
+            return fail(reply, err);
+          }
+          return reply.redirect(`/console/beneficiaries/${encodeURIComponent(req.params.id)}${hash}`);
+        });
+      onRecord('offline', (user, id, b) => records.logOffline(user, id, { kind: str(b.kind), direction: str(b.direction), summary: str(b.summary), occurredAt: str(b.occurredAt) }), '#offline');
+      onRecord('notes', (user, id, b) => records.addNote(user, { beneficiaryId: id }, str(b.text)), '#notes');
+      onRecord('erase', (user, id, b) => {
+        if (str(b.confirm).trim() !== 'erase' && str(b.confirm).trim() !== 'حذف') throw new ConflictError('type the confirmation word to erase');
+        return records.erase(user, id, str(b.reason));
+      });
+      // The export: JSON to hand over (a download, never cached), and the same as a readable page.
+      app.get<ById>('/console/beneficiaries/:id/export.json', async (req, reply) => {
+        let data: Record<string, unknown>;
+        try {
+          data = records.export(req.user!, req.params.id);
+        } catch (err) {
+          if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
+          return fail(reply, err);
+        }
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `attachment; filename="tawasul-export-${req.params.id.replace(/[^\w-]/g, '')}.json"`)
+          .send(JSON.stringify(data, null, 2));
+      });
+      app.get<ById>('/console/beneficiaries/:id/export', async (req, reply) => {
+        const lang = langOf(req);
+        let data: Record<string, unknown>;
+        try {
+          data = records.export(req.user!, req.params.id);
+        } catch (err) {
+          if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
+          return fail(reply, err);
+        }
+        return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data), req.user);
       });
     }
   });
@@ -306,8 +491,5 @@ function waitingCounts(db: Db, associations: string[]): Array<{ associationId: s
     .all(...associations) as Array<{ associationId: string; name: string; waiting: number }>;
 }
 
-export function audit(db: Db, user: User, type: string, payload: Record<string, unknown>, associationId = user.associations[0] ?? '') {
-  db.$client.prepare('INSERT INTO events (association_id, type, actor, payload, at) VALUES (?, ?, ?, ?, ?)').run(associationId, type, `user:${user.id}`, JSON.stringify(payload), new Date().toISOString());
-}
 
 export type { FastifyReply };

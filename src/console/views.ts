@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { User } from './accounts.ts';
 import { esc } from '../server/html.ts';
+import type { RequestField } from './requests.ts';
+import type { PersonRecord } from './records.ts';
 
 export type Lang = 'ar' | 'en';
 
@@ -37,7 +39,7 @@ const T = {
     welcome: 'مرحبًا',
     waiting: 'محادثات بانتظار موظف',
     role: { staff: 'موظف علاقات', researcher: 'باحث اجتماعي', committee: 'لجنة البحث', supervisor: 'مشرف', admin: 'مدير النظام' },
-    nav: { inbox: 'صندوق التصعيد', requests: 'الطلبات', dashboard: 'لوحة المشرف' },
+    nav: { inbox: 'صندوق التصعيد', requests: 'الطلبات', people: 'المستفيدون', dashboard: 'لوحة المشرف', whatsapp: 'واتساب' },
     other: 'English',
   },
   en: {
@@ -51,7 +53,7 @@ const T = {
     welcome: 'Welcome',
     waiting: 'Conversations waiting for a person',
     role: { staff: 'Relations staff', researcher: 'Social researcher', committee: 'Research committee', supervisor: 'Supervisor', admin: 'Administrator' },
-    nav: { inbox: 'Inbox', requests: 'Requests', dashboard: 'Dashboard' },
+    nav: { inbox: 'Inbox', requests: 'Requests', people: 'Beneficiaries', dashboard: 'Dashboard', whatsapp: 'WhatsApp' },
     other: 'العربية',
   },
 } as const;
@@ -72,12 +74,16 @@ const L = {
   ar: {
     inbox: 'بانتظار موظف', none: 'لا محادثات بانتظار أحد.', waitingSince: 'ينتظر منذ', channel: 'القناة', association: 'الجمعية', why: 'السبب', collected: 'إجابات مجمّعة',
     held: 'مع موظف', open: 'فتح', claim: 'استلام المحادثة', reply: 'إرسال الرد', release: 'إعادة إلى البوت', releaseMenu: 'إلى القائمة', releaseForm: 'إلى حيث توقف الطلب', back: 'الصندوق',
+    releaseReview: 'إلى مراجعة الطلب', releaseField: 'إلى السؤال:', resolve: 'تمت الإجابة — إنهاء التصعيد', notes: 'ملاحظات داخلية (لا يراها المستفيد)', addNote: 'إضافة ملاحظة', noNotes: 'لا ملاحظات.',
+    record: 'سجل المستفيد', live: 'تتحدث تلقائيًا', heldBy: 'مع', status: { queued: 'في الطابور', sending: 'يُرسل', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'تعذّر الإرسال', unknown: 'غير مؤكد' } as Record<string, string>,
     reasons: { requested: 'طلب موظفًا', repeated_failures: 'تعثّر في سؤال', not_understood: 'لم يُفهم', staff_initiated: 'بمبادرة موظف' } as Record<string, string>,
     who: { beneficiary: 'المستفيد', bot: 'البوت', staff: 'الموظف', system: 'النظام' } as Record<string, string>,
   },
   en: {
     inbox: 'Waiting for a person', none: 'Nobody is waiting.', waitingSince: 'Waiting since', channel: 'Channel', association: 'Association', why: 'Why', collected: 'Answers so far',
     held: 'With staff', open: 'Open', claim: 'Claim', reply: 'Send reply', release: 'Hand back to the bot', releaseMenu: 'to the menu', releaseForm: 'where the form stopped', back: 'Inbox',
+    releaseReview: 'to the request review', releaseField: 'to the question:', resolve: 'Answered — end the escalation', notes: 'Internal notes (the beneficiary never sees them)', addNote: 'Add note', noNotes: 'No notes.',
+    record: 'Beneficiary record', live: 'updates live', heldBy: 'with', status: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', unknown: 'unconfirmed' } as Record<string, string>,
     reasons: { requested: 'asked for a person', repeated_failures: 'stuck on a question', not_understood: 'not understood', staff_initiated: 'staff initiated' } as Record<string, string>,
     who: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' } as Record<string, string>,
   },
@@ -93,8 +99,21 @@ export function inboxPage(lang: Lang, items: Array<{ conversationId: string; ass
   return render('inbox', { t: L[lang], items, minutesSince });
 }
 
-export function conversationPage(lang: Lang, c: { id: string; mode: string; assigned_staff_id: string | null; history: Array<{ direction: string; author: string; body: string; at: string }> }, userId: string, csrfToken: string): string {
-  return render('conversation', { t: L[lang], c, userId, csrfToken });
+type HistoryItem = { direction: string; author: string; body: string; at: string; status: string };
+type Note = { body: string; created_at: string; author: string };
+
+/** The live part of a conversation page: its messages and the staff's notes. */
+export function conversationLog(lang: Lang, history: HistoryItem[], notes: Note[]): string {
+  return render('conversation-log', { t: L[lang], history, notes });
+}
+
+export function conversationPage(
+  lang: Lang,
+  c: { id: string; mode: string; assigned_staff_id: string | null; channel: string; history: HistoryItem[]; notes: Note[]; resume: Array<{ id: string; label: string; answer: string | undefined; current: boolean }> },
+  userId: string,
+  csrfToken: string,
+): string {
+  return render('conversation', { t: L[lang], lang, c, userId, csrfToken, log: conversationLog(lang, c.history, c.notes) });
 }
 
 const D = {
@@ -139,10 +158,12 @@ const R = {
   ar: { requests: 'الطلبات', reference: 'الرقم', status: 'الحالة', submitted: 'قُدّم', checks: 'الفحص الآلي', open: 'فتح', data: 'البيانات', attachment: 'عرض المرفق',
     attestation: 'الإقرار', at: 'في', via: 'عبر', message: 'رسالة', hash: 'بصمة البيانات (sha256)', forward: 'إحالة إلى لجنة البحث', corrections: 'طلب تصحيح الحقول المحددة', note: 'ملاحظة للمستفيد',
     decide: 'قرار اللجنة', accept: 'قبول', reject: 'رفض', reason: 'السبب (مطلوب عند الرفض)', delivered: 'تسجيل تقديم الخدمة (يُرسل استبيان الرضا لاحقًا)', none: 'لا طلبات.', ok: 'سليم', fail: 'يحتاج مراجعة',
+    moreInfo: 'طلب معلومات إضافية عن الحقول المحددة', verified: 'مطابق', mismatched: 'غير مطابق', clear: 'مسح', check: 'التحقق', person: 'سجل المستفيد',
     statuses: { submitted: 'مقدّم', verifying: 'قيد التحقق', committee: 'لدى اللجنة', more_info: 'بانتظار تصحيح', accepted: 'مقبول', rejected: 'مرفوض', completed: 'مكتمل' } as Record<string, string> },
   en: { requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', checks: 'Automated checks', open: 'Open', data: 'Data', attachment: 'View attachment',
     attestation: 'Attestation', at: 'at', via: 'via', message: 'message', hash: 'Data fingerprint (sha256)', forward: 'Forward to the research committee', corrections: 'Ask to correct the ticked fields', note: 'Note to the beneficiary',
     decide: 'Committee decision', accept: 'Accept', reject: 'Reject', reason: 'Reason (required to reject)', delivered: 'Record service delivery (the survey follows)', none: 'No requests.', ok: 'ok', fail: 'needs review',
+    moreInfo: 'Ask for more information on the ticked fields', verified: 'verified', mismatched: 'mismatched', clear: 'clear', check: 'Check', person: 'Beneficiary record',
     statuses: { submitted: 'submitted', verifying: 'verifying', committee: 'with the committee', more_info: 'awaiting corrections', accepted: 'accepted', rejected: 'rejected', completed: 'completed' } as Record<string, string> },
 };
 
@@ -159,15 +180,111 @@ export function requestsPage(lang: Lang, rows: Array<{ reference: string; status
 
 export function requestPage(
   lang: Lang,
-  r: { reference: string; status: string; checks: string | null; attested_at: string; attestation_channel: string; attestation_message_id: string; attestation_text: string; attestation_sha256: string },
-  fields: Array<{ id: string; label: string; display: string; mediaId?: string }>,
+  r: { reference: string; status: string; checks: string | null; beneficiary_id: string | null; attested_at: string; attestation_channel: string; attestation_message_id: string; attestation_text: string; attestation_sha256: string },
+  fields: RequestField[],
   can: { verify: boolean; decide: boolean; deliver: boolean },
   csrfToken: string,
 ): string {
   // Which actions this person may take on a request in this status; the template draws them, <hr> between.
-  const forms: Array<'forward' | 'corrections' | 'decide' | 'delivered'> = [];
-  if (can.verify && (r.status === 'verifying' || r.status === 'submitted')) forms.push('forward', 'corrections');
-  if (can.decide && (r.status === 'committee' || r.status === 'verifying')) forms.push('decide');
+  const forms: Array<'forward' | 'corrections' | 'decide' | 'moreInfo' | 'delivered'> = [];
+  const verifying = r.status === 'verifying' || r.status === 'submitted';
+  if (can.verify && verifying) forms.push('forward', 'corrections');
+  if (can.decide && (r.status === 'committee' || r.status === 'verifying')) forms.push('decide', ...(can.verify ? [] : (['moreInfo'] as const)));
   if (can.deliver && r.status === 'accepted') forms.push('delivered');
-  return render('request', { t: R[lang], r, fields, can, forms, csrfToken, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
+  const tick = forms.includes('corrections') || forms.includes('moreInfo');
+  const mark = can.verify && ['submitted', 'verifying', 'committee', 'more_info'].includes(r.status);
+  return render('request', { t: R[lang], r, fields, can, forms, tick, mark, csrfToken, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
 }
+
+/** The inbox page: the list, inside the element its live stream refreshes. */
+export function inboxScreen(lang: Lang, items: Parameters<typeof inboxPage>[1]): string {
+  return render('inbox-live', { lang, body: inboxPage(lang, items) });
+}
+
+const B = {
+  ar: {
+    people: 'المستفيدون', searchLabel: 'ابحث برقم الهوية أو الجوال أو رقم الطلب أو الاسم', search: 'بحث', noResults: 'لا نتائج.', name: 'الاسم', association: 'الجمعية', since: 'منذ', open: 'فتح',
+    newRecord: 'سجل جديد لمستفيد حضر أو اتصل', newRecordHelp: 'للمستفيدين الذين تواصلوا بالمقابلة أو الهاتف أو الخطاب أو زيارة الفرع. إن وُجد سجل بنفس الهوية أو الجوال فُتح بدل إنشاء سجل مكرر.',
+    nationalId: 'رقم الهوية / الإقامة', phone: 'رقم الجوال', create: 'إنشاء السجل',
+    errors: { 'invalid national ID': 'رقم الهوية غير صحيح: ١٠ أرقام تبدأ بـ ١ أو ٢، مثل 1012345672.', 'invalid phone number': 'رقم الجوال غير صحيح، مثال: 0501234567.', 'give a name, a national ID or a phone number': 'أدخل الاسم أو رقم الهوية أو الجوال.' } as Record<string, string>,
+    unnamed: 'مستفيد بلا اسم', erased: 'سجل محذوف', erasedAt: 'حُذفت بيانات هذا المستفيد بناءً على طلبه في', identities: 'هويات القنوات', channel: 'القناة', address: 'المعرّف', lastSeen: 'آخر ظهور', optedOut: 'أوقف الرسائل',
+    requests: 'الطلبات', reference: 'الرقم', status: 'الحالة', submitted: 'قُدّم', conversations: 'المحادثات', state: 'الوضع', messages: 'الرسائل', lastActivity: 'آخر نشاط',
+    offline: 'التواصل غير الرقمي', noOffline: 'لم يُسجَّل تواصل غير رقمي.', kinds: { interview: 'مقابلة', phone_call: 'اتصال هاتفي', letter: 'خطاب', branch_visit: 'زيارة فرع' } as Record<string, string>,
+    kind: 'النوع', direction: 'الاتجاه', fromThem: 'من المستفيد', fromUs: 'من الجمعية', when: 'متى', summary: 'ما دار / ما تم', log: 'تسجيل',
+    notes: 'ملاحظات داخلية', addNote: 'إضافة ملاحظة', statuses: R.ar.statuses,
+    rights: 'حقوق البيانات (نظام حماية البيانات الشخصية)', rightsHelp: 'تصدير كل ما نحتفظ به عن المستفيد، أو حذفه بناءً على طلبه. كل تصدير وحذف يُسجَّل.',
+    exportPage: 'عرض كل البيانات', exportJson: 'تنزيل JSON', erase: 'حذف بيانات المستفيد نهائيًا', eraseReason: 'سبب الحذف (الطلب الذي يستجيب له)', eraseType: 'اكتب «حذف» للتأكيد',
+    eraseConfirm: 'سيُحذف كل ما يخص هذا المستفيد ولا يمكن التراجع. متابعة؟',
+    exportTitle: 'كل ما نحتفظ به عن المستفيد', exportedAt: 'صُدّر في', files: 'الملفات', surveys: 'استبيانات الرضا', accessLog: 'من اطّلع على السجل',
+  },
+  en: {
+    people: 'Beneficiaries', searchLabel: 'Search by national ID, phone, request reference or name', search: 'Search', noResults: 'No results.', name: 'Name', association: 'Association', since: 'Since', open: 'Open',
+    newRecord: 'New record for someone who came in or phoned', newRecordHelp: 'For beneficiaries who reached the association by interview, phone, letter or branch visit. A record with the same ID or phone opens instead of a duplicate.',
+    nationalId: 'National ID / iqama', phone: 'Mobile number', create: 'Create record',
+    errors: { 'invalid national ID': 'The national ID is not valid: 10 digits starting with 1 or 2, e.g. 1012345672.', 'invalid phone number': 'The phone number is not valid, e.g. 0501234567.', 'give a name, a national ID or a phone number': 'Enter a name, a national ID or a phone number.' } as Record<string, string>,
+    unnamed: 'Unnamed beneficiary', erased: 'Erased record', erasedAt: 'This person\'s data was erased at their request on', identities: 'Channel identities', channel: 'Channel', address: 'Identifier', lastSeen: 'Last seen', optedOut: 'opted out',
+    requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', conversations: 'Conversations', state: 'State', messages: 'Messages', lastActivity: 'Last activity',
+    offline: 'Offline contacts', noOffline: 'No offline contact logged.', kinds: { interview: 'Interview', phone_call: 'Phone call', letter: 'Letter', branch_visit: 'Branch visit' } as Record<string, string>,
+    kind: 'Kind', direction: 'Direction', fromThem: 'from the beneficiary', fromUs: 'from the association', when: 'When', summary: 'What was said or done', log: 'Log it',
+    notes: 'Internal notes', addNote: 'Add note', statuses: R.en.statuses,
+    rights: 'Data rights (PDPL)', rightsHelp: 'Export everything held about this person, or erase it at their request. Every export and erasure is audited.',
+    exportPage: 'View all data', exportJson: 'Download JSON', erase: 'Erase this person\'s data for good', eraseReason: 'Reason (the request this answers)', eraseType: 'Type "erase" to confirm',
+    eraseConfirm: 'Everything about this person will be erased, with no undo. Continue?',
+    exportTitle: 'Everything held about this person', exportedAt: 'Exported at', files: 'Files', surveys: 'Satisfaction surveys', accessLog: 'Who looked at the record',
+  },
+};
+
+export function beneficiariesPage(
+  lang: Lang,
+  v: { associations: Array<{ id: string; name: string }>; csrf: string; query?: string; results?: Array<{ id: string; name: string | null; association_name: string; created_at: string }>; error?: string },
+): string {
+  return render('beneficiaries', { t: B[lang], ...v });
+}
+
+export function recordPage(lang: Lang, r: PersonRecord, can: { export: boolean; erase: boolean }, csrf: string): string {
+  return render('record', { t: B[lang], r, can, csrf });
+}
+
+export function exportPage(lang: Lang, data: Record<string, unknown>): string {
+  return render('export', { t: B[lang], data });
+}
+
+const W = {
+  ar: { title: 'جلسات واتساب (الربط بالهاتف)', help: 'حالة جلسة واتساب ويب لكل جمعية. عند ظهور الرمز: افتح واتساب في هاتف الجمعية ← الأجهزة المرتبطة ← ربط جهاز، وامسح الرمز. تتحدث الصفحة كل ١٠ ثوانٍ.', state: 'الحالة', scan: 'امسح هذا الرمز من هاتف الجمعية:',
+    states: { off: 'غير مفعّلة لهذه الجمعية', starting: 'تبدأ…', qr: 'بانتظار مسح الرمز', authenticated: 'تم الربط، تُحمَّل…', ready: 'متصلة', down: 'متوقفة (تُعاد المحاولة)' } as Record<string, string> },
+  en: { title: 'WhatsApp sessions (phone pairing)', help: 'The WhatsApp web session of each association. When a code shows: on the association\'s phone open WhatsApp → Linked devices → Link a device, and scan it. The page refreshes every 10 seconds.', state: 'State', scan: 'Scan this code with the association\'s phone:',
+    states: { off: 'not enabled for this association', starting: 'starting…', qr: 'waiting for the scan', authenticated: 'linked, loading…', ready: 'connected', down: 'down (retrying)' } as Record<string, string> },
+};
+
+export function whatsappPage(lang: Lang, sessions: Array<{ associationId: string; name: string; state: string; qrSvg?: string }>): string {
+  return render('whatsapp', { t: W[lang], sessions });
+}
+
+/**
+ * The console's one script (no inline scripts: CSP): live views refreshed from their event
+ * stream, a confirmation before irreversible forms, timed refresh of the WhatsApp page.
+ */
+export const CONSOLE_JS = `(() => {
+  const live = document.getElementById('live');
+  if (live && live.dataset.live && window.EventSource) {
+    const title = document.title;
+    const source = new EventSource(live.dataset.live);
+    source.addEventListener('update', (e) => {
+      const data = JSON.parse(e.data);
+      // Someone claimed or handed back the conversation: the actions on the page changed.
+      if (data.mode !== undefined && live.dataset.mode !== undefined && data.mode !== live.dataset.mode) return location.reload();
+      const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
+      live.innerHTML = data.html;
+      live.dataset.updates = String(Number(live.dataset.updates || 0) + 1);
+      const waiting = live.querySelectorAll('tr[data-mode="waiting_staff"]').length;
+      document.title = waiting ? '(' + waiting + ') ' + title : title;
+      if (atBottom && live.dataset.mode !== undefined) window.scrollTo(0, document.body.scrollHeight);
+    });
+  }
+  for (const form of document.querySelectorAll('form[data-confirm]')) {
+    form.addEventListener('submit', (e) => { if (!window.confirm(form.dataset.confirm)) e.preventDefault(); });
+  }
+  const refresh = document.querySelector('[data-refresh]');
+  if (refresh) setTimeout(() => location.reload(), Number(refresh.dataset.refresh) * 1000);
+})();
+`;

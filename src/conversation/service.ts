@@ -670,6 +670,9 @@ export class ConversationService {
       attestationText: event.attestation.text,
       attestationSha256: event.attestation.sha256,
     };
+    // The record shows the name the person gave in their latest request (every flow asks `full_name`).
+    const name = event.data.full_name?.display;
+    if (name && contact.beneficiaryId) this.db.update(t.beneficiaries).set({ name, updatedAt: at }).where(eq(t.beneficiaries.id, contact.beneficiaryId)).run();
     if (event.corrects) {
       this.db
         .update(t.requests)

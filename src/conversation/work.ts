@@ -97,7 +97,7 @@ export function decide(service: ConversationService, reference: string, outcome:
   const req = db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
   if (!req) throw new Error(`unknown request ${reference}`);
   if (outcome === 'rejected' && !reason?.trim()) throw new Error('a rejection needs a reason');
-  if (req.status === 'accepted' || req.status === 'rejected' || req.status === 'completed') return {};
+  if (req.status === 'accepted' || req.status === 'rejected' || req.status === 'completed' || req.status === 'erased') return {};
   const at = now.toISOString();
   // One transaction: a decision is never recorded without its message queued, nor the reverse.
   return db.$client

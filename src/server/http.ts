@@ -66,7 +66,11 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   for (const adapter of deps.adapters ?? []) adapter.mountHttp?.(app);
-  if (deps.console) mountConsole(app, { db: deps.db, pipeline: deps.pipeline, channels: deps.channelNames, ...deps.console });
+  if (deps.console) {
+    // The WhatsApp web adapter, when this process runs it, reports each session's state and QR to admins.
+    const whatsapp = deps.adapters?.find((a): a is ChannelAdapter & { session: NonNullable<ConsoleOptions['whatsappSession']> } => 'session' in a && typeof a.session === 'function');
+    mountConsole(app, { db: deps.db, pipeline: deps.pipeline, channels: deps.channelNames, ...(whatsapp ? { whatsappSession: (id: string) => whatsapp.session(id) } : {}), ...deps.console });
+  }
 
   if (deps.loopbackToken) {
     const expected = `Bearer ${deps.loopbackToken}`;

@@ -3,37 +3,14 @@
  * redelivery changes (nothing), and how one person is linked across channels.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { FLOWS, Harness, ROOT } from '../support/scenario.ts';
+import { FLOWS, Harness } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
-import type { InboundMessage, StepOutcome } from '../../src/conversation/service.ts';
+import { beneficiary } from '../support/beneficiary.ts';
 import { canonicalJson } from '../../src/engine/advance.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
-
-/** Sends messages as one beneficiary on one channel, each with a fresh message id. */
-function beneficiary(channel: string, address: string, associationId = 'qalam') {
-  let n = 0;
-  const send = (text: string, extra: Partial<InboundMessage> = {}): StepOutcome => {
-    h.advance(20_000);
-    return h.service.handleInbound({ associationId, channel, address, messageId: `${channel}-${address}-${++n}`, text, ...extra });
-  };
-  const file = (path: string) => {
-    const media = h.service.storeMedia(associationId, { path: join(ROOT, path), mime: 'application/pdf', filename: 'id.pdf' });
-    h.advance(20_000);
-    return h.service.handleInbound({ associationId, channel, address, messageId: `${channel}-${address}-${++n}`, media });
-  };
-  /** Greets, picks "apply" and answers every intake field; returns the last outcome (review). */
-  const fillIntake = (answers = validAnswers(FLOWS.get(associationId)!, 'intake', h.now)) => {
-    send('السلام عليكم');
-    let out = send('١');
-    for (const a of answers) out = 'file' in a ? file(a.file) : send(a.text);
-    return out;
-  };
-  return { send, file, fillIntake };
-}
 
 const rows = <T>(sql: string, ...params: unknown[]) => h.db.$client.prepare(sql).all(...params) as T[];
 
@@ -64,7 +41,7 @@ describe('ConversationService', () => {
 
   it('keeps an unfinished intake across a restart and continues at the same field', () => {
     h = new Harness();
-    const b = beneficiary('terminal', 'amal');
+    const b = beneficiary(h, 'terminal', 'amal');
     b.send('السلام عليكم');
     b.send('١');
     const name = b.send('أمل سعد القحطاني');
@@ -83,7 +60,7 @@ describe('ConversationService', () => {
 
   it('records the attestation: who, when, channel, message id and the sha256 of exactly what was confirmed', () => {
     h = new Harness();
-    const b = beneficiary('whatsapp', '+966501234567');
+    const b = beneficiary(h, 'whatsapp', '+966501234567');
     b.fillIntake();
     const done = b.send('1');
     const submitted = done.events.find((e) => e.type === 'request_submitted');
@@ -106,18 +83,18 @@ describe('ConversationService', () => {
 
   it('numbers requests per association, and the counter survives a restart', () => {
     h = new Harness();
-    const first = beneficiary('terminal', 'a');
+    const first = beneficiary(h, 'terminal', 'a');
     first.fillIntake();
     expect(first.send('1').state.mode).toBe('menu');
     // A different person (different ID) in the same association.
-    const second = beneficiary('terminal', 'b');
+    const second = beneficiary(h, 'terminal', 'b');
     const answers = validAnswers(FLOWS.get('qalam')!, 'intake', h.now).map((a) =>
       'text' in a && a.text === '١٠١٢٣٤٥٦٧٢' ? { text: '1098765439' } : 'text' in a && a.text === '٠٥٠١٢٣٤٥٦٧' ? { text: '0551234567' } : a,
     );
     h.restart();
     second.fillIntake(answers);
     second.send('1');
-    const third = beneficiary('terminal', 'c', 'sidr');
+    const third = beneficiary(h, 'terminal', 'c', 'sidr');
     third.fillIntake();
     third.send('1');
     const refs = rows<{ reference: string }>('SELECT reference FROM requests ORDER BY submitted_at').map((r) => r.reference);
@@ -130,11 +107,11 @@ describe('ConversationService', () => {
 
   it('links one person across channels by national ID, and the status answer on the second channel knows the request', () => {
     h = new Harness();
-    const tg = beneficiary('telegram', '777');
+    const tg = beneficiary(h, 'telegram', '777');
     tg.fillIntake();
     const submitted = tg.send('1');
     const reference = submitted.events.flatMap((e) => (e.type === 'request_submitted' ? [e.reference] : []))[0]!;
-    const sms = beneficiary('sms', '+966559999999');
+    const sms = beneficiary(h, 'sms', '+966559999999');
     sms.send('السلام عليكم');
     sms.send('١');
     sms.send('نورة محمد السبيعي');
@@ -151,7 +128,7 @@ describe('ConversationService', () => {
 
   it('keeps personal values out of the audit log', () => {
     h = new Harness();
-    const b = beneficiary('terminal', 'z');
+    const b = beneficiary(h, 'terminal', 'z');
     b.fillIntake();
     b.send('1');
     const log = rows<{ type: string; payload: string }>('SELECT type, payload FROM events');
@@ -163,7 +140,7 @@ describe('ConversationService', () => {
 
   it('stops replying after opt-out and records it on the contact', () => {
     h = new Harness();
-    const b = beneficiary('sms', '+966501111111');
+    const b = beneficiary(h, 'sms', '+966501111111');
     b.send('مرحبا');
     const stop = b.send('إيقاف');
     expect(stop.events.map((e) => e.type)).toContain('opted_out');
