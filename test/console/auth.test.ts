@@ -3,7 +3,7 @@
  * every form, rate-limited login, security headers, scoping by association, sign-out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -171,7 +171,7 @@ describe('console sign-in', () => {
     expect(mode.mode).toBe('menu');
   });
 
-  it('dashboard: supervisors only; queue health, escalations, satisfaction from real data; charts drawn in a browser', async () => {
+  it('dashboard: supervisors only; queue health, escalations, satisfaction from real data; drawn in the browser test (e2e)', async () => {
     const db = runtime.app.db.$client;
     const conv = (db.prepare("SELECT id FROM conversations WHERE association_id = 'qalam' LIMIT 1").get() as { id: string }).id;
     for (const rating of [5, 4, 4]) {
@@ -188,27 +188,6 @@ describe('console sign-in', () => {
     expect(html).toContain('>inbound<');
     expect(html).toContain('out.web');
 
-    const chromium = '/usr/bin/chromium';
-    if (!existsSync(chromium)) return;
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    try {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
-      await context.addCookies([{ name: 'tawasul_session', value: reem.cookies.get('tawasul_session')!, url: base }]);
-      const page = await context.newPage();
-      mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-      for (const lang of ['ar', 'en'] as const) {
-        await page.goto(`${base}/console/dashboard?lang=${lang}`);
-        await page.waitForSelector('body[data-charts="ready"]');
-        await page.screenshot({ path: join(ROOT, `test-artifacts/console-dashboard-${lang}.png`), fullPage: true });
-        await page.goto(`${base}/console/inbox?lang=${lang}`);
-        await page.screenshot({ path: join(ROOT, `test-artifacts/console-inbox-${lang}.png`) });
-      }
-      await page.goto(`${base}/console?lang=ar`);
-      await page.screenshot({ path: join(ROOT, 'test-artifacts/console-home-ar.png') });
-    } finally {
-      await browser.close();
-    }
   }, 60_000);
 
   it('verification and committee: checks and attestation shown, forwarded, decided, and the decision reaches the beneficiary', async () => {
