@@ -96,9 +96,18 @@ const langOf = (req: FastifyRequest): Lang => {
   return req.session.lang ?? 'ar';
 };
 
+/** Every route the console serves, per server: the security tests walk all of them. */
+const ROUTES = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
+export const consoleRoutes = (root: FastifyInstance) => ROUTES.get(root) ?? [];
+
 export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void {
   const accounts = new Accounts(opts.db);
+  const routes: Array<{ method: string; url: string }> = [];
+  ROUTES.set(root, routes);
   void root.register(async (app) => {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    });
     await app.register(helmet, {
       contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"] } },
     });
@@ -136,7 +145,12 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         return reply.code(401).send({ error: 'sign in first' });
       }
       // bull-board shows every queue of the deployment: supervisors and admins only.
-      if (req.url.startsWith('/admin/queues') && user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).send({ error: 'supervisors and admins only' });
+      if (req.url.startsWith('/admin/queues')) {
+        if (user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).send({ error: 'supervisors and admins only' });
+        // Its actions (retry, clean, pause) are fetch calls that cannot carry our CSRF token:
+        // they must come from a page of this server (Origin checked, as browsers always send it).
+        if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
+      }
       req.user = user;
     });
     if (opts.pipeline) {
@@ -477,6 +491,15 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       });
     }
   });
+}
+
+/** The request comes from a page of this server (host compared: TLS may end at a proxy in front). */
+function sameOrigin(req: FastifyRequest): boolean {
+  try {
+    return !!req.headers.origin && new URL(req.headers.origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 /** Conversations waiting for a person, per association the user may see. */

@@ -4,7 +4,8 @@ import type { InboundMessage, StepOutcome } from '../../src/conversation/service
 import { validAnswers } from './answers.ts';
 import { FLOWS, ROOT, type Harness } from './scenario.ts';
 
-export function beneficiary(h: Harness, channel: string, address: string, associationId = 'qalam') {
+/** `h`: a test harness, or any service with a clock the caller moves (a running runtime's). */
+export function beneficiary(h: Pick<Harness, 'service' | 'now' | 'advance'>, channel: string, address: string, associationId = 'qalam') {
   let n = 0;
   const send = (text: string, extra: Partial<InboundMessage> = {}): StepOutcome => {
     h.advance(20_000);
