@@ -152,7 +152,7 @@ describe('console security over every route', () => {
     let checked = 0;
     for (const r of routes.filter((r) => !PUBLIC(r.url) && !r.url.startsWith('/admin/queues') && r.url !== '/console/logout')) {
       const url = fill(r.url);
-      const form = r.url === '/console/beneficiaries/search' ? { q: NATIONAL_ID } : r.url === '/console/beneficiaries' ? { association: 'qalam', name: 'x' } : { text: 'x', reason: 'x', confirm: 'erase', outcome: 'accepted', fieldMark: 'full_name:verified', kind: 'letter', summary: 'x' };
+      const form: Record<string, string> = r.url === '/console/beneficiaries/search' ? { q: NATIONAL_ID } : r.url === '/console/beneficiaries' ? { association: 'qalam', name: 'x' } : { text: 'x', reason: 'x', confirm: 'erase', outcome: 'accepted', fieldMark: 'full_name:verified', kind: 'letter', summary: 'x' };
       if (r.url === '/console/inbox/stream') {
         // Their own live inbox: nothing of this association in it.
         const event = await firstEvent(other, url);
