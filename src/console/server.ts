@@ -412,6 +412,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       const html = (reply: FastifyReply, lang: Lang, body: string, user?: User) => reply.type('text/html; charset=utf-8').send(layout(lang, body, user));
       const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
       const str = (v: unknown) => (typeof v === 'string' ? v : '');
+      const rightsOf = (user: User) => ({ export: DATA_RIGHTS.export.includes(user.role), erase: DATA_RIGHTS.erase.includes(user.role) });
       const names = (user: User, lang: Lang) => user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
 
       app.get('/console/beneficiaries', async (req, reply) => {
@@ -442,9 +443,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const record = records.get(req.user!, req.params.id);
         if (!record) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         audit(opts.db, req.user!, 'staff_viewed_beneficiary', { beneficiaryId: record.beneficiary.id }, { associationId: record.beneficiary.association_id });
-        const role = req.user!.role;
-        const can = { export: DATA_RIGHTS.export.includes(role), erase: DATA_RIGHTS.erase.includes(role) };
-        return html(reply, lang, recordPage(lang, record, can, reply.generateCsrf()), req.user);
+        return html(reply, lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf()), req.user);
       });
       const onRecord = (path: string, run: (user: User, id: string, b: Record<string, unknown>) => unknown, hash = '') =>
         app.post<ById>(`/console/beneficiaries/:id/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -452,8 +451,11 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
             run(req.user!, req.params.id, body(req));
           } catch (err) {
             if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
-            if (err instanceof ConflictError && err.message !== 'not found') return reply.code(400).type('text/plain; charset=utf-8').send(err.message);
-            return fail(reply, err);
+            const record = err instanceof ConflictError && err.message !== 'not found' ? records.get(req.user!, req.params.id) : undefined;
+            if (!record) return fail(reply, err);
+            // A form that could not be taken: the record again, with the reason at the top.
+            const lang = langOf(req);
+            return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), (err as Error).message), req.user));
           }
           return reply.redirect(`/console/beneficiaries/${encodeURIComponent(req.params.id)}${hash}`);
         });

@@ -206,7 +206,9 @@ const B = {
     people: 'المستفيدون', searchLabel: 'ابحث برقم الهوية أو الجوال أو رقم الطلب أو الاسم', search: 'بحث', noResults: 'لا نتائج.', name: 'الاسم', association: 'الجمعية', since: 'منذ', open: 'فتح',
     newRecord: 'سجل جديد لمستفيد حضر أو اتصل', newRecordHelp: 'للمستفيدين الذين تواصلوا بالمقابلة أو الهاتف أو الخطاب أو زيارة الفرع. إن وُجد سجل بنفس الهوية أو الجوال فُتح بدل إنشاء سجل مكرر.',
     nationalId: 'رقم الهوية / الإقامة', phone: 'رقم الجوال', create: 'إنشاء السجل',
-    errors: { 'invalid national ID': 'رقم الهوية غير صحيح: ١٠ أرقام تبدأ بـ ١ أو ٢، مثل 1012345672.', 'invalid phone number': 'رقم الجوال غير صحيح، مثال: 0501234567.', 'give a name, a national ID or a phone number': 'أدخل الاسم أو رقم الهوية أو الجوال.' } as Record<string, string>,
+    errors: { 'invalid national ID': 'رقم الهوية غير صحيح: ١٠ أرقام تبدأ بـ ١ أو ٢، مثل 1012345672.', 'invalid phone number': 'رقم الجوال غير صحيح، مثال: 0501234567.', 'give a name, a national ID or a phone number': 'أدخل الاسم أو رقم الهوية أو الجوال.',
+      'write what was said or done': 'اكتب ما دار أو ما تم.', 'the date is not valid': 'التاريخ غير صحيح (ولا يكون في المستقبل).', 'empty note': 'الملاحظة فارغة.',
+      'type the confirmation word to erase': 'للحذف اكتب كلمة «حذف» في خانة التأكيد.', 'erasure needs a reason (the request it answers)': 'اكتب سبب الحذف (الطلب الذي يستجيب له).' } as Record<string, string>,
     unnamed: 'مستفيد بلا اسم', erased: 'سجل محذوف', erasedAt: 'حُذفت بيانات هذا المستفيد بناءً على طلبه في', identities: 'هويات القنوات', channel: 'القناة', address: 'المعرّف', lastSeen: 'آخر ظهور', optedOut: 'أوقف الرسائل',
     requests: 'الطلبات', reference: 'الرقم', status: 'الحالة', submitted: 'قُدّم', conversations: 'المحادثات', state: 'الوضع', messages: 'الرسائل', lastActivity: 'آخر نشاط',
     offline: 'التواصل غير الرقمي', noOffline: 'لم يُسجَّل تواصل غير رقمي.', kinds: { interview: 'مقابلة', phone_call: 'اتصال هاتفي', letter: 'خطاب', branch_visit: 'زيارة فرع' } as Record<string, string>,
@@ -222,7 +224,9 @@ const B = {
     people: 'Beneficiaries', searchLabel: 'Search by national ID, phone, request reference or name', search: 'Search', noResults: 'No results.', name: 'Name', association: 'Association', since: 'Since', open: 'Open',
     newRecord: 'New record for someone who came in or phoned', newRecordHelp: 'For beneficiaries who reached the association by interview, phone, letter or branch visit. A record with the same ID or phone opens instead of a duplicate.',
     nationalId: 'National ID / iqama', phone: 'Mobile number', create: 'Create record',
-    errors: { 'invalid national ID': 'The national ID is not valid: 10 digits starting with 1 or 2, e.g. 1012345672.', 'invalid phone number': 'The phone number is not valid, e.g. 0501234567.', 'give a name, a national ID or a phone number': 'Enter a name, a national ID or a phone number.' } as Record<string, string>,
+    errors: { 'invalid national ID': 'The national ID is not valid: 10 digits starting with 1 or 2, e.g. 1012345672.', 'invalid phone number': 'The phone number is not valid, e.g. 0501234567.', 'give a name, a national ID or a phone number': 'Enter a name, a national ID or a phone number.',
+      'write what was said or done': 'Write what was said or done.', 'the date is not valid': 'The date is not valid (nor may it be in the future).', 'empty note': 'The note is empty.',
+      'type the confirmation word to erase': 'To erase, type the word "erase" in the confirmation box.', 'erasure needs a reason (the request it answers)': 'Write the reason (the request this erasure answers).' } as Record<string, string>,
     unnamed: 'Unnamed beneficiary', erased: 'Erased record', erasedAt: 'This person\'s data was erased at their request on', identities: 'Channel identities', channel: 'Channel', address: 'Identifier', lastSeen: 'Last seen', optedOut: 'opted out',
     requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', conversations: 'Conversations', state: 'State', messages: 'Messages', lastActivity: 'Last activity',
     offline: 'Offline contacts', noOffline: 'No offline contact logged.', kinds: { interview: 'Interview', phone_call: 'Phone call', letter: 'Letter', branch_visit: 'Branch visit' } as Record<string, string>,
@@ -243,8 +247,8 @@ export function beneficiariesPage(
   return render('beneficiaries', { t: B[lang], ...v });
 }
 
-export function recordPage(lang: Lang, r: PersonRecord, can: { export: boolean; erase: boolean }, csrf: string): string {
-  return render('record', { t: B[lang], r, can, csrf });
+export function recordPage(lang: Lang, r: PersonRecord, can: { export: boolean; erase: boolean }, csrf: string, error?: string): string {
+  return render('record', { t: B[lang], r, can, csrf, error });
 }
 
 export function exportPage(lang: Lang, data: Record<string, unknown>): string {

@@ -216,6 +216,24 @@ describe('console security over every route', () => {
     expect(text).not.toContain(XSS);
   });
 
+  it('explains a refused record form in the page language, and erases only with a reason and the typed word', async () => {
+    const admin = await new Browser().signIn('admin@qalam.org');
+    const page = `/console/beneficiaries/${ids.beneficiary}`;
+    const token = await admin.token(page);
+    const empty = await admin.form(`${page}/offline`, { _csrf: token, kind: 'letter', direction: 'in', summary: ' ' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('اكتب ما دار أو ما تم.');
+    const unconfirmed = await admin.form(`${page}/erase`, { _csrf: token, reason: 'طلب المستفيد', confirm: '' });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('اكتب كلمة «حذف»');
+    expect((await admin.form(`${page}/erase`, { _csrf: token, reason: 'طلب المستفيد رقم ٤٥', confirm: 'حذف' })).status).toBe(302);
+    const after = await (await admin.go(page)).text();
+    expect(after).toContain('سجل محذوف');
+    for (const secret of SECRETS) expect(after).not.toContain(secret);
+    const audit = runtime.app.db.$client.prepare("SELECT payload FROM events WHERE type = 'beneficiary_erased'").get() as { payload: string };
+    expect(JSON.parse(audit.payload).reason).toBe('طلب المستفيد رقم ٤٥');
+  });
+
   it('shows admins the WhatsApp pairing QR as an image, and nobody else', async () => {
     const app = Fastify();
     mountConsole(app, { db: runtime.app.db, sessionSecret: 'x'.repeat(40), secureCookies: false, whatsappSession: (id) => (id === 'qalam' ? { state: 'qr', qr: '2@fakepairingcode,AbCdEf==,GhIj==' } : undefined) });
