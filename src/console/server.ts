@@ -241,7 +241,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       type ById = { Params: { id: string } };
       const fail = (reply: FastifyReply, err: unknown) => {
         if (!(err instanceof ConflictError)) throw err;
-        return reply.code(err.message === 'not found' ? 404 : 409).type('text/plain; charset=utf-8').send(err.message);
+        const code = err.message === 'not found' ? 404 : err.message === 'forbidden' ? 403 : 409;
+        return reply.code(code).type('text/plain; charset=utf-8').send(err.message);
       };
       const requests = new Requests(opts.db, opts.service);
       type ByRef = { Params: { ref: string } };
@@ -277,7 +278,6 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
             if (conversationId) await pipeline.kickOutbound(conversationId);
             pipeline.dispatchSoon();
           } catch (err) {
-            if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
             return fail(reply, err);
           }
           return reply.redirect(`/console/requests/${encodeURIComponent(req.params.ref)}`);
@@ -310,48 +310,26 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         return reply.type('text/html; charset=utf-8').send(layout(lang, page, req.user));
       });
 
-      app.post<ById>('/console/conversations/:id/claim', { preHandler: app.csrfProtection }, async (req, reply) => {
-        try {
-          inbox.claim(req.user!, req.params.id);
-        } catch (err) {
-          return fail(reply, err);
-        }
-        await pipeline.kickOutbound(req.params.id);
-        return reply.redirect(`/console/conversations/${encodeURIComponent(req.params.id)}`);
-      });
-
-      app.post<ById>('/console/conversations/:id/reply', { preHandler: app.csrfProtection }, async (req, reply) => {
-        try {
-          inbox.reply(req.user!, req.params.id, String((req.body as { text?: unknown })?.text ?? ''));
-        } catch (err) {
-          return fail(reply, err);
-        }
-        await pipeline.kickOutbound(req.params.id);
-        return reply.redirect(`/console/conversations/${encodeURIComponent(req.params.id)}`);
-      });
-
-      app.post<ById>('/console/conversations/:id/release', { preHandler: app.csrfProtection }, async (req, reply) => {
-        const raw = String((req.body as { resumeAt?: unknown })?.resumeAt ?? 'form');
+      // A staff action on a conversation: its replies go out now, then back to the page or the inbox.
+      const onConversation = (path: string, run: (user: User, id: string, body: Record<string, unknown>) => unknown, back: 'conversation' | 'inbox') =>
+        app.post<ById>(`/console/conversations/:id/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
+          try {
+            run(req.user!, req.params.id, (req.body ?? {}) as Record<string, unknown>);
+          } catch (err) {
+            return fail(reply, err);
+          }
+          await pipeline.kickOutbound(req.params.id);
+          pipeline.dispatchSoon();
+          return reply.redirect(back === 'inbox' ? '/console/inbox' : `/console/conversations/${encodeURIComponent(req.params.id)}`);
+        });
+      onConversation('claim', (user, id) => inbox.claim(user, id), 'conversation');
+      onConversation('reply', (user, id, body) => inbox.reply(user, id, String(body.text ?? '')), 'conversation');
+      onConversation('release', (user, id, body) => {
+        const raw = String(body.resumeAt ?? 'form');
         const resumeAt: ResumePoint = raw === 'menu' || raw === 'review' ? raw : raw.startsWith('field:') ? { field: raw.slice(6) } : 'form';
-        try {
-          inbox.release(req.user!, req.params.id, resumeAt);
-        } catch (err) {
-          return fail(reply, err);
-        }
-        await pipeline.kickOutbound(req.params.id);
-        return reply.redirect('/console/inbox');
-      });
-
-      app.post<ById>('/console/conversations/:id/resolve', { preHandler: app.csrfProtection }, async (req, reply) => {
-        try {
-          inbox.resolve(req.user!, req.params.id);
-        } catch (err) {
-          return fail(reply, err);
-        }
-        await pipeline.kickOutbound(req.params.id);
-        pipeline.dispatchSoon();
-        return reply.redirect('/console/inbox');
-      });
+        return inbox.release(user, id, resumeAt);
+      }, 'inbox');
+      onConversation('resolve', (user, id) => inbox.resolve(user, id), 'inbox');
 
       app.post<ById>('/console/conversations/:id/notes', { preHandler: app.csrfProtection }, async (req, reply) => {
         try {
@@ -450,8 +428,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           try {
             run(req.user!, req.params.id, body(req));
           } catch (err) {
-            if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
-            const record = err instanceof ConflictError && err.message !== 'not found' ? records.get(req.user!, req.params.id) : undefined;
+            const refused = err instanceof ConflictError && err.message !== 'not found' && err.message !== 'forbidden';
+            const record = refused ? records.get(req.user!, req.params.id) : undefined;
             if (!record) return fail(reply, err);
             // A form that could not be taken: the record again, with the reason at the top.
             const lang = langOf(req);
@@ -471,7 +449,6 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         try {
           data = records.export(req.user!, req.params.id);
         } catch (err) {
-          if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
           return fail(reply, err);
         }
         return reply
@@ -486,7 +463,6 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         try {
           data = records.export(req.user!, req.params.id);
         } catch (err) {
-          if (err instanceof ConflictError && err.message === 'forbidden') return reply.code(403).type('text/plain; charset=utf-8').send('forbidden');
           return fail(reply, err);
         }
         return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data), req.user);
