@@ -12,12 +12,12 @@ import { TestRedis, freePort } from '../support/redis.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
+import { Browser, PASSWORD } from '../support/console.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-console-'));
 let runtime: Runtime;
 let base = '';
-const PASSWORD = 'correct horse battery staple';
 
 beforeAll(async () => {
   await redis.start();
@@ -39,38 +39,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A tiny cookie jar: what a browser would send back. */
-class Browser {
-  cookies = new Map<string, string>();
-  async go(path: string, init: RequestInit = {}) {
-    const res = await fetch(`${base}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return res;
-  }
-  async token(path = '/console/login'): Promise<string> {
-    const html = await (await this.go(path)).text();
-    return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-  }
-  form(path: string, fields: Record<string, string>) {
-    return this.go(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-  }
-}
-
 /** A browser signed in as this user. */
-async function signIn(email: string): Promise<Browser> {
-  const b = new Browser();
-  const token = await b.token();
-  expect((await b.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
-  return b;
-}
+const signIn = (email: string) => new Browser(() => base).signIn(email);
 
 describe('console sign-in', () => {
   it('sends a visitor to the sign-in page, in Arabic RTL, with security headers', async () => {
-    const b = new Browser();
+    const b = new Browser(() => base);
     const res = await b.go('/console');
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/console/login');
@@ -84,7 +58,7 @@ describe('console sign-in', () => {
   });
 
   it('refuses a sign-in form without its CSRF token, and a wrong password', async () => {
-    const b = new Browser();
+    const b = new Browser(() => base);
     await b.token();
     expect((await b.form('/console/login', { email: 'noura@qalam.org', password: PASSWORD })).status).toBe(403);
     const token = await b.token();
@@ -94,7 +68,7 @@ describe('console sign-in', () => {
   });
 
   it('signs in, shows only the user\'s associations, and signs out only with a CSRF token', async () => {
-    const b = new Browser();
+    const b = new Browser(() => base);
     const token = await b.token();
     const before = b.cookies.get('tawasul_session');
     const ok = await b.form('/console/login', { _csrf: token, email: 'Noura@Qalam.org', password: PASSWORD });
@@ -276,7 +250,7 @@ describe('console sign-in', () => {
   }, 60_000);
 
   it('limits sign-in attempts', async () => {
-    const b = new Browser();
+    const b = new Browser(() => base);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
       const token = await b.token();

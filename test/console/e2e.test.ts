@@ -20,9 +20,10 @@ import { TestRedis, freePort } from '../support/redis.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
+import { PASSWORD } from '../support/console.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const PASSWORD = 'correct horse battery staple';
+
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 const redis = new TestRedis();

@@ -19,10 +19,10 @@ import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { consoleRoutes, mountConsole } from '../../src/console/server.ts';
+import { Browser, PASSWORD } from '../support/console.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-security-'));
-const PASSWORD = 'correct horse battery staple';
 const XSS = '<script>alert("x")</script>';
 let runtime: Runtime;
 let base = '';
@@ -32,32 +32,6 @@ const ids = { conversation: '', beneficiary: '', media: '', reference: '', xssBe
 // Not the example ID the pages show (1012345672): this one must appear nowhere it should not.
 const NATIONAL_ID = '1098765439';
 const SECRETS = [NATIONAL_ID, '+966501234567', 'محمد عبدالله الأحمد'];
-
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(private readonly root = () => base) {}
-  async go(path: string, init: RequestInit = {}) {
-    const res = await fetch(`${this.root()}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return res;
-  }
-  async token(path = '/console'): Promise<string> {
-    return /name="_csrf" value="([^"]+)"/.exec(await (await this.go(path)).text())![1]!;
-  }
-  form(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.go(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
-  }
-  async signIn(email: string) {
-    const token = await this.token('/console/login');
-    const res = await this.form('/console/login', { _csrf: token, email, password: PASSWORD });
-    expect(res.status).toBe(302);
-    return this;
-  }
-}
 
 beforeAll(async () => {
   await redis.start();
@@ -86,8 +60,8 @@ beforeAll(async () => {
   writer.send(`مرحبا ${XSS}`);
   writer.send('موظف');
   ids.conversation = (db.prepare("SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.channel = 'telegram'").get() as { id: string }).id;
-  const admin = await new Browser().signIn('admin@qalam.org');
-  const record = await admin.form(`/console/conversations/${ids.conversation}/record`, { _csrf: await admin.token() });
+  const admin = await new Browser(() => base).signIn('admin@qalam.org');
+  const record = await admin.form(`/console/conversations/${ids.conversation}/record`, { _csrf: await admin.token('/console') });
   ids.xssBeneficiary = record.headers.get('location')!.split('/').pop()!;
 }, 60_000);
 
@@ -132,7 +106,7 @@ describe('console security over every route', () => {
   });
 
   it('refuses unauthenticated requests on every route but sign-in and static assets', async () => {
-    const anonymous = new Browser();
+    const anonymous = new Browser(() => base);
     for (const r of routes.filter((r) => !PUBLIC(r.url))) {
       const res = await anonymous.go(fill(r.url), { method: r.method, ...(r.method === 'GET' ? {} : { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' }) });
       const body = await res.text();
@@ -146,8 +120,8 @@ describe('console security over every route', () => {
   });
 
   it("gives another association's admin 403/404 on every URL of this one, and none of its data on shared pages", async () => {
-    const other = await new Browser().signIn('admin@sidr.org');
-    const token = await other.token();
+    const other = await new Browser(() => base).signIn('admin@sidr.org');
+    const token = await other.token('/console');
     const leaks = [...SECRETS, ids.conversation, ids.reference, ids.beneficiary];
     let checked = 0;
     for (const r of routes.filter((r) => !PUBLIC(r.url) && !r.url.startsWith('/admin/queues') && r.url !== '/console/logout')) {
@@ -177,8 +151,8 @@ describe('console security over every route', () => {
   });
 
   it('refuses every form posted without its CSRF token (or with another session\'s), and bull-board actions from another origin', async () => {
-    const admin = await new Browser().signIn('admin@qalam.org');
-    const stranger = new Browser();
+    const admin = await new Browser(() => base).signIn('admin@qalam.org');
+    const stranger = new Browser(() => base);
     const foreignToken = await stranger.token('/console/login');
     for (const r of routes.filter((r) => r.method === 'POST' && r.url.startsWith('/console'))) {
       const url = fill(r.url);
@@ -201,7 +175,7 @@ describe('console security over every route', () => {
   });
 
   it("shows a beneficiary's <script> as text on every page that shows it", async () => {
-    const admin = await new Browser().signIn('admin@qalam.org');
+    const admin = await new Browser(() => base).signIn('admin@qalam.org');
     let shown = 0;
     for (const r of routes.filter((r) => r.method === 'GET' && r.url.startsWith('/console') && !PUBLIC(r.url) && !r.url.endsWith('/stream') && !r.url.includes('/media/'))) {
       const res = await admin.go(fill(r.url, ids.xssBeneficiary));
@@ -217,7 +191,7 @@ describe('console security over every route', () => {
   });
 
   it('explains a refused record form in the page language, and erases only with a reason and the typed word', async () => {
-    const admin = await new Browser().signIn('admin@qalam.org');
+    const admin = await new Browser(() => base).signIn('admin@qalam.org');
     const page = `/console/beneficiaries/${ids.beneficiary}`;
     const token = await admin.token(page);
     const empty = await admin.form(`${page}/offline`, { _csrf: token, kind: 'letter', direction: 'in', summary: ' ' });
