@@ -20,7 +20,9 @@ const Env = z.object({
   REDIS_URL: z.string().url().optional(),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('tawasul'),
   HTTP_HOST: z.string().default('127.0.0.1'),
-  HTTP_PORT: int(3000),
+  // PORT is what operators and platforms set; HTTP_PORT, when given, wins.
+  PORT: optionalInt,
+  HTTP_PORT: optionalInt,
   ENGINE_CONCURRENCY: int(8),
   SEND_ATTEMPTS: int(8),
   SEND_BACKOFF_MS: int(1000),
@@ -210,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLang: e.DEFAULT_LANG,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT ?? e.PORT ?? 3000 },
     pipeline: {
       engineConcurrency: Math.max(1, e.ENGINE_CONCURRENCY),
       attempts: Math.max(1, e.SEND_ATTEMPTS),

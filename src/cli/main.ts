@@ -1,4 +1,5 @@
 /** The `tawasul` command line. */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { chatCommand } from './chat.ts';
 import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
@@ -9,7 +10,13 @@ import { deadLettersCommand, decideCommand, deliveredCommand, retryDeadLetterCom
 const program = new Command()
   .name('tawasul')
   .description('Tawasul — beneficiary-relations bot for Saudi non-profit associations')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError();
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
 
 program
   .command('chat')
