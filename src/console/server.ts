@@ -216,6 +216,10 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(lang, whatsappPage(lang, sessions), user));
     });
 
+    // The site's root and the slash form of the console's address open the console.
+    app.get('/', async (_req, reply) => reply.redirect('/console'));
+    app.get('/console/', async (_req, reply) => reply.redirect('/console'));
+
     app.get('/console', async (req, reply) => {
       const lang = langOf(req);
       const user = req.user!;

@@ -223,6 +223,12 @@ describe('console sign-in', () => {
 
   it('bull-board at /admin/queues: refused without a session and for staff, shown to supervisors', async () => {
     expect((await fetch(`${base}/admin/queues`, { redirect: 'manual' })).status).toBe(401);
+    // The root and /console/ lead to the console (through the sign-in page when signed out).
+    for (const path of ['/', '/console/']) {
+      const res = await fetch(`${base}${path}`, { redirect: 'manual' });
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get('location'), path).toBe('/console/login');
+    }
     expect((await fetch(`${base}/admin/queues/api/queues`, { redirect: 'manual' })).status).toBe(401);
     const sami = await signIn('sami@qalam.org');
     expect((await sami.go('/admin/queues')).status).toBe(403);

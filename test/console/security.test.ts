@@ -110,7 +110,7 @@ describe('console security over every route', () => {
     for (const r of routes.filter((r) => !PUBLIC(r.url))) {
       const res = await anonymous.go(fill(r.url), { method: r.method, ...(r.method === 'GET' ? {} : { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' }) });
       const body = await res.text();
-      if (r.method === 'GET' && r.url.startsWith('/console')) {
+      if (r.method === 'GET' && (r.url.startsWith('/console') || r.url === '/')) {
         expect([r.url, res.status, res.headers.get('location')]).toEqual([r.url, 302, '/console/login']);
       } else {
         expect([r.method, r.url, res.status]).toEqual([r.method, r.url, 401]);
@@ -138,6 +138,7 @@ describe('console security over every route', () => {
       const body = (await res.text()).replace(`value="${NATIONAL_ID}"`, '');
       if (r.url.includes(':')) expect([r.method, r.url, res.status]).toEqual([r.method, r.url, expect.toBeOneOf([403, 404])]);
       else if (r.method === 'POST' && r.url === '/console/beneficiaries') expect(res.status).toBe(404); // creating a record in an association not theirs
+      else if (r.url === '/' || r.url === '/console/') expect([r.url, res.status, res.headers.get('location')]).toEqual([r.url, 302, '/console']);
       else expect([r.url, res.status]).toEqual([r.url, 200]);
       for (const leak of leaks) expect([r.url, body.includes(leak)]).toEqual([r.url, false]);
       checked++;
