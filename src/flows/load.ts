@@ -166,7 +166,12 @@ export function semanticProblems(flow: FlowFile): SemanticProblem[] {
   }
   unique(flow.faq.map((f) => f.id), ['faq'], 'faq');
   flow.faq.forEach((f, i) => {
-    if (f.keywords.ar.length + f.keywords.en.length === 0) problems.push({ path: ['faq', i, 'keywords'], message: 'a FAQ entry needs at least one keyword' });
+    if (f.keywords.ar.length + f.keywords.en.length + f.variants.ar.length + f.variants.en.length === 0) {
+      problems.push({ path: ['faq', i, 'variants'], message: 'a FAQ entry needs at least one question variant or keyword' });
+    }
+    if ((f.answer_from === 'objectives' || f.answer_from === 'general_goal') && !flow.objectives) {
+      problems.push({ path: ['faq', i, 'answer_from'], message: `answer_from: ${f.answer_from} needs an objectives block in the flow` });
+    }
   });
   unique(flow.survey.questions.map((q) => q.id), ['survey', 'questions'], 'question');
 

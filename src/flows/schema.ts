@@ -134,15 +134,32 @@ export const Form = z
   .strict();
 export type Form = z.infer<typeof Form>;
 
+/** The flow blocks an FAQ answer can be generated from, so the text cannot drift from them. */
+export const FaqAnswerSource = z.enum(['channels', 'tools', 'approval', 'objectives', 'general_goal']);
+export type FaqAnswerSource = z.infer<typeof FaqAnswerSource>;
+
 export const FaqEntry = z
   .object({
     id: Id,
     question: Localized,
-    answer: Localized,
+    answer: Localized.optional().describe('The answer as written text; give either this or answer_from'),
+    answer_from: FaqAnswerSource.optional().describe(
+      'Build the answer from a block of this flow: channels (policy_channels), tools, approval, objectives (detailed), general_goal (objectives.general)',
+    ),
+    variants: Keywords.default({ ar: [], en: [] }).describe('Other ways people ask this question (MSA, Gulf, English), matched by their meaning-bearing words'),
     keywords: Keywords.describe('Words that point to this answer; normalised before matching'),
     source: z.string().optional().describe('Where in the policy document the answer comes from'),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    if ((entry.answer === undefined) === (entry.answer_from === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [entry.answer === undefined ? 'answer' : 'answer_from'],
+        message: 'a FAQ entry needs exactly one of answer (written text) or answer_from (channels, tools, approval, objectives, general_goal)',
+      });
+    }
+  });
 export type FaqEntry = z.infer<typeof FaqEntry>;
 
 export const MenuAction = z.enum(['apply', 'faq', 'status', 'volunteer', 'agent', 'survey', 'language']);
@@ -197,6 +214,26 @@ export const PolicyChannel = z
   })
   .strict();
 
+/** One detailed objective of the policy; some have sub-points ("وذلك عن طريق ما يلي"). */
+export const Objective = z
+  .object({
+    ar: z.string().trim().min(1),
+    en: z.string().trim().min(1),
+    points: z.array(Localized).min(1).optional(),
+  })
+  .strict();
+export type Objective = z.infer<typeof Objective>;
+
+/** الهدف العام and الأهداف التفصيلية, copied from the seed in its order. */
+export const Objectives = z
+  .object({
+    general: Localized.describe('الهدف العام'),
+    detailed: z.array(Objective).min(1).describe('الأهداف التفصيلية, in the seed\'s order'),
+    note: z.string().optional().describe('Where the text differs from the seed (spelling fixed, audience word) and why'),
+  })
+  .strict();
+export type Objectives = z.infer<typeof Objectives>;
+
 export const FlowFile = z
   .object({
     format: z.literal(FLOW_FORMAT_VERSION).describe('Flow file format version'),
@@ -218,7 +255,10 @@ export const FlowFile = z
     approval: z
       .object({
         body: Localized,
-        meeting: z.string().optional().describe('The meeting, as the policy names it'),
+        meeting: z
+          .union([z.string(), Localized])
+          .optional()
+          .describe('The meeting, as the policy names it (Arabic, or both languages so the approval FAQ can name it in English)'),
         date_gregorian: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
         date_hijri: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
         note: z.string().optional().describe('Anything odd about the approval text in the seed'),
@@ -229,6 +269,7 @@ export const FlowFile = z
       .array(z.object({ id: Id, label: Localized }).strict())
       .min(1)
       .describe("The tools the policy gives relations staff (guides, forms); linked in the console"),
+    objectives: Objectives.optional().describe("The policy's general goal and detailed objectives, as the seed words them"),
     reference_prefix: z.string().regex(/^[A-Z]{2,5}$/, '2 to 5 capital latin letters'),
     committee: z
       .object({
