@@ -6,7 +6,8 @@
  * it already has a message (200) or not (404), so a sender that died mid-send can ask.
  */
 import type { OutboundMessage } from '../conversation/service.ts';
-import { SendError, type SendResult, type Sender } from './types.ts';
+import { classifyHttpStatus, classifyTransportError } from './failure.ts';
+import type { SendResult, Sender } from './types.ts';
 
 export class LoopbackSender implements Sender {
   readonly channel: string;
@@ -31,21 +32,18 @@ export class LoopbackSender implements Sender {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new SendError(`loopback unreachable: ${(err as Error).message}`, 'retry');
+      throw classifyTransportError(err, 'loopback');
     }
-    const body = await res.text();
+    // A 2xx is the receiver's word that it has the message, even if the body is cut off.
+    const body = await res.text().catch(() => '');
     if (res.ok) {
       const parsed = safeJson(body) as { messageId?: string } | undefined;
       return { providerMessageId: parsed?.messageId ?? null };
     }
-    if (res.status === 429) {
-      const after = Number(res.headers.get('retry-after'));
-      throw new SendError('loopback: too many requests', 'rate_limited', Number.isFinite(after) && after > 0 ? after * 1000 : 1000);
-    }
-    if (res.status >= 500 || res.status === 408) throw new SendError(`loopback: HTTP ${res.status}`, 'retry');
-    throw new SendError(`loopback refused the message: HTTP ${res.status}`, 'permanent');
+    throw classifyHttpStatus(res.status, `loopback: HTTP ${res.status}`, { retryAfter: res.headers.get('retry-after') });
   }
 
+  /** GET <url>/<id>: 200 has it, 404 does not; anything else (or no answer) throws, to be asked again. */
   async wasSent(id: string): Promise<boolean> {
     const res = await fetch(`${this.url.replace(/\/$/, '')}/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(this.timeoutMs) });
     if (res.status === 200) return true;

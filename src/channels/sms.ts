@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { OutboundMessage } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
 import { renderPlain } from './render.ts';
+import { classifyHttpStatus, classifyTransportError } from './failure.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
 
 export interface TwilioOptions {
@@ -83,6 +84,8 @@ const LONG_SMS_SEGMENTS = 4;
 
 export class SmsAdapter implements ChannelAdapter {
   readonly channel = 'sms';
+  /** No lookup of a message by our key: an ambiguous send becomes an "unknown" dead letter and an alert. */
+  readonly ambiguousPolicy = 'dead_letter' as const;
   private ctx: ChannelContext | undefined;
   private log: Logger | undefined;
   private state = 'not started';
@@ -206,7 +209,7 @@ export class SmsAdapter implements ChannelAdapter {
         });
       }
     } catch (err) {
-      throw new SendError(`sms provider unreachable: ${(err as Error).message}`, 'retry');
+      throw classifyTransportError(err, 'sms provider');
     }
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) {
@@ -215,12 +218,7 @@ export class SmsAdapter implements ChannelAdapter {
     }
     const detail = `sms provider HTTP ${res.status}${body.code ? ` (${String(body.code)})` : ''}: ${String(body.message ?? '')}`;
     this.log?.warn({ status: res.status, code: body.code, to: maskAddress(msg.address) }, 'sms provider refused a send');
-    if (res.status === 429) {
-      const after = Number(res.headers.get('retry-after'));
-      throw new SendError(detail, 'rate_limited', Number.isFinite(after) && after > 0 ? after * 1000 : 1000);
-    }
-    if (res.status >= 500) throw new SendError(detail, 'retry');
-    throw new SendError(detail, 'permanent');
+    throw classifyHttpStatus(res.status, detail, { retryAfter: res.headers.get('retry-after') });
   }
 }
 

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { OutboundMessage } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
+import { afterPartSent, classifyHttpStatus, classifyTransportError } from './failure.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type InboundEvent, type SendResult } from './types.ts';
 
 export interface TelegramOptions {
@@ -25,6 +26,8 @@ const MAX_DOWNLOAD = 20 * 1024 * 1024; // the Bot API's own getFile limit
 
 export class TelegramAdapter implements ChannelAdapter {
   readonly channel = 'telegram';
+  /** No lookup of a message by our key: an ambiguous send becomes an "unknown" dead letter and an alert. */
+  readonly ambiguousPolicy = 'dead_letter' as const;
   private readonly bots = new Map<string, Telegraf>();
   private state = 'not started';
   private log: Logger | undefined;
@@ -146,15 +149,17 @@ export class TelegramAdapter implements ChannelAdapter {
     if (!bot) throw new SendError(`no telegram bot for ${msg.associationId}`, 'permanent');
     const chunks = splitText(msg.text, MAX_TEXT);
     let last: number | undefined;
+    let partsSent = 0;
     try {
       for (const [i, chunk] of chunks.entries()) {
         const isLast = i === chunks.length - 1;
         const keyboard = isLast && msg.choices?.length ? { reply_markup: { inline_keyboard: msg.choices.map((c) => [{ text: c.label.slice(0, 64), callback_data: c.id.slice(0, 64) }]) } } : {};
         const sent = await bot.telegram.sendMessage(msg.address, chunk, keyboard);
         last = sent.message_id;
+        partsSent++;
       }
     } catch (err) {
-      throw classify(err, this.log, msg.address);
+      throw afterPartSent(classify(err, this.log, msg.address), partsSent, chunks.length);
     }
     return { providerMessageId: last !== undefined ? String(last) : null };
   }
@@ -163,11 +168,10 @@ export class TelegramAdapter implements ChannelAdapter {
 function classify(err: unknown, log: Logger | undefined, address: string): SendError {
   if (err instanceof TelegramError) {
     log?.warn({ code: err.code, description: err.description, to: maskAddress(address) }, 'telegram refused a send');
-    if (err.code === 429) return new SendError(err.description, 'rate_limited', (err.parameters?.retry_after ?? 1) * 1000);
-    if (err.code >= 500) return new SendError(err.description, 'retry');
-    return new SendError(err.description, 'permanent'); // 400 chat not found, 403 blocked by the user…
+    // 400 chat not found, 403 blocked by the user: permanent; 5xx: the Bot API may have sent it.
+    return classifyHttpStatus(err.code, err.description, { retryAfter: err.parameters?.retry_after ?? null });
   }
-  return new SendError(String((err as Error)?.message ?? err), 'retry');
+  return classifyTransportError(err, 'telegram');
 }
 
 /** Splits at paragraph or line breaks so each part fits the platform's limit. */

@@ -10,15 +10,22 @@ export interface SendResult {
 }
 
 /**
- * A failed send, classified by the channel: `retry` (network error, 5xx: try again with
- * backoff), `rate_limited` (429: pause the channel for retryAfterMs), `permanent` (the
- * platform refused this message for good: dead letter, no retry).
+ * A failed send, classified by the one classifier in `failure.ts`:
+ * - `retry`: refused before the request left, or the platform said it did not take it
+ *   (connection refused, DNS, 408, 503): safe to send again with backoff;
+ * - `rate_limited`: 429, pause the channel for retryAfterMs, then send again;
+ * - `permanent`: the platform refused this message for good (4xx): dead letter, no retry;
+ * - `ambiguous`: the request may have arrived (timeout, reset after sending, 500/502/504):
+ *   never sent again blindly; the message stays `sending` until the channel says whether
+ *   it has it (`wasSent`), or its `ambiguousPolicy` decides.
  */
+export type SendFailureKind = 'retry' | 'rate_limited' | 'permanent' | 'ambiguous';
+
 export class SendError extends Error {
   readonly code = 'TAWASUL_ERR_SEND';
   constructor(
     message: string,
-    readonly kind: 'retry' | 'rate_limited' | 'permanent',
+    readonly kind: SendFailureKind,
     readonly retryAfterMs?: number,
   ) {
     super(message);
@@ -29,11 +36,17 @@ export interface Sender {
   readonly channel: string;
   send(msg: OutboundMessage): Promise<SendResult>;
   /**
-   * Whether the platform already has the message with this idempotency key. Asked only
-   * after a sender died mid-send; a channel that cannot tell leaves it undefined and the
-   * message goes to the dead-letter list as "unknown" rather than risk a second copy.
+   * Whether the platform already has the message with this idempotency key: asked after an
+   * ambiguous send and after a sender died mid-send. It throws when the lookup itself fails
+   * (the pipeline asks again later, with backoff); it never guesses.
    */
   wasSent?(id: string): Promise<boolean>;
+  /**
+   * What to do with an ambiguous send when the channel has no `wasSent`: `dead_letter`
+   * (the default: status "unknown", an alert, staff decide) or `resend` (for a channel where
+   * a second copy is harmless). README, "When a send's outcome is unknown", lists each channel.
+   */
+  readonly ambiguousPolicy?: 'dead_letter' | 'resend';
 }
 
 /** A file a beneficiary sent, as the adapter downloaded it. */

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { OutboundMessage } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
+import { afterPartSent, asSendError, classifyHttpStatus, classifyTransportError } from './failure.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type InboundEvent, type SendResult } from './types.ts';
 import { splitText } from './telegram.ts';
 
@@ -33,6 +34,8 @@ const MAX_DOWNLOAD = 16 * 1024 * 1024;
 
 export class WhatsAppCloudAdapter implements ChannelAdapter {
   readonly channel = 'whatsapp';
+  /** No lookup of a message by our key: an ambiguous send becomes an "unknown" dead letter and an alert. */
+  readonly ambiguousPolicy = 'dead_letter' as const;
   private ctx: ChannelContext | undefined;
   private log: Logger | undefined;
   private state = 'not started';
@@ -193,9 +196,12 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
       bodies.push(...this.bodies(msg));
     }
     let last: string | null = null;
-    for (const body of bodies) {
-      const res = await this.post(phoneNumberId, { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.address, ...(body as object) }, msg.address);
-      last = res;
+    for (const [i, body] of bodies.entries()) {
+      try {
+        last = await this.post(phoneNumberId, { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.address, ...(body as object) }, msg.address);
+      } catch (err) {
+        throw afterPartSent(asSendError(err), i, bodies.length);
+      }
     }
     return { providerMessageId: last };
   }
@@ -230,7 +236,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {
-      throw new SendError(`graph api unreachable: ${(err as Error).message}`, 'retry');
+      throw classifyTransportError(err, 'graph api');
     }
     const json = (await res.json().catch(() => ({}))) as { messages?: Array<{ id: string }>; error?: { code?: number; message?: string } };
     if (res.ok) return json.messages?.[0]?.id ?? null;
@@ -238,11 +244,8 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
     const message = `graph api ${res.status}${code ? ` (${code})` : ''}: ${json.error?.message ?? 'error'}`;
     this.log?.warn({ status: res.status, code, to: maskAddress(to) }, 'whatsapp refused a send');
     // 130429 throughput, 131056 pair rate, 80007 account rate, 4 app rate: slow down.
-    if (res.status === 429 || code === 130429 || code === 131056 || code === 80007 || code === 4) {
-      throw new SendError(message, 'rate_limited', 2000);
-    }
-    if (res.status >= 500) throw new SendError(message, 'retry');
-    throw new SendError(message, 'permanent');
+    const rateLimited = code === 130429 || code === 131056 || code === 80007 || code === 4;
+    throw classifyHttpStatus(res.status, message, { retryAfter: res.headers.get('retry-after') ?? (rateLimited ? 2 : null), rateLimited });
   }
 }
 

@@ -81,6 +81,8 @@ export function installRejectionGuard(log: Logger): (reason: unknown) => void {
 
 export class WhatsAppWebAdapter implements ChannelAdapter {
   readonly channel = 'whatsapp-web';
+  /** No lookup of a message by our key: an ambiguous send becomes an "unknown" dead letter and an alert. */
+  readonly ambiguousPolicy = 'dead_letter' as const;
   private ctx: ChannelContext | undefined;
   private log: Logger | undefined;
   private readonly sessions = new Map<string, Session>();
@@ -236,7 +238,8 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
       return { providerMessageId: sent.id._serialized };
     } catch (err) {
       this.log?.warn({ err: (err as Error).message, to: maskAddress(msg.address) }, 'whatsapp web send failed');
-      throw new SendError((err as Error).message, /invalid wid|not a valid/i.test((err as Error).message) ? 'permanent' : 'retry');
+      // The page may have sent it before failing: ambiguous (this channel cannot look it up).
+      throw new SendError((err as Error).message, /invalid wid|not a valid/i.test((err as Error).message) ? 'permanent' : 'ambiguous');
     }
   }
 

@@ -313,7 +313,7 @@ export class ConversationService {
   }
 
   /** Outbound message by its idempotency key (the id every retry carries). */
-  outboundStatus(id: string): { status: string; attempts: number; conversationId: string } | undefined {
+  outboundStatus(id: string): { status: string; attempts: number; conversationId: string; associationId: string } | undefined {
     return this.q.outboundById.get({ id });
   }
 
@@ -329,6 +329,11 @@ export class ConversationService {
   /** A retryable failure: back to queued so the next attempt sends it. */
   markRetry(id: string, error: string): void {
     this.q.markOutcome.run({ id, status: 'queued', error });
+  }
+
+  /** Records why the last attempt failed without changing the status (an ambiguous send stays "sending"). */
+  noteError(id: string, error: string): void {
+    this.q.noteError.run({ id, error });
   }
 
   /** A permanent failure (dead letter) or an unknown outcome after a crash mid-send. */
@@ -790,14 +795,15 @@ function prepareQueries(db: Db) {
     lastSentAt: get<{ lastSentAt: string | null }>(
       `SELECT max(sent_at) AS last_sent_at FROM messages WHERE conversation_id = @conversationId AND direction = 'out' AND status = 'sent'`,
     ),
-    outboundById: get<{ status: string; attempts: number; conversationId: string }>(
-      `SELECT status, attempts, conversation_id FROM messages WHERE channel_message_id = @id AND direction = 'out'`,
+    outboundById: get<{ status: string; attempts: number; conversationId: string; associationId: string }>(
+      `SELECT status, attempts, conversation_id, association_id FROM messages WHERE channel_message_id = @id AND direction = 'out'`,
     ),
     markSending: run(`UPDATE messages SET status = 'sending', attempts = attempts + 1 WHERE channel_message_id = @id AND direction = 'out' AND status = 'queued'`),
     markSent: run(
       `UPDATE messages SET status = 'sent', provider_message_id = @providerMessageId, sent_at = @at, error = NULL WHERE channel_message_id = @id AND direction = 'out'`,
     ),
     markOutcome: run(`UPDATE messages SET status = @status, error = @error WHERE channel_message_id = @id AND direction = 'out'`),
+    noteError: run(`UPDATE messages SET error = @error WHERE channel_message_id = @id AND direction = 'out'`),
     stalledInbound: all<{ conversationId: string }>(
       `SELECT DISTINCT conversation_id FROM messages WHERE direction = 'in' AND status = 'pending' AND created_at < @before LIMIT @limit`,
     ),

@@ -20,7 +20,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Accepted, ConversationService, InboundMessage, OutboxJob, StepOutcome } from '../conversation/service.ts';
 import { runJob, type JobResult } from '../conversation/work.ts';
-import { SendError, type Sender } from '../channels/types.ts';
+import type { Sender } from '../channels/types.ts';
+import { asSendError } from '../channels/failure.ts';
 import { maskAddress } from '../log.ts';
 import { connect, type RedisTarget } from './redis.ts';
 import { Metrics, type QueueSnapshot } from './metrics.ts';
@@ -63,7 +64,7 @@ export interface PipelineOptions {
   sweepGraceMs?: number;
   /** How long a job stays locked to a worker; a killed worker's jobs run again after it. */
   lockDurationMs?: number;
-  /** Notified of alerts (unclaimed escalation, committee period reached). */
+  /** Notified of alerts (unclaimed escalation, committee period reached, a send whose outcome is unknown, a job out of attempts). */
   onAlert?: (alert: NonNullable<JobResult['alert']>) => void;
 }
 
@@ -297,11 +298,7 @@ export class Pipeline {
         const { job: work } = job.data as { outboxId: number; job: OutboxJob };
         const result = runJob(this.service, work, new Date());
         this.afterStep(result.outcome);
-        if (result.alert) {
-          this.metrics.alerts.inc({ type: result.alert.type, association: result.alert.associationId });
-          this.log.warn({ alert: result.alert.type, association: result.alert.associationId, ...result.alert.detail }, 'alert');
-          this.opts.onAlert?.(result.alert);
-        }
+        if (result.alert) this.raise(result.alert);
       };
       for (const name of [QUEUE.verify, QUEUE.notify, QUEUE.timers]) this.worker(name, jobs, { concurrency: 4 });
       this.startSweep();
@@ -325,17 +322,11 @@ export class Pipeline {
           return 'skipped';
         }
         if (current.status === 'sending') {
-          // A sender died between marking and recording the send: ask the platform, else dead-letter.
-          const known = sender.wasSent ? await sender.wasSent(id).catch(() => undefined) : undefined;
-          if (known === true) this.service.markSent(id, null);
-          else if (known === false) this.service.markRetry(id, 'sender died before sending');
-          else {
-            this.service.markDead(id, 'unknown', 'the sender stopped mid-send; the platform cannot say if it arrived');
-            this.metrics.deadLettered.inc({ channel: sender.channel, status: 'unknown' });
-          }
-          if (known !== false) {
+          // An ambiguous send, or a sender that died mid-send: ask before sending again.
+          const resolved = await this.resolveSending(sender, id, conversationId, next?.id === id ? next.associationId : undefined);
+          if (resolved !== 'resend') {
             void this.kickOutbound(conversationId, limits.perChatIntervalMs);
-            return 'recovered';
+            return resolved;
           }
           next = this.service.nextOutbound(conversationId);
         }
@@ -353,14 +344,20 @@ export class Pipeline {
           const acceptedAt = this.service.acceptedAt(id);
           if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
         } catch (err) {
-          const e = err instanceof SendError ? err : new SendError(String((err as Error)?.message ?? err), 'retry');
+          const e = asSendError(err);
           if (e.kind === 'rate_limited') {
             this.service.markRetry(id, e.message);
             await worker.rateLimit(e.retryAfterMs ?? 1000);
             throw Worker.RateLimitError();
           }
-          const last = e.kind === 'permanent' || job.attemptsMade + 1 >= attempts;
           this.log.warn({ channel: sender.channel, to: maskAddress(next.address), kind: e.kind, attempt: job.attemptsMade + 1, err: e.message }, 'send failed');
+          if (e.kind === 'ambiguous') {
+            // It may have arrived: the row stays "sending", and the next attempt asks the channel.
+            this.metrics.ambiguous.inc({ channel: sender.channel });
+            this.service.noteError(id, e.message);
+            throw e;
+          }
+          const last = e.kind === 'permanent' || job.attemptsMade + 1 >= attempts;
           if (!last) {
             this.service.markRetry(id, e.message);
             throw e;
@@ -375,6 +372,49 @@ export class Pipeline {
       },
       { concurrency: Math.max(1, Math.min(limits.max, 50)), limiter: { max: limits.max, duration: limits.durationMs } },
     );
+  }
+
+  /**
+   * Settles a message left "sending" (an ambiguous send, or a sender that died mid-send):
+   * the channel's answer decides; a failed lookup throws, so the job asks again after its
+   * backoff and the row stays "sending" — a lookup that fails is never taken as an answer.
+   * A channel that cannot tell follows its `ambiguousPolicy`.
+   */
+  private async resolveSending(sender: Sender, id: string, conversationId: string, associationId?: string): Promise<'recovered' | 'unknown' | 'resend'> {
+    if (!sender.wasSent) {
+      if (sender.ambiguousPolicy === 'resend') {
+        this.service.markRetry(id, 'outcome unknown; sent again (channel policy: resend)');
+        return 'resend';
+      }
+      this.service.markDead(id, 'unknown', 'the send may or may not have arrived, and this channel cannot tell');
+      this.metrics.deadLettered.inc({ channel: sender.channel, status: 'unknown' });
+      this.raise({
+        type: 'send_outcome_unknown',
+        associationId: associationId ?? this.service.outboundStatus(id)?.associationId ?? 'unknown',
+        detail: { id, conversationId, channel: sender.channel },
+      });
+      return 'unknown';
+    }
+    let known: boolean;
+    try {
+      known = await sender.wasSent(id);
+    } catch (err) {
+      this.metrics.lookupsFailed.inc({ channel: sender.channel });
+      throw new Error(`status lookup failed, will ask again: ${(err as Error).message}`);
+    }
+    if (known) {
+      this.service.markSent(id, null);
+      this.metrics.sent.inc({ channel: sender.channel });
+      return 'recovered';
+    }
+    this.service.markRetry(id, 'the channel does not have it: sending again');
+    return 'resend';
+  }
+
+  private raise(alert: NonNullable<JobResult['alert']>) {
+    this.metrics.alerts.inc({ type: alert.type, association: alert.associationId });
+    this.log.warn({ alert: alert.type, association: alert.associationId, ...alert.detail }, 'alert');
+    this.opts.onAlert?.(alert);
   }
 
   /** Re-queues what SQLite says is pending and the queues may have lost. */
