@@ -385,13 +385,18 @@ export class ConversationService {
    */
   recordReceipt(channel: string, providerMessageId: string, status: 'delivered' | 'read' | 'failed', error?: string): boolean {
     const order = ['sent', 'delivered', 'read'];
-    const row = this.db.$client
-      .prepare("SELECT id, status FROM messages WHERE direction = 'out' AND channel = ? AND provider_message_id = ?")
-      .get(channel, providerMessageId) as { id: string; status: string } | undefined;
-    if (!row) return false;
-    if (status !== 'failed' && order.indexOf(status) <= order.indexOf(row.status)) return true;
-    this.db.$client.prepare('UPDATE messages SET status = ?, error = ? WHERE id = ?').run(status, status === 'failed' ? (error ?? 'failed') : null, row.id);
-    return true;
+    // Read then write: the write lock first, so a concurrent receipt cannot move it backwards.
+    return this.db.$client
+      .transaction((): boolean => {
+        const row = this.db.$client
+          .prepare("SELECT id, status FROM messages WHERE direction = 'out' AND channel = ? AND provider_message_id = ?")
+          .get(channel, providerMessageId) as { id: string; status: string } | undefined;
+        if (!row) return false;
+        if (status !== 'failed' && order.indexOf(status) <= order.indexOf(row.status)) return true;
+        this.db.$client.prepare('UPDATE messages SET status = ?, error = ? WHERE id = ?').run(status, status === 'failed' ? (error ?? 'failed') : null, row.id);
+        return true;
+      })
+      .immediate();
   }
 
   /** The last messages of one contact's conversation, oldest first, for a chat page's history. */

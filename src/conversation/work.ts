@@ -27,7 +27,9 @@ export interface JobResult {
 
 /**
  * Runs the automated checks on a submitted request and places it in the staff
- * verification list (status `verifying`) with the results.
+ * verification list (status `verifying`) with the results. IMMEDIATE: it reads, then writes,
+ * and a deferred transaction would fail at once (SQLITE_BUSY, no busy_timeout) whenever
+ * another process committed in between.
  */
 export function verifyRequest(service: ConversationService, reference: string, now: Date): JobResult {
   const db = service.db;
@@ -69,7 +71,7 @@ export function verifyRequest(service: ConversationService, reference: string, n
       .values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'verification_checked', actor: 'system', payload: { reference, checks }, at })
       .run();
     return {};
-  })();
+  }).immediate();
 }
 
 /**
@@ -94,14 +96,15 @@ export function notificationConversation(service: ConversationService, req: { co
  */
 export function decide(service: ConversationService, reference: string, outcome: 'accepted' | 'rejected', reason: string | undefined, actor: string, now: Date): JobResult {
   const db = service.db;
-  const req = db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
-  if (!req) throw new Error(`unknown request ${reference}`);
   if (outcome === 'rejected' && !reason?.trim()) throw new Error('a rejection needs a reason');
-  if (req.status === 'accepted' || req.status === 'rejected' || req.status === 'completed' || req.status === 'erased') return {};
   const at = now.toISOString();
-  // One transaction: a decision is never recorded without its message queued, nor the reverse.
+  // One transaction, write lock first: a decision is never recorded without its message
+  // queued, nor the reverse, and two deciders cannot both find the request undecided.
   return db.$client
     .transaction((): JobResult => {
+      const req = db.select().from(t.requests).where(eq(t.requests.reference, reference)).get();
+      if (!req) throw new Error(`unknown request ${reference}`);
+      if (req.status === 'accepted' || req.status === 'rejected' || req.status === 'completed' || req.status === 'erased') return {};
       db.update(t.requests)
         .set({ status: outcome, decisionReason: reason ?? null, decidedAt: at, updatedAt: at })
         .where(eq(t.requests.id, req.id))
@@ -123,7 +126,7 @@ export function serviceDelivered(service: ConversationService, reference: string
     db.update(t.requests).set({ status: 'completed', updatedAt: at }).where(eq(t.requests.id, req.id)).run();
     db.insert(t.events).values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'service_delivered', actor, payload: { reference }, at }).run();
     service.enqueueJob(req.associationId, { kind: 'survey', reference }, new Date(now.getTime() + flow.timers.survey_delay_hours * 3_600_000));
-  })();
+  }).immediate();
 }
 
 /** Runs one outbox job that is not verification. */
@@ -136,21 +139,25 @@ export function runJob(service: ConversationService, job: OutboxJob, now: Date):
       return decide(service, job.reference, job.outcome, job.reason, job.actor, now);
     case 'timer':
       return { outcome: service.applyInput(job.conversationId, { type: 'timer', name: job.name }, 'timer') };
-    case 'survey': {
-      const req = db.select().from(t.requests).where(eq(t.requests.reference, job.reference)).get();
-      if (!req) return {};
-      const already = db
-        .select({ id: t.events.id })
-        .from(t.events)
-        .where(and(eq(t.events.requestId, req.id), eq(t.events.type, 'survey_invited')))
-        .get();
-      if (already) return {};
-      const outcome = service.applyInput(notificationConversation(service, req), { type: 'survey_invite', reference: job.reference }, 'system');
-      db.insert(t.events)
-        .values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'survey_invited', actor: 'system', payload: { reference: job.reference }, at: now.toISOString() })
-        .run();
-      return { outcome };
-    }
+    case 'survey':
+      // One transaction, write lock first: the invitation and its "invited" mark together.
+      return db.$client
+        .transaction((): JobResult => {
+          const req = db.select().from(t.requests).where(eq(t.requests.reference, job.reference)).get();
+          if (!req) return {};
+          const already = db
+            .select({ id: t.events.id })
+            .from(t.events)
+            .where(and(eq(t.events.requestId, req.id), eq(t.events.type, 'survey_invited')))
+            .get();
+          if (already) return {};
+          const outcome = service.applyInput(notificationConversation(service, req), { type: 'survey_invite', reference: job.reference }, 'system');
+          db.insert(t.events)
+            .values({ associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'survey_invited', actor: 'system', payload: { reference: job.reference }, at: now.toISOString() })
+            .run();
+          return { outcome };
+        })
+        .immediate();
     case 'escalation_alert': {
       const conv = db.select().from(t.conversations).where(eq(t.conversations.id, job.conversationId)).get();
       if (!conv || conv.mode !== 'waiting_staff' || conv.escalatedAt !== job.escalatedAt) return {};
