@@ -228,9 +228,17 @@ export const outbox = sqliteTable(
     /** When the job is due (delayed jobs); ISO time. */
     runAt: text('run_at').notNull(),
     dispatchedAt: text('dispatched_at'),
+    /**
+     * When its job finished, or when a newer row with the same `dedupeKey` superseded it.
+     * A dispatched row past its `runAt` and not done is watched by the sweep: a job Redis
+     * lost is queued again, one out of attempts is retried later.
+     */
+    doneAt: text('done_at'),
+    /** Rows that replace each other (one pending reminder per conversation and timer). */
+    dedupeKey: text('dedupe_key'),
     createdAt: createdAt(),
   },
-  (t) => [index('outbox_pending').on(t.dispatchedAt, t.id)],
+  (t) => [index('outbox_pending').on(t.dispatchedAt, t.id), index('outbox_open').on(t.doneAt, t.runAt), index('outbox_dedupe').on(t.dedupeKey, t.doneAt)],
 );
 
 /** Staff accounts of the console. Passwords are argon2id hashes. */

@@ -460,6 +460,47 @@ export class ConversationService {
     this.db.update(t.outbox).set({ dispatchedAt: at }).where(inArray(t.outbox.id, ids)).run();
   }
 
+  /** Its job finished: the sweep stops watching the row. */
+  markOutboxDone(id: number): void {
+    this.q.outboxDone.run({ id, at: this.clock().toISOString() });
+  }
+
+  /**
+   * Dispatched rows due more than `olderThanMs` ago whose job has not finished, after `afterId`
+   * (the sweep pages through them all): a job Redis lost, or one out of attempts.
+   */
+  openOutbox(olderThanMs: number, afterId = 0, limit = 500): OutboxRow[] {
+    const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
+    return this.q.openOutbox.all({ before, afterId, limit }).map((r) => ({ id: r.id, associationId: r.associationId, job: r.payload as OutboxJob, runAt: r.runAt }));
+  }
+
+  /**
+   * A job ran out of attempts: an event in the audit log (linked to its request or
+   * conversation), so the failure is visible in SQLite as well as in the queue.
+   */
+  recordJobFailure(f: { associationId: string; job: OutboxJob | { kind: 'drain'; conversationId: string }; queue: string; jobId: string; attempts: number; error: string }): void {
+    const reference = 'reference' in f.job ? f.job.reference : undefined;
+    const req = reference ? this.requestByReference(reference) : undefined;
+    const conversationId = 'conversationId' in f.job ? f.job.conversationId : (req?.conversationId ?? null);
+    this.db
+      .insert(t.events)
+      .values({
+        associationId: f.associationId,
+        conversationId,
+        requestId: req?.id ?? null,
+        type: 'job_failed',
+        actor: 'system',
+        payload: { queue: f.queue, job: f.jobId, kind: f.job.kind, attempts: f.attempts, error: f.error.slice(0, 500), ...(reference ? { reference } : {}) },
+        at: this.clock().toISOString(),
+      })
+      .run();
+  }
+
+  /** The association a conversation belongs to. */
+  conversationAssociation(conversationId: string): string | undefined {
+    return this.q.conversationById.get({ id: conversationId })?.associationId;
+  }
+
   private contactFor(msg: InboundMessage, now: Date): ContactRow {
     const found = this.q.contactByAddress.get({ associationId: msg.associationId, channel: msg.channel, address: msg.address });
     if (found) {
@@ -825,6 +866,12 @@ function prepareQueries(db: Db) {
     ),
     insertOutbox: run(
       `INSERT INTO outbox (association_id, kind, payload, run_at, created_at) VALUES (@associationId, @kind, @payload, @runAt, @createdAt)`,
+    ),
+    outboxDone: run(`UPDATE outbox SET done_at = @at WHERE id = @id AND done_at IS NULL`),
+    openOutbox: all<{ id: number; associationId: string; payload: unknown; runAt: string }>(
+      `SELECT id, association_id, payload, run_at FROM outbox
+       WHERE done_at IS NULL AND dispatched_at IS NOT NULL AND run_at < @before AND id > @afterId ORDER BY id LIMIT @limit`,
+      ['payload'],
     ),
     undispatched: all<{ id: number; associationId: string; payload: unknown; runAt: string }>(
       `SELECT id, association_id, payload, run_at FROM outbox WHERE dispatched_at IS NULL AND created_at <= @before ORDER BY id LIMIT @limit`,

@@ -18,7 +18,7 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Accepted, ConversationService, InboundMessage, OutboxJob, StepOutcome } from '../conversation/service.ts';
+import type { Accepted, ConversationService, InboundMessage, OutboxJob, OutboxRow, StepOutcome } from '../conversation/service.ts';
 import { runJob, type JobResult } from '../conversation/work.ts';
 import type { Sender } from '../channels/types.ts';
 import { asSendError } from '../channels/failure.ts';
@@ -62,6 +62,14 @@ export interface PipelineOptions {
   sweepMs?: number;
   /** How long a pending row may wait before the sweep re-queues it. */
   sweepGraceMs?: number;
+  /** Attempts and first backoff of verification, notification and timer jobs. */
+  jobAttempts?: number;
+  jobBackoffMs?: number;
+  /**
+   * How long a due outbox row may go unfinished before the sweep looks at its job (queued
+   * again if Redis lost it), and how long a job out of attempts waits before it is retried.
+   */
+  strandedAfterMs?: number;
   /** How long a job stays locked to a worker; a killed worker's jobs run again after it. */
   lockDurationMs?: number;
   /** Notified of alerts (unclaimed escalation, committee period reached, a send whose outcome is unknown, a job out of attempts). */
@@ -219,18 +227,7 @@ export class Pipeline {
           const rows = this.service.undispatched(200);
           if (rows.length === 0) return;
           const now = Date.now();
-          await Promise.all(
-            rows.map((row) =>
-              this.queue(JOB_QUEUE[row.job.kind]).add(row.job.kind, { outboxId: row.id, job: row.job }, {
-                jobId: `ob.${row.id}`,
-                delay: Math.max(0, Date.parse(row.runAt) - now),
-                attempts: 10,
-                backoff: { type: 'exponential', delay: 1000 },
-                removeOnComplete: { count: 2000 },
-                removeOnFail: false,
-              }),
-            ),
-          );
+          await Promise.all(rows.map((row) => this.addOutboxJob(row, now)));
           this.service.markDispatched(rows.map((r) => r.id));
         }
       } catch (err) {
@@ -243,6 +240,21 @@ export class Pipeline {
     });
     const guarded = this.dispatching;
     return guarded;
+  }
+
+  private addOutboxJob(row: OutboxRow, now = Date.now()) {
+    return this.queue(JOB_QUEUE[row.job.kind]).add(
+      row.job.kind,
+      { outboxId: row.id, associationId: row.associationId, job: row.job },
+      {
+        jobId: `ob.${row.id}`,
+        delay: Math.max(0, Date.parse(row.runAt) - now),
+        attempts: this.opts.jobAttempts ?? 10,
+        backoff: { type: 'exponential', delay: this.opts.jobBackoffMs ?? 1000 },
+        removeOnComplete: { count: 2000 },
+        removeOnFail: false,
+      },
+    );
   }
 
   /** After any engine step: send its replies and dispatch the work it recorded. */
@@ -274,6 +286,10 @@ export class Pipeline {
     worker.on('failed', (job, err) => {
       this.metrics.failed.inc({ queue: name });
       this.log.warn({ queue: name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      if (!job || err.name === 'RateLimitError') return;
+      const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      // A send given up on is already a dead letter; any other job out of attempts is news.
+      if (final && !(name.startsWith('out.') && err.name === 'UnrecoverableError')) this.jobOutOfAttempts(name, job, err);
     });
     worker.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'worker error'));
     this.workers.push(worker);
@@ -295,8 +311,9 @@ export class Pipeline {
         { concurrency: this.opts.engineConcurrency ?? 8 },
       );
       const jobs = async (job: Job) => {
-        const { job: work } = job.data as { outboxId: number; job: OutboxJob };
+        const { outboxId, job: work } = job.data as { outboxId: number; job: OutboxJob };
         const result = runJob(this.service, work, new Date());
+        this.service.markOutboxDone(outboxId);
         this.afterStep(result.outcome);
         if (result.alert) this.raise(result.alert);
       };
@@ -411,6 +428,19 @@ export class Pipeline {
     return 'resend';
   }
 
+  /** A visible failed state: the failed job stays in its queue, an event in SQLite, an alert. */
+  private jobOutOfAttempts(queue: string, job: Job, err: Error) {
+    const data = job.data as { associationId?: string; conversationId?: string; job?: OutboxJob; id?: string };
+    const work: OutboxJob | { kind: 'drain'; conversationId: string } | undefined = data.job ?? (data.conversationId ? { kind: 'drain', conversationId: data.conversationId } : undefined);
+    const associationId = data.associationId ?? (data.conversationId ? this.service.conversationAssociation(data.conversationId) : undefined) ?? 'unknown';
+    try {
+      if (work && associationId !== 'unknown') this.service.recordJobFailure({ associationId, job: work, queue, jobId: String(job.id), attempts: job.attemptsMade, error: err.message });
+    } catch (e) {
+      this.log.error({ err: (e as Error).message }, 'could not record a failed job');
+    }
+    this.raise({ type: 'job_failed', associationId, detail: { queue, job: String(job.id), kind: work?.kind ?? job.name, attempts: job.attemptsMade, error: err.message } });
+  }
+
   private raise(alert: NonNullable<JobResult['alert']>) {
     this.metrics.alerts.inc({ type: alert.type, association: alert.associationId });
     this.log.warn({ alert: alert.type, association: alert.associationId, ...alert.detail }, 'alert');
@@ -427,6 +457,7 @@ export class Pipeline {
         for (const conversationId of this.service.stalledInbound(grace)) await this.drainLater(conversationId);
         for (const { conversationId } of this.service.stalledOutbound(grace)) await this.kickOutbound(conversationId, 0, { revive: true });
         await this.dispatchOutbox();
+        await this.sweepOpenOutbox();
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'sweep failed');
       } finally {
@@ -437,6 +468,35 @@ export class Pipeline {
       this.sweeping = sweep();
     };
     this.sweepTimer = setTimeout(run, Math.min(every, 500));
+  }
+
+  /**
+   * Outbox rows dispatched, due and not finished: a job Redis lost (a kill -9 before its AOF
+   * was written) is queued again; one that finished without the row hearing of it is marked
+   * done; one out of attempts (already alerted) is retried after `strandedAfterMs`.
+   */
+  private async sweepOpenOutbox() {
+    const after = this.opts.strandedAfterMs ?? 30_000;
+    for (let last = 0; ; ) {
+      const rows = this.service.openOutbox(after, last, 200);
+      if (rows.length === 0) return;
+      last = rows.at(-1)!.id;
+      for (const row of rows) {
+        if (this.closed) return;
+        const job = await this.queue(JOB_QUEUE[row.job.kind]).getJob(`ob.${row.id}`);
+        if (!job) {
+          this.log.warn({ outbox: row.id, kind: row.job.kind }, 'outbox job lost by the queue; queued again');
+          await this.addOutboxJob(row);
+          continue;
+        }
+        const state = await job.getState();
+        if (state === 'completed') this.service.markOutboxDone(row.id);
+        else if (state === 'failed' && Date.now() - (job.finishedOn ?? 0) >= after) {
+          this.log.warn({ outbox: row.id, kind: row.job.kind }, 'retrying a job that ran out of attempts');
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        }
+      }
+    }
   }
 
   // ── operators ─────────────────────────────────────────────────────────────

@@ -1,0 +1,100 @@
+/**
+ * Work SQLite has and the queues lost or gave up on, against a real redis-server and a real
+ * SQLite file: outbox rows marked dispatched whose jobs Redis lost (a kill -9 before its AOF
+ * was written), and jobs that ran out of attempts — a visible failed state, an alert, and a
+ * later retry by the sweep. Nothing may stay stranded.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { FLOWS } from '../support/scenario.ts';
+import { TestRedis } from '../support/redis.ts';
+import { MemorySink } from '../support/sink.ts';
+import { submitIntake } from '../support/intake.ts';
+import { waitFor } from '../support/wait.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { ConversationService } from '../../src/conversation/service.ts';
+import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
+
+const redis = new TestRedis();
+beforeAll(async () => {
+  await redis.start();
+}, 30_000);
+afterAll(() => redis.stop());
+
+let dir: string;
+let db: Db;
+let service: ConversationService;
+let pipeline: Pipeline | undefined;
+let n = 0;
+const alerts: Array<{ type: string; detail: Record<string, unknown> }> = [];
+
+function setup() {
+  dir = mkdtempSync(join(tmpdir(), 'tawasul-stranded-'));
+  db = openDb(join(dir, 't.db'));
+  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  alerts.length = 0;
+}
+
+function start(opts: Partial<PipelineOptions> = {}) {
+  pipeline = new Pipeline({
+    service,
+    redis: { url: redis.url },
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+    prefix: `s${++n}`,
+    backoffMs: 50,
+    sweepMs: 200,
+    sweepGraceMs: 300,
+    strandedAfterMs: 500,
+    onAlert: (a) => alerts.push(a),
+    ...opts,
+  });
+  pipeline.start({ engine: true, senders: [new MemorySink('t')] });
+  return pipeline;
+}
+
+afterEach(async () => {
+  await pipeline?.close();
+  pipeline = undefined;
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+
+describe('stranded work', { timeout: 60_000 }, () => {
+  it('queues again outbox rows marked dispatched whose jobs Redis lost: no request stays "submitted"', async () => {
+    setup();
+    for (const who of ['a', 'b', 'c']) submitIntake(service, 'qalam', who);
+    // Dispatched to a Redis that then died before writing them down.
+    const rows = sql<{ id: number }>('SELECT id FROM outbox');
+    service.markDispatched(rows.map((r) => r.id));
+    expect(sql<{ status: string }>('SELECT status FROM requests').map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted']);
+    await new Promise((r) => setTimeout(r, 600)); // due for longer than strandedAfterMs
+    start();
+    await waitFor('every request verified', () => sql<{ n: number }>("SELECT count(*) n FROM requests WHERE status = 'verifying'")[0]!.n === 3, 20_000);
+    // Their rows are done: the sweep stops watching them.
+    await waitFor('verify rows done', () => sql<{ n: number }>("SELECT count(*) n FROM outbox WHERE kind = 'verify' AND done_at IS NULL")[0]!.n === 0);
+  });
+
+  it('a job out of attempts leaves a failed job, a job_failed event and an alert; the sweep retries it later', async () => {
+    setup();
+    submitIntake(service, 'qalam', 'a');
+    const [{ reference }] = sql<{ reference: string }>('SELECT reference FROM requests');
+    const nextRef = reference!.replace(/\d+$/, (d) => String(Number(d) + 1).padStart(d.length, '0'));
+    // A decision for a request that is not there yet: every attempt fails.
+    service.enqueueJob('qalam', { kind: 'decision', reference: nextRef, outcome: 'accepted', actor: 'staff:test' });
+    start({ jobAttempts: 2, jobBackoffMs: 50 });
+    await waitFor('job_failed alert', () => alerts.find((a) => a.type === 'job_failed'), 15_000);
+    expect(alerts.find((a) => a.type === 'job_failed')!.detail).toMatchObject({ queue: 'notify', kind: 'decision', attempts: 2 });
+    const [event] = sql<{ type: string; payload: string }>("SELECT type, payload FROM events WHERE type = 'job_failed'");
+    expect(JSON.parse(event!.payload)).toMatchObject({ kind: 'decision', reference: nextRef });
+    const snap = await pipeline!.snapshot();
+    expect(snap.find((s) => s.queue === 'notify')?.failed).toBe(1);
+    // The request appears (the cause is gone): the sweep's retry decides it.
+    submitIntake(service, 'qalam', 'b');
+    await waitFor('decision applied on retry', () => sql<{ status: string }>('SELECT status FROM requests WHERE reference = ?', nextRef)[0]?.status === 'accepted', 20_000);
+  });
+});
