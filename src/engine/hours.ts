@@ -1,10 +1,12 @@
-/** Working hours in the association's time zone (the Saudi week is Sunday–Thursday). */
-import type { FlowFile } from '../flows/schema.ts';
+/**
+ * Working hours in the association's time zone. A flow states them only when the association
+ * has (`confirmed`); otherwise the SLA timers count in DEFAULT_WORKING_HOURS and the bot never
+ * names days or times to a beneficiary.
+ */
+import type { WorkingHours } from '../flows/schema.ts';
 import type { Lang } from './types.ts';
-import { weekdayLabel } from './messages.ts';
+import { weekdayLabel, type MessageKey } from './messages.ts';
 import { gregorianToHijri } from '../validate/date.ts';
-
-type WorkingHours = FlowFile['working_hours'];
 
 const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
@@ -30,6 +32,18 @@ export function describeHours(hours: WorkingHours, lang: Lang): string {
   const last = hours.days[hours.days.length - 1] ?? first;
   const days = first === last ? weekdayLabel(first, lang) : `${weekdayLabel(first, lang)}–${weekdayLabel(last, lang)}`;
   return `${days} ${hours.start}–${hours.end}`;
+}
+
+/**
+ * What the bot tells a beneficiary whose conversation goes to staff. Hours the association
+ * has not confirmed are not told, and neither is whether "now" is outside them: the reply
+ * says only that staff answer during working hours.
+ */
+export function escalationNotice(hours: WorkingHours, at: Date, lang: Lang): { key: MessageKey; params: Record<string, string> } {
+  if (!hours.confirmed) return { key: 'escalated_working_hours', params: {} };
+  return isWorkingTime(hours, at)
+    ? { key: 'escalated_open', params: {} }
+    : { key: 'escalated_closed', params: { hours: describeHours(hours, lang) } };
 }
 
 /**

@@ -32,6 +32,10 @@ const CATALOG = {
     ar: 'تم تحويل محادثتك إلى {officer}. نحن الآن خارج ساعات العمل ({hours})، وسيرد عليك في أول يوم عمل. يمكنك كتابة تفاصيل استفسارك الآن.',
     en: 'Your conversation has been passed to the {officer}. We are outside working hours ({hours}); you will get a reply on the next working day. You can write the details of your question now.',
   },
+  escalated_working_hours: {
+    ar: 'تم تحويل محادثتك إلى {officer}، وسيرد عليك هنا خلال ساعات العمل. يمكنك كتابة تفاصيل استفسارك الآن.',
+    en: 'Your conversation has been passed to the {officer}, who will reply here during working hours. You can write the details of your question now.',
+  },
   waiting_ack: {
     ar: 'وصلت رسالتك، وسيطّلع عليها {officer}. لإلغاء الانتظار والعودة للقائمة اكتب: القائمة',
     en: 'Your message was received and the {officer} will read it. To stop waiting and return to the menu, send: menu',
@@ -166,7 +170,7 @@ const CATALOG = {
   },
   faq_list: {
     ar: 'الأسئلة الشائعة — أرسل رقم السؤال أو اكتب سؤالك:',
-    en: 'Frequent questions — send a number or type your question:',
+    en: 'Frequently asked questions — send a number or type your question:',
   },
   anything_else: {
     ar: 'هل من خدمة أخرى؟ اكتب «القائمة» لعرض الخدمات.',

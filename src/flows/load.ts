@@ -7,9 +7,18 @@ import { basename, join, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { FlowFile, type Localized } from './schema.ts';
 import { GLOBAL_WORD_KEYS, globalWord } from '../engine/words.ts';
-import { matchKey } from '../text/normalize.ts';
+import { matchKey, normalizeArabic, tokens } from '../text/normalize.ts';
 
 const MAX_FLOW_BYTES = 512 * 1024;
+
+/** Words of a skip explanation ("اكتب «تخطي» للتجاوز", "type skip"), as tokens() gives them. */
+const SKIP_HINT_WORDS = new Set(['تخطي', 'تخطى', 'skip'].map(matchKey));
+
+/** Wording that states a requirement; not for fields the policy does not ask for. */
+const RULE_WORDS = {
+  ar: ['يشترط', 'تشترط', 'شرط', 'الزامي', 'إلزامي', 'يجب', 'تطلب الجمعية', 'مطلوب'].map(normalizeArabic),
+  en: ['required', 'requires', 'mandatory', 'must '],
+};
 
 export interface FlowProblem {
   file: string;
@@ -131,6 +140,27 @@ export function semanticProblems(flow: FlowFile): SemanticProblem[] {
       if (reserved(l[lang])) problems.push({ path: [...path, lang], message: `"${l[lang]}" is a global word and cannot be an answer` });
     }
   };
+  // The bot adds the skip hint to every optional question; a prompt that carries one too prints it twice.
+  const checkNoSkipHint = (prompt: Localized, path: (string | number)[]) => {
+    for (const lang of ['ar', 'en'] as const) {
+      if (tokens(prompt[lang]).some((t) => SKIP_HINT_WORDS.has(t))) {
+        problems.push({ path: [...path, 'prompt', lang], message: 'an optional question\'s prompt must not explain skipping: the bot adds the skip hint itself' });
+      }
+    }
+  };
+  // What the association has still to confirm is asked as a help to the request, never as its rule.
+  const checkNotARule = (field: { prompt: Localized; help?: Localized | undefined }, path: (string | number)[]) => {
+    for (const key of ['prompt', 'help'] as const) {
+      const text = field[key];
+      if (!text) continue;
+      for (const lang of ['ar', 'en'] as const) {
+        const hit = RULE_WORDS[lang].find((w) => (lang === 'ar' ? normalizeArabic(text[lang]) : text[lang].toLowerCase()).includes(w));
+        if (hit) {
+          problems.push({ path: [...path, key, lang], message: `"${hit}" presents this as a rule, but the field is marked confirm: association (not in the policy); ask it as a help to the request` });
+        }
+      }
+    }
+  };
   const unique = (ids: string[], path: (string | number)[], what: string) => {
     const seen = new Set<string>();
     ids.forEach((id, i) => {
@@ -144,6 +174,8 @@ export function semanticProblems(flow: FlowFile): SemanticProblem[] {
     unique(form.fields.map((f) => f.id), [formKey, 'fields'], 'field');
     form.fields.forEach((field, i) => {
       const path = [formKey, 'fields', i];
+      if (!field.required) checkNoSkipHint(field.prompt, path);
+      if (field.confirm === 'association') checkNotARule(field, path);
       if ((field.type === 'integer' || field.type === 'text') && field.min > field.max) {
         problems.push({ path: [...path, 'min'], message: `min (${field.min}) is greater than max (${field.max})` });
       }
@@ -174,6 +206,21 @@ export function semanticProblems(flow: FlowFile): SemanticProblem[] {
     }
   });
   unique(flow.survey.questions.map((q) => q.id), ['survey', 'questions'], 'question');
+  flow.survey.questions.forEach((q, i) => {
+    const path = ['survey', 'questions', i];
+    if (q.type === 'rating' && q.labels) {
+      if (q.labels.length !== q.scale) {
+        problems.push({ path: [...path, 'labels'], message: `${q.labels.length} labels for a scale of ${q.scale}: give one label per point, lowest first` });
+      }
+      // The bot states the scale from the labels; a scale written into the prompt as well can disagree with them.
+      for (const lang of ['ar', 'en'] as const) {
+        if (/[0-9٠-٩]/.test(q.prompt[lang])) {
+          problems.push({ path: [...path, 'prompt', lang], message: 'the prompt must not state the scale (numbers): the bot adds "1 = …, N = …" from labels' });
+        }
+      }
+    }
+    if (q.type === 'text' && !q.required) checkNoSkipHint(q.prompt, path);
+  });
 
   const actions = flow.menu.map((m) => m.action);
   actions.forEach((a, i) => {

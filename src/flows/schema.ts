@@ -35,6 +35,12 @@ const FieldBase = {
   help: Localized.optional().describe('Why this is asked; shown when the beneficiary seems unsure'),
   required: z.boolean().default(true).describe('Optional fields accept the skip word'),
   sensitive: z.boolean().default(false).describe('Masked in logs and in the staff list views'),
+  confirm: z
+    .literal('association')
+    .optional()
+    .describe(
+      "Set on a field (or on a choice field's option list) the policy itself does not ask for: the flow's writer added it for the association to confirm, change or remove. Its wording must not present it as a policy rule.",
+    ),
 };
 
 export const TextField = z
@@ -45,12 +51,6 @@ export const TextField = z
     max: z.number().int().min(1).max(4000).default(500),
     min_words: z.number().int().min(1).optional(),
     letters_only: z.boolean().default(false),
-    kind: z
-      .enum(['name', 'city'])
-      .optional()
-      .describe(
-        'What the text is, so the words around it are dropped: name ("اسمي محمد عبدالله" → "محمد عبدالله"), city ("ساكن في الرياض" → "الرياض"). Default: name for a letters_only field whose id ends in "name", city for an id ending in "city"',
-      ),
   })
   .strict();
 
@@ -59,12 +59,10 @@ export const NationalIdField = z
     ...FieldBase,
     type: z.literal('national_id'),
     allow: z
-      .array(z.enum(['citizen', 'resident', 'border', 'passport']))
+      .array(z.enum(['citizen', 'resident']))
       .min(1)
       .default(['citizen', 'resident'])
-      .describe(
-        'citizen: national ID (10 digits, starts with 1); resident: iqama (starts with 2); border: border number of a visitor with a visa (10 digits, starts with 3 or 4); passport: passport number (6–9 letters and digits)',
-      ),
+      .describe('citizen: national ID starting with 1; resident: iqama starting with 2'),
   })
   .strict();
 
@@ -72,13 +70,7 @@ export const PhoneField = z
   .object({
     ...FieldBase,
     type: z.literal('phone'),
-    countries: z
-      .array(z.union([z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 two-letter country code'), z.literal('*')]))
-      .min(1)
-      .default(['SA'])
-      .describe(
-        "Countries accepted, in order of preference for numbers written without a country code; '*' accepts any country's mobile written with its code (+20…, 0020…)",
-      ),
+    countries: z.array(z.string().length(2)).min(1).default(['SA']),
   })
   .strict();
 
@@ -190,13 +182,46 @@ export const MenuItem = z
 const Weekday = z.enum(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM, 24-hour');
 
+export const WorkingHours = z
+  .object({
+    confirmed: z
+      .boolean()
+      .default(true)
+      .describe('true (the default when this block is written): the association stated these hours and the bot may tell them to beneficiaries; false: used only for the SLA timers, never shown'),
+    timezone: z.string().default('Asia/Riyadh'),
+    days: z.array(Weekday).min(1),
+    start: Clock,
+    end: Clock,
+  })
+  .strict();
+export type WorkingHours = z.infer<typeof WorkingHours>;
+
+/**
+ * The calendar the SLA timers count in when a flow gives no working hours (no seed states
+ * any). It is never told to beneficiaries: `confirmed: false` makes the bot say only that
+ * staff reply during working hours.
+ */
+export const DEFAULT_WORKING_HOURS: WorkingHours = {
+  confirmed: false,
+  timezone: 'Asia/Riyadh',
+  days: ['sun', 'mon', 'tue', 'wed', 'thu'],
+  start: '08:00',
+  end: '15:00',
+};
+
 export const SurveyQuestion = z.discriminatedUnion('type', [
   z
     .object({
       id: Id,
       type: z.literal('rating'),
-      prompt: Localized,
+      prompt: Localized.describe('The question only; the bot adds the scale ("1 = …, 5 = …") from labels'),
       scale: z.number().int().min(3).max(10).default(5),
+      labels: z
+        .array(Localized)
+        .min(3)
+        .max(10)
+        .optional()
+        .describe('One label per point of the scale, lowest first, worded for this question (quality words for satisfaction, ease words for ease); without labels the buttons show numbers'),
     })
     .strict(),
   z
@@ -293,14 +318,9 @@ export const FlowFile = z
       })
       .strict(),
     officer: Localized.describe('Who answers escalated conversations (مسؤول البحث الاجتماعي)'),
-    working_hours: z
-      .object({
-        timezone: z.string().default('Asia/Riyadh'),
-        days: z.array(Weekday).min(1),
-        start: Clock,
-        end: Clock,
-      })
-      .strict(),
+    working_hours: WorkingHours.default(DEFAULT_WORKING_HOURS).describe(
+      'Leave out unless the association has stated its hours: without this block the bot tells beneficiaries only that staff reply during working hours, and the SLA timers count in DEFAULT_WORKING_HOURS (Sunday–Thursday 08:00–15:00, Asia/Riyadh)',
+    ),
     escalation: z
       .object({
         max_failed_answers: z.number().int().min(1).max(10).default(3),

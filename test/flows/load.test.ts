@@ -33,7 +33,7 @@ describe('flow files', () => {
     expect(f('qalam').policy_channels.map((c) => c.key)).not.toContain('branch_representatives');
     expect(f('sidr').policy_channels).toHaveLength(7);
     expect(f('sidr').audience.singular.ar).toBe('عضو');
-    expect(f('green-energy').audience.singular.ar).toBe('مستخدم');
+    expect(f('green-energy').audience.singular.ar).toBe('مستفيد');
     expect(f('saudi-exhibitions').audience.singular.ar).toBe('مستفيد');
     expect(f('sidr').tools.map((t) => t.label.ar).join(' ')).not.toContain('البحث الاجتماعي');
     expect(f('sidr').intake.title.ar).toContain('عضو');
