@@ -2,7 +2,7 @@
 import type { Field } from '../flows/schema.ts';
 import type { Validation } from '../validate/types.ts';
 import type { FieldValue, Lang, MediaRef } from './types.ts';
-import { validateText } from '../validate/text.ts';
+import { validateText, type TextKind } from '../validate/text.ts';
 import { validateNationalId } from '../validate/national-id.ts';
 import { validatePhone } from '../validate/phone.ts';
 import { formatDateValue, validateDate, type DateValue } from '../validate/date.ts';
@@ -22,6 +22,18 @@ export function optionLabels(field: Extract<Field, { type: 'choice' }>) {
   }));
 }
 
+/**
+ * What a text field holds, so the words around the answer are dropped: the field's `kind`, or,
+ * when it has none, a name for a letters-only field whose id ends in "name" (full_name, name) and
+ * a city for an id ending in "city". Other text fields (details, notes) are kept as written.
+ */
+export function textKind(field: Extract<Field, { type: 'text' }>): TextKind | undefined {
+  if (field.kind) return field.kind;
+  if (field.letters_only && /(^|_)name$/.test(field.id)) return 'name';
+  if (/(^|_)city$/.test(field.id)) return 'city';
+  return undefined;
+}
+
 /** Validates a text or media answer for a field. `choiceId` is a pressed button's option id. */
 export function validateField(
   field: Field,
@@ -31,7 +43,13 @@ export function validateField(
 ): Validation {
   switch (field.type) {
     case 'text':
-      return validateText(answer.text, { min: field.min, max: field.max, minWords: field.min_words, lettersOnly: field.letters_only });
+      return validateText(answer.text, {
+        min: field.min,
+        max: field.max,
+        minWords: field.min_words,
+        lettersOnly: field.letters_only,
+        kind: textKind(field),
+      });
     case 'national_id':
       return validateNationalId(answer.text, { allow: field.allow });
     case 'phone':

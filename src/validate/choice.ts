@@ -1,4 +1,6 @@
 import { cleanInput, matchKey, tokens } from '../text/normalize.ts';
+import { stripEmoji } from './extract.ts';
+import { validateInteger } from './number.ts';
 import type { Validation } from './types.ts';
 
 /** One option of a multiple-choice question: a stable id and the labels (any language) it answers to. */
@@ -9,6 +11,70 @@ export interface ChoiceOption {
 
 // "2", "2.", "2)", "(2)", "2-" — the option's 1-based position.
 const OPTION_NUMBER = /^\(?\s?(\d{1,3})\s?[.)\-]?\s?\)?$/;
+
+/** Ordinal words (matchKey) → 1-based position; -1 is the last option. */
+const ORDINALS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const ar: string[][] = [
+    ['اول', 'الاول', 'الاولى', 'اولى', 'الاوله'],
+    ['ثاني', 'الثاني', 'الثانيه', 'ثانيه', 'الثانى'],
+    ['ثالث', 'الثالث', 'الثالثه', 'ثالثه'],
+    ['رابع', 'الرابع', 'الرابعه', 'رابعه'],
+    ['خامس', 'الخامس', 'الخامسه', 'خامسه'],
+    ['سادس', 'السادس', 'السادسه', 'سادسه'],
+    ['سابع', 'السابع', 'السابعه', 'سابعه'],
+    ['ثامن', 'الثامن', 'الثامنه', 'ثامنه'],
+    ['تاسع', 'التاسع', 'التاسعه', 'تاسعه'],
+    ['عاشر', 'العاشر', 'العاشره', 'عاشره'],
+  ];
+  const en = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+  ar.forEach((forms, i) => forms.forEach((f) => m.set(matchKey(f), i + 1)));
+  en.forEach((w, i) => m.set(w, i + 1));
+  // "آخر" alone also means "other", so only the unambiguous writings of "the last".
+  for (const f of ['الاخير', 'الاخيره', 'اخير', 'اخيره', 'اخر واحد', 'اخر خيار', 'اخر شي', 'last', 'the last', 'last one']) m.set(matchKey(f), -1);
+  return m;
+})();
+
+/** Words around a pick that carry no choice: "ابي الخيار الثاني", "I'll take the second one", "رقم ٣". */
+const FILLER = new Set(
+  [
+    'ابي', 'ابغى', 'ابغا', 'ابغي', 'اريد', 'ودي', 'بغيت', 'احب', 'اختار', 'اخترت', 'اختر', 'نختار', 'الخيار', 'خيار', 'الاختيار', 'اختيار',
+    'رقم', 'الرقم', 'هو', 'هي', 'اللي', 'الي', 'بس', 'لو', 'سمحت', 'فضلا', 'يكون', 'طلبي', 'انا', 'تكفى', 'ياليت',
+    'i', 'want', 'would', 'like', 'choose', 'chose', 'pick', 'picked', 'take', "i'll", 'ill', 'go', 'for', 'with', 'the', 'one', 'option',
+    'choice', 'number', 'num', 'please', 'need', 'is', 'it', 'its', "it's", 'my', 'answer', 'no', 'nr',
+  ].map(matchKey),
+);
+const ORDINAL_NUMERAL = /^(\d{1,2})(?:st|nd|rd|th)?$/;
+
+/**
+ * The position a pick names once its filler words are dropped: an ordinal ("الثالث", "the second
+ * one", "الاخير"), a numeral ("رقم ٣", "option 2", "#2", "2nd") or a small number word ("ثلاثة").
+ * Undefined when the remaining words are anything else.
+ */
+function position(cleaned: string, count: number): number | undefined {
+  const words = matchKey(stripEmoji(cleaned).replace(/#/g, ' ')).split(' ').filter(Boolean);
+  const core = words.filter((w) => !FILLER.has(w));
+  if (core.length === 0) return undefined;
+  const key = core.join(' ');
+  // "اول واحد" = the first one.
+  const ordinal = ORDINALS.get(key) ?? (core.length === 2 && core[1] === 'واحد' ? ORDINALS.get(core[0] ?? '') : undefined);
+  if (ordinal !== undefined) return ordinal === -1 ? count : ordinal;
+  const numeral = ORDINAL_NUMERAL.exec(key);
+  if (numeral) return Number(numeral[1]);
+  if (core.length <= 2) {
+    const n = validateInteger(key, { min: 1, max: 10 });
+    if (n.ok) return n.value;
+  }
+  return undefined;
+}
+
+/** The words of an answer without the filler around a label: "ابي دعم بحث علمي" → "دعم بحث علمي". */
+function withoutFiller(cleaned: string): string {
+  return matchKey(cleaned)
+    .split(' ')
+    .filter((w) => w !== '' && !FILLER.has(w))
+    .join(' ');
+}
 
 /** Levenshtein edit distance over code points, giving up (returning limit + 1) beyond `limit`. */
 export function levenshtein(a: string, b: string, limit = Infinity): number {
@@ -45,9 +111,11 @@ const accept = (option: ChoiceOption): Validation<string> => ({
 /**
  * Picks an option from a free-text answer, trying in order: the option's 1-based number
  * ("2", "٢", "2.", "(2)"); an exact label (compared by matchKey, then by lightly stemmed
- * tokens so "الأرملة" matches "أرملة"); a label contained in the
+ * tokens so "الأرملة" matches "أرملة"); an ordinal or number with filler words ("الثالث",
+ * "الخيار الثاني", "the second one", "number 3", "رقم ٣", "الاخير"); a label contained in the
  * answer or the answer (≥ 3 letters) contained in a label, when only one option fits; the
- * unique closest label by edit distance (≤ 1 for labels up to 5 letters, ≤ 2 beyond).
+ * unique closest label by edit distance (≤ 1 for labels up to 5 letters, ≤ 2 beyond); then the
+ * label steps again on the answer without its filler words ("ابي دعم بحث علمي").
  * Code: choice_unknown {count}. Display: the option's first label.
  */
 export function validateChoice(raw: string, options: ChoiceOption[]): Validation<string> {
@@ -66,47 +134,77 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
     if (option) return accept(option);
   }
 
-  const input = matchKey(cleaned);
-  if (input === '') return unknown;
   const keyed = options.map((o) => ({ id: o.id, keys: o.labels.map(matchKey).filter((k) => k !== '') }));
   // The same keys with the article/conjunction stripped from each word ("الأرملة" ~ "أرملة").
   const stemmed = options.map((o) => ({
     id: o.id,
     keys: o.labels.map((l) => tokens(l).join(' ')).filter((k) => k !== ''),
   }));
-  const stemmedInput = tokens(cleaned).join(' ');
 
-  const exact = matching(keyed, (k) => k === input);
-  if (exact.length > 0) return pick(exact) ?? unknown; // same label on two options: ambiguous
-  const exactStem = matching(stemmed, (k) => k === stemmedInput);
-  if (exactStem.length > 0) return pick(exactStem) ?? unknown;
+  /** exact, exact stem; undefined = no match, null = ambiguous (two options share the label). */
+  const exactly = (text: string): Validation<string> | null | undefined => {
+    const input = matchKey(text);
+    if (input === '') return undefined;
+    const exact = matching(keyed, (k) => k === input);
+    if (exact.length > 0) return pick(exact) ?? null;
+    const stemmedInput = tokens(text).join(' ');
+    const exactStem = matching(stemmed, (k) => k === stemmedInput);
+    if (exactStem.length > 0) return pick(exactStem) ?? null;
+    return undefined;
+  };
 
-  if (Array.from(input).length >= 3) {
-    const padded = ` ${input} `;
-    const paddedStem = ` ${stemmedInput} `;
-    const contained = new Set([
-      ...matching(keyed, (k) => padded.includes(` ${k} `) || k.includes(input)),
-      ...matching(stemmed, (k) => paddedStem.includes(` ${k} `)),
-    ]);
-    const picked = pick([...contained]);
-    if (picked) return picked;
+  /** containment, then the unique closest label. */
+  const loosely = (text: string): Validation<string> | undefined => {
+    const input = matchKey(text);
+    const stemmedInput = tokens(text).join(' ');
+    if (Array.from(input).length >= 3) {
+      const padded = ` ${input} `;
+      const paddedStem = ` ${stemmedInput} `;
+      const contained = new Set([
+        ...matching(keyed, (k) => padded.includes(` ${k} `) || k.includes(input)),
+        ...matching(stemmed, (k) => paddedStem.includes(` ${k} `)),
+      ]);
+      const picked = pick([...contained]);
+      if (picked) return picked;
+    }
+    if (Array.from(input).length >= 2) {
+      let best = Infinity;
+      let bestIds: string[] = [];
+      for (const o of keyed) {
+        let optionBest = Infinity;
+        for (const k of o.keys) {
+          const limit = Array.from(k).length <= 5 ? 1 : 2;
+          const dist = levenshtein(input, k, limit);
+          if (dist <= limit && dist < optionBest) optionBest = dist;
+        }
+        if (optionBest < best) [best, bestIds] = [optionBest, [o.id]];
+        else if (optionBest === best && optionBest !== Infinity) bestIds.push(o.id);
+      }
+      const picked = pick(bestIds);
+      if (picked) return picked;
+    }
+    return undefined;
+  };
+
+  if (matchKey(cleaned) === '') return unknown;
+  const exact = exactly(cleaned);
+  if (exact) return exact;
+  if (exact === null) return unknown; // same label on two options: ambiguous
+
+  const at = position(cleaned, options.length);
+  if (at !== undefined) {
+    const option = options[at - 1];
+    return option ? accept(option) : unknown;
   }
 
-  if (Array.from(input).length >= 2) {
-    let best = Infinity;
-    let bestIds: string[] = [];
-    for (const o of keyed) {
-      let optionBest = Infinity;
-      for (const k of o.keys) {
-        const limit = Array.from(k).length <= 5 ? 1 : 2;
-        const dist = levenshtein(input, k, limit);
-        if (dist <= limit && dist < optionBest) optionBest = dist;
-      }
-      if (optionBest < best) [best, bestIds] = [optionBest, [o.id]];
-      else if (optionBest === best && optionBest !== Infinity) bestIds.push(o.id);
-    }
-    const picked = pick(bestIds);
-    if (picked) return picked;
+  const loose = loosely(cleaned);
+  if (loose) return loose;
+
+  const core = withoutFiller(cleaned);
+  if (core !== '' && core !== matchKey(cleaned)) {
+    const coreExact = exactly(core);
+    if (coreExact === null) return unknown;
+    return coreExact ?? loosely(core) ?? unknown;
   }
   return unknown;
 }

@@ -41,6 +41,50 @@ function countryName(code: string, lang: Lang): string {
 const list = (p: Params, key: string): string[] =>
   has(p, key) ? String(p[key]).split(',').map((s) => s.trim()).filter(Boolean) : [];
 
+/** The ID kinds a field accepts, from a rejection's {allowed} ("citizen,passport,resident"); default ID and iqama. */
+function idKinds(p: Params): Set<string> {
+  const allowed = list(p, 'allowed');
+  return new Set(allowed.length > 0 ? allowed : ['citizen', 'resident']);
+}
+
+/** "رقم الهوية أو الإقامة أو جواز السفر" / "national ID, iqama or passport number", for the kinds a field accepts. */
+function idNoun(p: Params, lang: Lang): string {
+  const kinds = idKinds(p);
+  const order = ['citizen', 'resident', 'border', 'passport'].filter((k) => kinds.has(k));
+  if (lang === 'ar') {
+    const names: Record<string, string> = {
+      citizen: order.length === 1 ? 'الهوية الوطنية' : 'الهوية',
+      resident: 'الإقامة',
+      border: 'الحدود',
+      passport: 'جواز السفر',
+    };
+    return `رقم ${order.map((k) => names[k]).join(' أو ')}`;
+  }
+  const names: Record<string, string> = { citizen: 'national ID', resident: 'iqama', border: 'border', passport: 'passport' };
+  const words = order.map((k) => names[k] ?? k);
+  const joined = words.length <= 1 ? (words[0] ?? 'ID') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+  return `${joined} number`;
+}
+
+/** The noun for the 10-digit kinds a field accepts (its passport left out): "رقم الهوية أو الإقامة". */
+function tenDigitNoun(p: Params, lang: Lang): string {
+  const tens = [...idKinds(p)].filter((k) => k !== 'passport');
+  return idNoun({ allowed: (tens.length > 0 ? tens : ['citizen', 'resident']).join(',') }, lang);
+}
+
+/** Which first digit each 10-digit kind starts with, as one sentence. */
+function idPrefixes(p: Params, lang: Lang): string {
+  const kinds = idKinds(p);
+  const ar: string[] = [];
+  const en: string[] = [];
+  if (kinds.has('citizen')) (ar.push('رقم الهوية الوطنية يبدأ بالرقم 1'), en.push('a national ID number starts with 1'));
+  if (kinds.has('resident')) (ar.push(ar.length ? 'ورقم الإقامة بالرقم 2' : 'رقم الإقامة يبدأ بالرقم 2'), en.push(en.length ? 'an iqama number with 2' : 'an iqama number starts with 2'));
+  if (kinds.has('border')) (ar.push(ar.length ? 'ورقم الحدود بالرقم 3 أو 4' : 'رقم الحدود يبدأ بالرقم 3 أو 4'), en.push(en.length ? 'a border number with 3 or 4' : 'a border number starts with 3 or 4'));
+  if (lang === 'ar') return `${ar.join('، ')}.`;
+  const sentence = en.length <= 1 ? (en[0] ?? '') : `${en.slice(0, -1).join(', ')} and ${en.at(-1)}`;
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
 const CATALOG: Record<RejectionCode, Record<Lang, Render>> = {
   empty: {
     ar: () => 'لم تصلنا إجابتك، فضلاً أرسلها مرة أخرى.',
@@ -91,34 +135,66 @@ const CATALOG: Record<RejectionCode, Record<Lang, Render>> = {
     en: () => 'Please use letters only, without digits or symbols.',
   },
   id_not_digits: {
-    ar: () => 'رقم الهوية يتكوّن من أرقام فقط.',
-    en: () => 'The ID number must contain digits only.',
+    ar: (p) =>
+      idKinds(p).has('passport')
+        ? `فضلاً أرسل ${tenDigitNoun(p, 'ar')} (10 أرقام) أو رقم جواز السفر كما هو مكتوب فيه، مثل A12345678.`
+        : 'رقم الهوية يتكوّن من أرقام فقط.',
+    en: (p) =>
+      idKinds(p).has('passport')
+        ? `Please send your ${tenDigitNoun(p, 'en')} (10 digits) or your passport number as written in it, e.g. A12345678.`
+        : 'The ID number must contain digits only.',
   },
   id_length: {
-    ar: (p) => `رقم الهوية يجب أن يتكوّن من 10 أرقام${has(p, 'got') ? `، وقد أرسلت ${p.got}` : ''}.`,
-    en: (p) => `The ID number must have 10 digits${has(p, 'got') ? `; you sent ${p.got}` : ''}.`,
-  },
-  id_prefix: {
     ar: (p) => {
-      const allowed = list(p, 'allowed');
-      if (allowed.length === 1 && allowed[0] === 'citizen') return 'رقم الهوية الوطنية يبدأ بالرقم 1.';
-      if (allowed.length === 1 && allowed[0] === 'resident') return 'رقم الإقامة يبدأ بالرقم 2.';
-      return 'رقم الهوية الوطنية يبدأ بالرقم 1، ورقم الإقامة بالرقم 2.';
+      const kinds = idKinds(p);
+      const noun = kinds.size === 2 && kinds.has('citizen') && kinds.has('resident') ? 'رقم الهوية' : tenDigitNoun(p, 'ar');
+      const base = `${noun} يجب أن يتكوّن من 10 أرقام${has(p, 'got') ? `، وقد أرسلت ${p.got}` : ''}.`;
+      return kinds.has('passport') ? `${base} ولرقم الجواز اكتب قبله «جواز»، مثل: جواز 123456789.` : base;
     },
     en: (p) => {
-      const allowed = list(p, 'allowed');
-      if (allowed.length === 1 && allowed[0] === 'citizen') return 'A national ID number starts with 1.';
-      if (allowed.length === 1 && allowed[0] === 'resident') return 'An iqama number starts with 2.';
-      return 'A national ID number starts with 1 and an iqama number with 2.';
+      const kinds = idKinds(p);
+      const noun = kinds.size === 2 && kinds.has('citizen') && kinds.has('resident') ? 'ID number' : tenDigitNoun(p, 'en');
+      const base = `The ${noun} must have 10 digits${has(p, 'got') ? `; you sent ${p.got}` : ''}.`;
+      return kinds.has('passport') ? `${base} For a passport, write "passport" before it, e.g. passport 123456789.` : base;
     },
+  },
+  id_prefix: {
+    ar: (p) => idPrefixes(p, 'ar'),
+    en: (p) => idPrefixes(p, 'en'),
   },
   id_checksum: {
     ar: () => 'رقم الهوية غير صحيح، فضلاً تحقّق منه وأعد إرساله.',
     en: () => 'This ID number is not valid; please check it and send it again.',
   },
+  id_several: {
+    ar: (p) => `في رسالتك أكثر من رقم، فضلاً أرسل ${idNoun(p, 'ar')} وحده.`,
+    en: (p) => `Your message has more than one number; please send just your ${idNoun(p, 'en')}.`,
+  },
+  id_is_phone: {
+    ar: (p) => `يبدو أن هذا رقم جوال، فضلاً أرسل ${idNoun(p, 'ar')} بدلًا منه.`,
+    en: (p) => `This looks like a mobile number; please send your ${idNoun(p, 'en')} instead.`,
+  },
+  passport_format: {
+    ar: () => 'رقم جواز السفر من 6 إلى 9 حروف وأرقام كما هو مكتوب في الجواز، مثل A12345678، ورقم الهوية أو الإقامة 10 أرقام.',
+    en: () => 'A passport number has 6 to 9 letters and digits, written as in the passport, e.g. A12345678; an ID or iqama number has 10 digits.',
+  },
   phone_invalid: {
-    ar: () => 'رقم الجوال غير صحيح، فضلاً تحقّق منه وأعد إرساله.',
-    en: () => 'This phone number is not valid; please check it and send it again.',
+    ar: (p) =>
+      has(p, 'international')
+        ? 'رقم الجوال غير صحيح، فضلاً تحقّق منه. والرقم من خارج السعودية يُكتب مع رمز الدولة، مثل: \u200E+20 10 1234 5678'
+        : 'رقم الجوال غير صحيح، فضلاً تحقّق منه وأعد إرساله.',
+    en: (p) =>
+      has(p, 'international')
+        ? 'This phone number is not valid; please check it. A number from outside Saudi Arabia needs its country code, e.g. +20 10 1234 5678.'
+        : 'This phone number is not valid; please check it and send it again.',
+  },
+  phone_several: {
+    ar: () => 'في رسالتك أكثر من رقم جوال، فضلاً أرسل رقمًا واحدًا فقط.',
+    en: () => 'Your message has more than one phone number; please send just one.',
+  },
+  phone_is_id: {
+    ar: () => 'يبدو أن هذا رقم هوية، فضلاً أرسل رقم جوالك، مثل: 0501234567.',
+    en: () => 'This looks like an ID number; please send your mobile number, e.g. 0501234567.',
   },
   phone_not_mobile: {
     ar: () => 'فضلاً أرسل رقم جوال، لا رقم هاتف ثابت.',
@@ -149,6 +225,14 @@ const CATALOG: Record<RejectionCode, Record<Lang, Render>> = {
   date_invalid: {
     ar: () => 'هذا التاريخ غير موجود في التقويم، فضلاً تحقّق منه.',
     en: () => 'This date does not exist in the calendar; please check it.',
+  },
+  date_incomplete: {
+    ar: () => 'فضلاً اكتب التاريخ كاملاً: اليوم والشهر والسنة، مثل 12 جمادى الأولى 1410 هـ أو 15/01/1990 م.',
+    en: () => 'Please write the full date (day, month and year), e.g. 12 Jumada al-Ula 1410 AH or 15/01/1990.',
+  },
+  date_ambiguous: {
+    ar: () => 'في رسالتك أكثر من تاريخ، فضلاً أرسل تاريخًا واحدًا، مثل 12/05/1410 هـ.',
+    en: () => 'Your message has more than one date; please send just one, e.g. 12/05/1410 AH.',
   },
   date_too_early: {
     ar: (p) =>
@@ -189,6 +273,10 @@ const CATALOG: Record<RejectionCode, Record<Lang, Render>> = {
       if (max !== undefined) return `Please send a number of at most ${max}.`;
       return 'This number is out of the accepted range.';
     },
+  },
+  int_several: {
+    ar: () => 'في رسالتك أكثر من عدد، فضلاً أرسل عددًا واحدًا، مثل 3.',
+    en: () => 'Your message has more than one number; please send just one, e.g. 3.',
   },
   choice_unknown: {
     ar: (p) => {

@@ -1,5 +1,9 @@
 import { cleanInput, MAX_INPUT_CHARS } from '../text/normalize.ts';
+import { extractCity, extractName, stripEmoji, trimEdges } from './extract.ts';
 import type { Validation } from './types.ts';
+
+/** What a free-text answer is, so the words around it can be dropped. */
+export type TextKind = 'name' | 'city';
 
 export interface TextOptions {
   /** Minimum length in characters (code points). */
@@ -10,6 +14,12 @@ export interface TextOptions {
   minWords?: number;
   /** Only letters, spaces, hyphens, apostrophes and dots (e.g. a person's name). */
   lettersOnly?: boolean;
+  /**
+   * name: lead-ins such as "اسمي", "انا اسمي", "الاسم:", "my name is", "I am", "انا" are dropped;
+   * city: "ساكن في", "اسكن ب", "من", "I live in" are dropped. Both also drop emoji, edge
+   * punctuation and trailing courtesy words ("شكرا", "thanks").
+   */
+  kind?: TextKind;
 }
 
 // Letters (any script) with their combining marks (Arabic diacritics), spaces, - ' ’ ‘ and dots.
@@ -18,12 +28,17 @@ const WORD = /[\p{L}\p{N}]/u;
 
 /**
  * Validates free text after cleanInput (invisible characters removed, digits ASCII, whitespace
- * collapsed) and returns the cleaned text. Checks run in the order: empty, too_long {max, got}
- * (also for input beyond MAX_INPUT_CHARS), letters_only, too_short {min}, too_few_words {minWords}.
+ * collapsed) and returns the cleaned text: for a name or a city only the name or city (see
+ * `kind`); for a letters-only field without emoji and edge punctuation ("محمد عبدالله 🙏" →
+ * "محمد عبدالله"). Checks run in the order: empty, too_long {max, got} (also for input beyond
+ * MAX_INPUT_CHARS), letters_only, too_short {min}, too_few_words {minWords}.
  */
 export function validateText(raw: string, opts: TextOptions = {}): Validation<string> {
-  const cleaned = cleanInput(raw);
-  if (cleaned === '') return { ok: false, code: 'empty' };
+  if (cleanInput(raw) === '') return { ok: false, code: 'empty' };
+  let cleaned = cleanInput(raw);
+  if (opts.kind === 'name') cleaned = extractName(raw) || cleaned;
+  else if (opts.kind === 'city') cleaned = extractCity(raw) || cleaned;
+  else if (opts.lettersOnly) cleaned = trimEdges(stripEmoji(cleaned).replace(/\s+/g, ' ')) || cleaned;
   if (raw.length > MAX_INPUT_CHARS) {
     // cleanInput truncated it: refuse rather than silently keep a part.
     return { ok: false, code: 'too_long', params: { max: opts.max ?? MAX_INPUT_CHARS, got: raw.length } };

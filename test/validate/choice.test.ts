@@ -143,3 +143,58 @@ describe('levenshtein', () => {
     expect(levenshtein('a', 'abcdef', 2)).toBe(3);
   });
 });
+
+describe('validateChoice by ordinal and with words around the pick', () => {
+  const support: ChoiceOption[] = [
+    { id: 'social', labels: ['دعم اجتماعي', 'Social support'] },
+    { id: 'research', labels: ['دعم بحث علمي', 'Research support'] },
+    { id: 'training', labels: ['تدريب', 'Training'] },
+    { id: 'other', labels: ['غير ذلك', 'Other', 'اخرى', 'شي ثاني'] },
+  ];
+  it.each([
+    ['الأول', 'social'],
+    ['الاول', 'social'],
+    ['اول واحد', 'social'],
+    ['الثاني', 'research'],
+    ['ثاني', 'research'],
+    ['الثانية', 'research'],
+    ['الثالث', 'training'],
+    ['الاخير', 'other'],
+    ['اخر واحد', 'other'],
+    ['the second one', 'research'],
+    ['second', 'research'],
+    ['2nd', 'research'],
+    ['the last one', 'other'],
+    ['number 3', 'training'],
+    ['option 4', 'other'],
+    ['#3', 'training'],
+    ['no. 2', 'research'],
+    ['رقم ٣', 'training'],
+    ['خيار 2', 'research'],
+    ['الخيار الثاني', 'research'],
+    ['ابي الثالث', 'training'],
+    ['ابي رقم 2 لو سمحت', 'research'],
+    ['ثلاثة', 'training'],
+    ['ابي دعم بحث علمي', 'research'], // a label with words around it
+    ['ابغى تدريب', 'training'],
+    ['I want training please', 'training'],
+    ['شي ثاني', 'other'], // an alias wins over the ordinal inside it
+  ])('%j → %s', (raw, id) => {
+    expect(validateChoice(raw, support)).toMatchObject({ ok: true, value: id });
+  });
+
+  it.each([
+    ['الخامس', support], // beyond the options
+    ['ابي دعم', support], // two labels start with دعم
+    ['1 و 2', support],
+    ['the one', support],
+    ['ابي اكلم موظف', support],
+  ])('%j → choice_unknown', (raw, options) => {
+    expect(validateChoice(raw, options)).toEqual({ ok: false, code: 'choice_unknown', params: { count: options.length } });
+  });
+
+  it('keeps "no" an answer, not a filler word', () => {
+    expect(validateChoice('no', yesNo)).toMatchObject({ ok: true, value: 'no' });
+    expect(validateChoice('نعم لا', yesNo)).toMatchObject({ ok: false, code: 'choice_unknown' });
+  });
+});

@@ -18,15 +18,21 @@ const ALL_CODES: Record<RejectionCode, true> = {
   id_length: true,
   id_prefix: true,
   id_checksum: true,
+  id_several: true,
+  id_is_phone: true,
+  passport_format: true,
   phone_invalid: true,
   phone_not_mobile: true,
   phone_country: true,
+  phone_several: true,
+  phone_is_id: true,
   date_format: true,
   date_invalid: true,
   date_too_early: true,
   date_too_late: true,
   int_format: true,
   int_range: true,
+  int_several: true,
   choice_unknown: true,
   media_required: true,
   media_type: true,
@@ -42,7 +48,15 @@ const typicalParams: Partial<Record<RejectionCode, Record<string, string | numbe
   too_long: { max: 60, got: 75 },
   too_few_words: { minWords: 3 },
   id_length: { got: 9 },
-  id_prefix: { allowed: 'citizen,resident' },
+  id_prefix: { allowed: 'border,citizen,passport,resident' },
+  id_not_digits: { allowed: 'border,citizen,passport,resident' },
+  id_several: { allowed: 'border,citizen,passport,resident', count: 2 },
+  id_is_phone: { allowed: 'border,citizen,passport,resident' },
+  id_checksum: { allowed: 'citizen,resident' },
+  passport_format: { allowed: 'citizen,passport,resident' },
+  phone_invalid: { international: 1 },
+  phone_several: { count: 2 },
+  int_several: { count: 2 },
   phone_country: { country: 'US', allowed: 'SA' },
   date_too_early: { bound: '01/01/1900', calendar: 'gregorian', iso: '1900-01-01' },
   date_too_late: { bound: '19/06/1445', calendar: 'hijri', iso: '2024-01-01' },
@@ -87,9 +101,42 @@ describe('rejectionReason', () => {
     expect(rejectionReason(rej, lang)).toBe(text);
   });
 
+  const kindSets = ['citizen', 'resident', 'citizen,resident', 'border,citizen,resident', 'citizen,passport,resident', 'border,citizen,passport,resident', 'passport'];
+  it.each(kindSets)('ID reasons for a field accepting %s are short and name only those kinds', (allowed) => {
+    const codes = ['id_not_digits', 'id_length', 'id_prefix', 'id_checksum', 'id_several', 'id_is_phone'] as const;
+    for (const code of codes) {
+      for (const lang of langs) {
+        const msg = rejectionReason({ ok: false, code, params: { allowed, got: 9, count: 2 } }, lang);
+        expect(msg.length).toBeLessThanOrEqual(160);
+        expect(msg).not.toMatch(/undefined|NaN|\{|\}/);
+        if (!allowed.includes('passport')) expect(msg).not.toMatch(/جواز|passport/i);
+        if (!allowed.includes('border')) expect(msg).not.toMatch(/الحدود|border/i);
+      }
+    }
+  });
+
+  it.each([
+    [{ ok: false, code: 'id_not_digits', params: { allowed: 'citizen,passport,resident' } }, 'ar', 'فضلاً أرسل رقم الهوية أو الإقامة (10 أرقام) أو رقم جواز السفر كما هو مكتوب فيه، مثل A12345678.'],
+    [{ ok: false, code: 'id_not_digits', params: { allowed: 'citizen,passport,resident' } }, 'en', 'Please send your national ID or iqama number (10 digits) or your passport number as written in it, e.g. A12345678.'],
+    [{ ok: false, code: 'id_length', params: { allowed: 'citizen,passport,resident', got: 9 } }, 'en', 'The national ID or iqama number must have 10 digits; you sent 9. For a passport, write "passport" before it, e.g. passport 123456789.'],
+    [{ ok: false, code: 'id_prefix', params: { allowed: 'border,citizen,resident' } }, 'ar', 'رقم الهوية الوطنية يبدأ بالرقم 1، ورقم الإقامة بالرقم 2، ورقم الحدود بالرقم 3 أو 4.'],
+    [{ ok: false, code: 'id_is_phone', params: { allowed: 'citizen,resident' } }, 'ar', 'يبدو أن هذا رقم جوال، فضلاً أرسل رقم الهوية أو الإقامة بدلًا منه.'],
+    [{ ok: false, code: 'id_several', params: { allowed: 'citizen,passport,resident' } }, 'ar', 'في رسالتك أكثر من رقم، فضلاً أرسل رقم الهوية أو الإقامة أو جواز السفر وحده.'],
+    [{ ok: false, code: 'phone_is_id' }, 'en', 'This looks like an ID number; please send your mobile number, e.g. 0501234567.'],
+    [{ ok: false, code: 'int_several' }, 'ar', 'في رسالتك أكثر من عدد، فضلاً أرسل عددًا واحدًا، مثل 3.'],
+  ] as [Rejected, Lang, string][])('new reason %j in %s', (rej, lang, text) => {
+    expect(rejectionReason(rej, lang)).toBe(text);
+  });
+
   it('renders what the validators actually return', () => {
     const rejections = [
       validateNationalId('123'),
+      validateNationalId('123456789', { allow: ['citizen', 'resident', 'passport'] }),
+      validateNationalId('0551234567'),
+      validateNationalId('1012345672 1010101010'),
+      validatePhone('0501234567 0559876543'),
+      validatePhone('01012345678', { countries: ['SA', '*'] }),
+      validateInteger('5 او 6', {}),
       validatePhone('+12025550123'),
       validateDate('31/12/1899', { earliest: new Date('1900-01-01'), latest: new Date('2024-01-01') }),
       validateInteger('99', { min: 1, max: 20 }),

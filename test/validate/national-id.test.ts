@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { makeSaudiId, saudiIdChecksumOk, validateNationalId } from '../../src/validate/national-id.ts';
+import { makeSaudiId, saudiIdChecksumOk, validateNationalId, type IdKind } from '../../src/validate/national-id.ts';
 
 describe('saudiIdChecksumOk / makeSaudiId', () => {
   it.each([
@@ -122,5 +122,84 @@ describe('validateNationalId rejects', () => {
       code: 'id_prefix',
       params: { allowed: 'resident' },
     });
+  });
+});
+
+describe('validateNationalId takes the number out of real writing', () => {
+  const citizen = makeSaudiId('101234567'); // 1012345672
+  const resident = makeSaudiId('234567890');
+  it.each([
+    ['هويتي 1012345672', citizen],
+    ['رقم الهوية ١٠١٢٣٤٥٦٧٢', citizen],
+    ['رقم هويتي: 1012345672', citizen],
+    ['هويتي1012345672', citizen], // no space between the word and the digits
+    ['my id is 1012345672', citizen],
+    ['ID: 1012345672', citizen],
+    ['1012345672.', citizen],
+    ['1012345672 🙏', citizen],
+    ['1012345672🙏🏻', citizen],
+    ['1012345672 شكرا', citizen],
+    ['«1012345672»', citizen],
+    ['تفضل رقم الهوية 1012 345 672 الله يعافيك', citizen],
+    ['1-012-345-672', citizen],
+    ['هويتي 1012345672 وجوالي 0551234567', citizen], // the mobile is not an ID candidate
+    ['1012345672 1012345672', citizen], // the same number twice
+    [`اقامتي ${resident}`, resident],
+  ])('%j → %s', (raw, id) => {
+    expect(validateNationalId(raw)).toMatchObject({ ok: true, value: { id } });
+  });
+
+  it.each([
+    ['1012345672 1010101010', 'id_several', { count: 2 }], // two IDs
+    ['هويتي 1012345672 وهوية زوجتي 1010101010', 'id_several', { count: 2 }],
+    ['رقمي 101234567', 'id_length', { got: 9 }], // nine digits are never padded or guessed
+    ['0551234567', 'id_is_phone', undefined], // a mobile where the ID is asked
+    ['جوالي +966 55 123 4567', 'id_is_phone', undefined],
+    ['551234567', 'id_is_phone', undefined],
+    ['ما عندي هوية', 'id_not_digits', undefined],
+    ['هويتي 10101O1010', 'id_not_digits', undefined], // letter O among the digits
+    ['1012345672abc', 'id_not_digits', undefined],
+    ['A12345678', 'id_not_digits', undefined], // a passport where only ID and iqama are accepted
+    ['هويتي 1012345673', 'id_checksum', undefined],
+  ])('%j → %s', (raw, code, params) => {
+    const r = validateNationalId(raw);
+    expect(r).toMatchObject({ ok: false, code });
+    if (params) expect(r).toMatchObject({ params });
+  });
+});
+
+describe('validateNationalId with passports and border numbers allowed', () => {
+  const all = { allow: ['citizen', 'resident', 'border', 'passport'] as IdKind[] };
+  it.each([
+    ['A12345678', 'A12345678', 'passport'], // Egypt
+    ['AB1234567', 'AB1234567', 'passport'], // Pakistan
+    ['b1234567', 'B1234567', 'passport'], // Indonesia, typed in lower case
+    ['A 12345678', 'A12345678', 'passport'], // letter written apart
+    ['جوازي A12345678', 'A12345678', 'passport'],
+    ['my passport number is C01X00T47.', 'C01X00T47', 'passport'],
+    ['passport 123456789', '123456789', 'passport'], // digits only, named as a passport
+    ['رقم الجواز ١٢٣٤٥٦٧٨٩', '123456789', 'passport'],
+    ['1012345672', '1012345672', 'citizen'],
+    ['3000000004', '3000000004', 'border'],
+    ['رقم الحدود 4123456789', '4123456789', 'border'],
+  ])('%j → %s (%s)', (raw, id, kind) => {
+    expect(validateNationalId(raw, all)).toEqual({ ok: true, value: { id, kind }, display: id });
+  });
+
+  it.each([
+    ['123456789', 'id_length', { got: 9 }], // nine digits without the word passport: a mistyped ID is as likely
+    ['A123', 'passport_format', undefined],
+    ['A1234567890', 'passport_format', undefined],
+    ['A12345678 1012345672', 'id_several', { count: 2 }],
+    ['5000000000', 'id_prefix', undefined],
+  ])('%j → %s', (raw, code, params) => {
+    const r = validateNationalId(raw, all);
+    expect(r).toMatchObject({ ok: false, code, params: { allowed: 'border,citizen,passport,resident', ...params } });
+  });
+
+  it('accepts only the kinds a field enables', () => {
+    expect(validateNationalId('A12345678', { allow: ['passport'] })).toMatchObject({ ok: true, value: { kind: 'passport' } });
+    expect(validateNationalId('1012345672', { allow: ['passport'] })).toMatchObject({ ok: false, code: 'id_prefix' });
+    expect(validateNationalId('3000000004', { allow: ['citizen', 'resident', 'passport'] })).toMatchObject({ ok: false, code: 'id_prefix' });
   });
 });

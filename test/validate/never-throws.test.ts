@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { cleanInput, matchKey, normalizeArabic, tokens } from '../../src/text/normalize.ts';
-import { validateNationalId } from '../../src/validate/national-id.ts';
+import { makeSaudiId, validateNationalId } from '../../src/validate/national-id.ts';
 import { validatePhone } from '../../src/validate/phone.ts';
 import { validateDate } from '../../src/validate/date.ts';
 import { validateInteger } from '../../src/validate/number.ts';
@@ -21,8 +21,10 @@ const bounds = { earliest: new Date('1900-01-01'), latest: new Date('2030-12-31'
 const validators: [string, (s: string) => Validation][] = [
   ['national id', (s) => validateNationalId(s)],
   ['national id (citizen)', (s) => validateNationalId(s, { allow: ['citizen'] })],
+  ['national id (all kinds)', (s) => validateNationalId(s, { allow: ['citizen', 'resident', 'border', 'passport'] })],
   ['phone', (s) => validatePhone(s)],
   ['phone (SA, AE, any line)', (s) => validatePhone(s, { countries: ['SA', 'AE'], mobileOnly: false })],
+  ['phone (any country)', (s) => validatePhone(s, { countries: ['SA', '*'] })],
   ['date', (s) => validateDate(s, bounds)],
   ['date (hijri)', (s) => validateDate(s, { ...bounds, calendar: 'hijri' })],
   ['integer', (s) => validateInteger(s, {})],
@@ -30,6 +32,8 @@ const validators: [string, (s: string) => Validation][] = [
   ['choice', (s) => validateChoice(s, choices)],
   ['text', (s) => validateText(s, {})],
   ['text (name)', (s) => validateText(s, { min: 3, max: 60, minWords: 3, lettersOnly: true })],
+  ['text (name kind)', (s) => validateText(s, { min: 3, max: 60, minWords: 3, lettersOnly: true, kind: 'name' })],
+  ['text (city kind)', (s) => validateText(s, { min: 2, max: 60, lettersOnly: true, kind: 'city' })],
 ];
 
 /** Strings built from the characters the validators care about, so the deep paths get exercised. */
@@ -44,6 +48,17 @@ const interesting = fc
       'عشر',
       '1445',
       '2023',
+      ' و',
+      'مية',
+      'الف',
+      'خمسين',
+      ' and ',
+      'hundred',
+      'اسمي ',
+      'ساكن في ',
+      'جواز ',
+      '🙏',
+      '\uFE0F\u20E3',
     ),
     { maxLength: 30 },
   )
@@ -192,14 +207,128 @@ describe('accepted values are stable', () => {
   });
 
   it('an accepted integer re-validates from its value and display', () => {
+    let accepted = 0;
     fc.assert(
       fc.property(interesting, (s) => {
         const r = validateInteger(s, {});
         if (!r.ok) return;
+        accepted++;
         expect(validateInteger(String(r.value), {})).toMatchObject({ ok: true, value: r.value });
         expect(validateInteger(r.display, {})).toMatchObject({ ok: true, value: r.value });
       }),
       { numRuns: 1000 },
     );
+    // The interesting characters are mostly digits: a validator refusing everything must fail here.
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('every generated written count is accepted with its value', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(writtenCount, ({ text, value }) => {
+        expect(validateInteger(text, { min: 0, max: 99_999 })).toEqual({ ok: true, value, display: String(value) });
+        accepted++;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(accepted).toBe(1000);
+  });
+
+  it('every number from 0 to 9,999 spelt in Arabic (MSA) and English reads back', () => {
+    let accepted = 0;
+    for (let n = 0; n <= 9999; n++) {
+      for (const text of [arabicWords(n), englishWords(n)]) {
+        const r = validateInteger(text, {});
+        if (!r.ok || r.value !== n) expect({ text, r }).toEqual({ text, r: { ok: true, value: n, display: String(n) } });
+        accepted++;
+      }
+    }
+    expect(accepted).toBe(20_000);
+  });
+
+  it('every generated ID, iqama and passport writing is accepted with its value', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(writtenId, ({ text, id, kind }) => {
+        expect(validateNationalId(text, { allow: ['citizen', 'resident', 'passport'] })).toEqual({ ok: true, value: { id, kind }, display: id });
+        accepted++;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(accepted).toBe(1000);
   });
 });
+
+/** Numbers spelt in Modern Standard Arabic, written independently of the validator's word list. */
+function arabicWords(n: number): string {
+  const units = ['صفر', 'واحد', 'اثنان', 'ثلاثة', 'أربعة', 'خمسة', 'ستة', 'سبعة', 'ثمانية', 'تسعة', 'عشرة'];
+  const tens = ['', '', 'عشرون', 'ثلاثون', 'أربعون', 'خمسون', 'ستون', 'سبعون', 'ثمانون', 'تسعون'];
+  const hundreds = ['', 'مائة', 'مائتان', 'ثلاثمائة', 'أربعمائة', 'خمسمائة', 'ستمائة', 'سبعمائة', 'ثمانمائة', 'تسعمائة'];
+  const below100 = (x: number): string => {
+    if (x <= 10) return units[x]!;
+    if (x === 11) return 'أحد عشر';
+    if (x === 12) return 'اثنا عشر';
+    if (x < 20) return `${units[x - 10]} عشر`;
+    const u = x % 10;
+    return u === 0 ? tens[Math.floor(x / 10)]! : `${units[u]} و${tens[Math.floor(x / 10)]}`;
+  };
+  if (n === 0) return units[0]!;
+  const parts: string[] = [];
+  const th = Math.floor(n / 1000);
+  if (th === 1) parts.push('ألف');
+  else if (th === 2) parts.push('ألفان');
+  else if (th >= 3) parts.push(`${units[th]} آلاف`);
+  const h = Math.floor((n % 1000) / 100);
+  if (h > 0) parts.push(hundreds[h]!);
+  const rest = n % 100;
+  if (rest > 0) parts.push(below100(rest));
+  return parts.join(' و');
+}
+
+/** Numbers spelt in English ("two thousand five hundred and one", "forty-two"). */
+function englishWords(n: number): string {
+  const small = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+  const tens = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+  const below100 = (x: number): string => (x < 20 ? small[x]! : `${tens[Math.floor(x / 10)]}${x % 10 ? `-${small[x % 10]}` : ''}`);
+  if (n === 0) return 'zero';
+  const parts: string[] = [];
+  if (n >= 1000) parts.push(`${small[Math.floor(n / 1000)]} thousand`);
+  const h = Math.floor((n % 1000) / 100);
+  if (h > 0) parts.push(`${small[h]} hundred`);
+  const rest = n % 100;
+  if (rest > 0) parts.push(`${parts.length > 0 ? 'and ' : ''}${below100(rest)}`);
+  return parts.join(' ');
+}
+
+/** A count written as people write it: digits (any script), a noun, a lead-in, a full stop or an emoji. */
+const writtenCount = fc
+  .record({
+    value: fc.integer({ min: 0, max: 99_999 }),
+    arabic: fc.boolean(),
+    commas: fc.boolean(),
+    before: fc.constantFrom('', 'احنا ', 'نحن ', 'عددنا ', 'تقريبا ', 'about ', 'we are ', 'العدد: '),
+    after: fc.constantFrom('', ' افراد', ' أشخاص', ' شخص', ' people', '.', ' 🙏', ' تقريبا', '!'),
+  })
+  .map(({ value, arabic, commas, before, after }) => {
+    const digits = commas ? value.toLocaleString('en-US') : String(value);
+    return { text: `${before}${arabic ? toArabicIndic(digits) : digits}${after}`, value };
+  });
+
+/** IDs, iqamas and passports inside the sentences people send. */
+const writtenId = fc
+  .record({
+    which: fc.constantFrom('citizen', 'resident', 'passport'),
+    nine: fc.stringMatching(/^[0-9]{9}$/),
+    passport: fc.stringMatching(/^[A-Z]{1,2}[0-9]{6,7}$/),
+    lower: fc.boolean(),
+    arabic: fc.boolean(),
+    before: fc.constantFrom('', 'هويتي ', 'رقم الهوية ', 'رقمي: ', 'my id is ', 'ID: ', 'تفضل '),
+    after: fc.constantFrom('', '.', ' 🙏', ' شكرا', ' thanks', '!'),
+  })
+  .map(({ which, nine, passport, lower, arabic, before, after }) => {
+    if (which === 'passport') {
+      return { text: `${before}${lower ? passport.toLowerCase() : passport}${after}`, id: passport, kind: 'passport' as const };
+    }
+    const id = makeSaudiId((which === 'citizen' ? '1' : '2') + nine.slice(1));
+    return { text: `${before}${arabic ? toArabicIndic(id) : id}${after}`, id, kind: which as 'citizen' | 'resident' };
+  });

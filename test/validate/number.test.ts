@@ -68,8 +68,13 @@ describe('validateInteger rejects', () => {
     ['٢٫٥', {}, 'int_format', undefined],
     ['1,23', {}, 'int_format', undefined], // bad grouping
     ['12,34,567', {}, 'int_format', undefined],
-    ['3 أطفال', {}, 'int_format', undefined],
-    ['واحد وعشرون', {}, 'int_format', undefined], // beyond the word list
+    ['خمسة خمسة', {}, 'int_format', undefined], // words that make no number
+    ['5-6', {}, 'int_format', undefined], // a range is not one number
+    ['انا وعيالي', {}, 'int_format', undefined], // "my children": how many is not said
+    ['انا وزوجتي و3 عيال', {}, 'int_format', undefined], // not summed: say the total
+    ['ما ادري', {}, 'int_format', undefined],
+    ['5 او 6', {}, 'int_several', { count: 2 }],
+    ['2 كبار و3 اطفال', {}, 'int_several', { count: 2 }],
     ['--5', {}, 'int_format', undefined],
     ['5-', {}, 'int_format', undefined],
     ['1e3', {}, 'int_format', undefined],
@@ -86,5 +91,93 @@ describe('validateInteger rejects', () => {
     const r = validateInteger(raw, opts);
     expect(r).toMatchObject({ ok: false, code });
     if (params) expect(r).toEqual({ ok: false, code, params });
+  });
+});
+
+describe('validateInteger reads counts as people write them', () => {
+  it.each([
+    ['٥ افراد', 5],
+    ['5 أشخاص', 5],
+    ['3 أطفال', 3],
+    ['احنا 6', 6],
+    ['نحن ستة', 6],
+    ['احنا ثلاثة عشر شخص', 13],
+    ['about 5', 5],
+    ['تقريبا ١٠ اشخاص', 10],
+    ['we are five and we need a bus', 5],
+    ['5️⃣', 5], // keycap emoji
+    ['5 🙏', 5],
+    ['5 خمسة', 5], // the same number twice
+    ['انا لحالي', 1],
+    ['لحالي', 1],
+    ['لوحدي', 1],
+    ['بروحي', 1],
+    ['بس انا', 1],
+    ['انا بس', 1],
+    ['just me', 1],
+    ['only me', 1],
+    ['انا وزوجتي', 2],
+    ['أنا وأمي', 2],
+    ['انا وزوجتي وامي', 3],
+    ['me and my wife', 2],
+    ['my wife and I', 2],
+    ['شخصين', 2],
+  ])('%j → %d', (raw, value) => {
+    expect(validateInteger(raw, {})).toEqual({ ok: true, value, display: String(value) });
+  });
+
+  it.each([
+    // MSA and Gulf number words
+    ['ثنين', 2],
+    ['ثنتين', 2],
+    ['ثلاث', 3],
+    ['واحد وعشرون', 21],
+    ['خمسة وعشرين', 25],
+    ['عشرين وخمسة', 25], // Gulf order
+    ['احدعش', 11],
+    ['اثنعش', 12],
+    ['ثلطعش', 13],
+    ['اربعطعش', 14],
+    ['خمسطعش', 15],
+    ['سطعش', 16],
+    ['سبعطعش', 17],
+    ['ثمنطعش', 18],
+    ['تسعطعش', 19],
+    ['ثلاثين', 30],
+    ['خمسين', 50],
+    ['تسعون', 90],
+    ['مية', 100],
+    ['مئة', 100],
+    ['مائة', 100],
+    ['ميه', 100],
+    ['مائة وخمسين', 150],
+    ['مية وخمسة', 105],
+    ['ميتين', 200],
+    ['مئتان', 200],
+    ['ثلاثمائة', 300],
+    ['ثلاث مية', 300],
+    ['خمسمية', 500],
+    ['ثلاثمائة وخمسة وعشرين', 325],
+    ['ألف', 1000],
+    ['الف', 1000],
+    ['الفين', 2000],
+    ['ألفان', 2000],
+    ['ثلاثة آلاف', 3000],
+    ['الف وخمسمية', 1500],
+    ['الفين وخمسمية وخمسين', 2550],
+    ['خمسين الف', 50000],
+    ['مية الف', 100000],
+    ['مائة وأحد عشر', 111], // وأحد folds to واحد: still read as the teen
+    // English
+    ['five', 5],
+    ['twenty one', 21],
+    ['twenty-one', 21],
+    ['fifty', 50],
+    ['a hundred', 100],
+    ['one hundred and fifty', 150],
+    ['two thousand five hundred', 2500],
+    ['a family of 5', 5], // "a" is only a number before hundred/thousand
+  ])('number words: %j → %d', (raw, value) => {
+    expect(validateInteger(raw, {})).toEqual({ ok: true, value, display: String(value) });
   });
 });

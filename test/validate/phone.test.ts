@@ -45,8 +45,7 @@ describe('validatePhone rejects', () => {
     ['', 'empty', undefined],
     ['  ', 'empty', undefined],
     ['abc', 'phone_invalid', undefined],
-    ['call me 0501234567', 'phone_invalid', undefined], // only a number, please
-    ['0501234567 or 0559876543', 'phone_invalid', undefined],
+    ['0501234567 or 0559876543', 'phone_several', { count: 2 }],
     ['05O1234567', 'phone_invalid', undefined], // letter O
     ['050123456', 'phone_invalid', undefined], // one digit short
     ['05012345678', 'phone_invalid', undefined], // one digit too many
@@ -107,5 +106,70 @@ describe('validatePhone options', () => {
       code: 'phone_country',
       params: { country: 'US', allowed: 'SA,AE' },
     });
+  });
+});
+
+describe('validatePhone takes the number out of real writing', () => {
+  it.each([
+    ['جوالي 0551234567', '+966551234567'],
+    ['رقمي +966 55 123 4567', '+966551234567'],
+    ['رقم جوالي: ٠٥٥١٢٣٤٥٦٧', '+966551234567'],
+    ['جوالي0551234567', '+966551234567'],
+    ['my number is 0551234567', '+966551234567'],
+    ['call me 0501234567', '+966501234567'],
+    ['0551234567.', '+966551234567'],
+    ['0551234567 🙏', '+966551234567'],
+    ['0551234567 شكرا', '+966551234567'],
+    ['(055) 123-4567', '+966551234567'],
+    ['تواصلوا معي على 055 123 4567 واتساب', '+966551234567'],
+    ['0551234567 نفس الرقم 0551234567', '+966551234567'], // the same number twice
+    ['عندي 2 جوالات وهذا الاساسي 0551234567', '+966551234567'], // a short count is no phone number
+  ])('%j → %s', (raw, e164) => {
+    expect(validatePhone(raw)).toMatchObject({ ok: true, value: e164 });
+  });
+
+  it.each([
+    ['0501234567 0559876543', 'phone_several'],
+    ['جوالي 0501234567 او 0559876543', 'phone_several'],
+    ['1012345672', 'phone_is_id'], // an ID where the mobile is asked
+    ['هويتي 1012345672', 'phone_is_id'],
+    ['جوالي 05O1234567', 'phone_invalid'],
+    ['جوالي 050123456', 'phone_invalid'], // nine digits are not completed
+    ['ما عندي جوال', 'phone_invalid'],
+  ])('%j → %s', (raw, code) => {
+    expect(validatePhone(raw)).toMatchObject({ ok: false, code });
+  });
+});
+
+describe("validatePhone with countries: ['SA', '*'] (international mobiles)", () => {
+  const intl = { countries: ['SA', '*'] };
+  it.each([
+    ['+20 10 1234 5678', '+201012345678'], // Egypt
+    ['00201012345678', '+201012345678'],
+    ['201012345678', '+201012345678'], // the plus left out
+    ['رقمي +92 300 1234567', '+923001234567'], // Pakistan
+    ['+62 812 3456 7890', '+6281234567890'], // Indonesia
+    ['+91 98765 43210', '+919876543210'], // India
+    ['+234 803 123 4567', '+2348031234567'], // Nigeria
+    ['+90 532 123 45 67', '+905321234567'], // Turkey
+    ['0551234567', '+966551234567'], // a local writing is still Saudi
+    ['+966551234567', '+966551234567'],
+  ])('%j → %s', (raw, e164) => {
+    expect(validatePhone(raw, intl)).toMatchObject({ ok: true, value: e164 });
+  });
+
+  it.each([
+    ['01012345678', 'phone_invalid', { international: 1 }], // Egyptian local writing: the country code is needed
+    ['+20 2 2555 0123', 'phone_not_mobile', undefined], // a Cairo landline
+    ['+20 10 1234 5678 +92 300 1234567', 'phone_several', { count: 2 }],
+  ])('%j → %s', (raw, code, params) => {
+    const r = validatePhone(raw, intl);
+    expect(r).toMatchObject({ ok: false, code });
+    if (params) expect(r).toMatchObject({ params });
+  });
+
+  it("reads a local writing as Saudi when '*' is alone", () => {
+    expect(validatePhone('0551234567', { countries: ['*'] })).toMatchObject({ ok: true, value: '+966551234567' });
+    expect(validatePhone('+201012345678', { countries: ['*'] })).toMatchObject({ ok: true, value: '+201012345678' });
   });
 });

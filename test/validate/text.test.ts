@@ -34,7 +34,7 @@ describe('validateText rejects', () => {
     ['محمد ٢ الأحمد', name, 'letters_only', undefined],
     ['محمد@ عبدالله الأحمد', name, 'letters_only', undefined],
     ['محمد، عبدالله الأحمد', name, 'letters_only', undefined],
-    ['محمد عبدالله 😀', name, 'letters_only', undefined],
+    ['محمد عبدالله 😀', name, 'too_few_words', { minWords: 3 }], // the emoji is dropped, two names remain
     ['x'.repeat(61), name, 'too_long', { max: 60, got: 61 }],
   ])('%j → %s', (raw, opts, code, params) => {
     const r = validateText(raw, opts);
@@ -45,5 +45,65 @@ describe('validateText rejects', () => {
   it('refuses input beyond the processing cap instead of truncating it', () => {
     const r = validateText('a'.repeat(MAX_INPUT_CHARS + 1), {});
     expect(r).toEqual({ ok: false, code: 'too_long', params: { max: MAX_INPUT_CHARS, got: MAX_INPUT_CHARS + 1 } });
+  });
+});
+
+describe('validateText keeps only the name or the city', () => {
+  const fullName: TextOptions = { min: 3, max: 100, minWords: 3, lettersOnly: true, kind: 'name' };
+  const city: TextOptions = { min: 2, max: 60, lettersOnly: true, kind: 'city' };
+  it.each([
+    ['اسمي محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['انا اسمي محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['أنا اسمي محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['اسمي هو محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['اسمي الثلاثي محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['الاسم: محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['الاسم:محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['انا محمد عبدالله الأحمد', 'محمد عبدالله الأحمد'],
+    ['معك سارة خالد العتيبي', 'سارة خالد العتيبي'],
+    ['my name is Mohammed Abdullah Alahmad', 'Mohammed Abdullah Alahmad'],
+    ['My name is Mohammed Abdullah Alahmad.', 'Mohammed Abdullah Alahmad'],
+    ['I am Sara Khalid Alotaibi', 'Sara Khalid Alotaibi'],
+    ["I'm Sara Khalid Alotaibi", 'Sara Khalid Alotaibi'],
+    ['محمد عبدالله الأحمد 🙏', 'محمد عبدالله الأحمد'],
+    ['محمد عبدالله الأحمد.', 'محمد عبدالله الأحمد'],
+    ['اسمي محمد عبدالله الأحمد شكرا', 'محمد عبدالله الأحمد'],
+    ['عبدالله محمد صالح الغامدي', 'عبدالله محمد صالح الغامدي'], // a name that starts like "عبد" keeps every word
+    ['Mohammed A. Al Harbi', 'Mohammed A. Al Harbi'],
+  ])('name: %j → %j', (raw, value) => {
+    expect(validateText(raw, fullName)).toEqual({ ok: true, value, display: value });
+  });
+
+  it.each([
+    ['ساكن في الرياض', 'الرياض'],
+    ['اسكن في المدينة المنورة', 'المدينة المنورة'],
+    ['اسكن بجدة', 'جدة'],
+    ['ساكن بالخبر', 'الخبر'],
+    ['اسكن ببريدة', 'بريدة'],
+    ['اسكن بريدة', 'بريدة'], // the ب of بريدة is the city's own
+    ['من الدمام', 'الدمام'],
+    ['انا من ينبع', 'ينبع'],
+    ['في مكة', 'مكة'],
+    ['حاليا في جدة الله يعافيك', 'جدة'],
+    ['I live in Riyadh', 'Riyadh'],
+    ["I'm from Makkah.", 'Makkah'],
+    ['المدينة المنورة', 'المدينة المنورة'], // "المدينة" is a city, not a lead-in
+    ['مكة المكرمة 🙏', 'مكة المكرمة'],
+    ['بريدة', 'بريدة'],
+  ])('city: %j → %j', (raw, value) => {
+    expect(validateText(raw, city)).toEqual({ ok: true, value, display: value });
+  });
+
+  it.each([
+    ['اسمي', fullName, 'too_few_words'], // only the lead-in: nothing is invented
+    ['اسمي محمد', fullName, 'too_few_words'],
+    ['اسمي محمد 2 الأحمد', fullName, 'letters_only'],
+    ['🙏', city, 'letters_only'], // nothing but decoration: refused, not stored empty
+  ])('%j → %s', (raw, opts, code) => {
+    expect(validateText(raw, opts)).toMatchObject({ ok: false, code });
+  });
+
+  it('keeps free text as written', () => {
+    expect(validateText('اسمي مكتوب خطأ في الصك 🙏', { min: 10 })).toMatchObject({ ok: true, value: 'اسمي مكتوب خطأ في الصك 🙏' });
   });
 });
