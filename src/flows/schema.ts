@@ -51,6 +51,12 @@ export const TextField = z
     max: z.number().int().min(1).max(4000).default(500),
     min_words: z.number().int().min(1).optional(),
     letters_only: z.boolean().default(false),
+    kind: z
+      .enum(['name', 'city'])
+      .optional()
+      .describe(
+        'What the text is, so the words around it are dropped: name ("اسمي محمد عبدالله" → "محمد عبدالله"), city ("ساكن في الرياض" → "الرياض"). Default: name for a letters_only field whose id ends in "name", city for an id ending in "city"',
+      ),
   })
   .strict();
 
@@ -59,10 +65,12 @@ export const NationalIdField = z
     ...FieldBase,
     type: z.literal('national_id'),
     allow: z
-      .array(z.enum(['citizen', 'resident']))
+      .array(z.enum(['citizen', 'resident', 'border', 'passport']))
       .min(1)
       .default(['citizen', 'resident'])
-      .describe('citizen: national ID starting with 1; resident: iqama starting with 2'),
+      .describe(
+        'citizen: national ID (10 digits, starts with 1); resident: iqama (starts with 2); border: border number of a visitor with a visa (10 digits, starts with 3 or 4); passport: passport number (6–9 letters and digits)',
+      ),
   })
   .strict();
 
@@ -70,7 +78,13 @@ export const PhoneField = z
   .object({
     ...FieldBase,
     type: z.literal('phone'),
-    countries: z.array(z.string().length(2)).min(1).default(['SA']),
+    countries: z
+      .array(z.union([z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 two-letter country code'), z.literal('*')]))
+      .min(1)
+      .default(['SA'])
+      .describe(
+        "Countries accepted, in order of preference for numbers written without a country code; '*' accepts any country's mobile written with its code (+20…, 0020…)",
+      ),
   })
   .strict();
 
