@@ -78,6 +78,19 @@ export interface OutboxRow {
   associationId: string;
   job: OutboxJob;
   runAt: string;
+  /** Rows with the same key replace each other: only the latest one's job is pending. */
+  dedupeKey?: string | null;
+}
+
+/**
+ * Jobs a newer one of the same kind replaces: one pending reminder per conversation and
+ * timer, one unclaimed-escalation alert per conversation (each checks, when it runs, that it
+ * still applies, so the latest is the only one that matters).
+ */
+export function outboxDedupeKey(job: OutboxJob): string | null {
+  if (job.kind === 'timer') return `timer.${job.conversationId}.${job.name}`;
+  if (job.kind === 'escalation_alert') return `escalation.${job.conversationId}`;
+  return null;
 }
 
 export interface StepOutcome {
@@ -440,7 +453,11 @@ export class ConversationService {
   // ── outbox: jobs for the queues ───────────────────────────────────────────
 
   private addOutbox(associationId: string, job: OutboxJob, runAt: Date) {
-    this.q.insertOutbox.run({ associationId, kind: job.kind, payload: JSON.stringify(job), runAt: runAt.toISOString(), createdAt: this.clock().toISOString() });
+    const createdAt = this.clock().toISOString();
+    const dedupeKey = outboxDedupeKey(job);
+    // The row it replaces is done: the sweep stops watching it, and its queued job is replaced on dispatch.
+    if (dedupeKey) this.q.supersedeOutbox.run({ dedupeKey, at: createdAt });
+    this.q.insertOutbox.run({ associationId, kind: job.kind, payload: JSON.stringify(job), runAt: runAt.toISOString(), createdAt, dedupeKey });
   }
 
   /** Adds a job to the outbox outside any engine step (decisions, service delivery). */
@@ -451,7 +468,7 @@ export class ConversationService {
   /** Outbox rows not yet handed to the queues (oldest first). */
   undispatched(limit = 500, olderThanMs = 0): OutboxRow[] {
     const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
-    return this.q.undispatched.all({ limit, before }).map((r) => ({ id: r.id, associationId: r.associationId, job: r.payload as OutboxJob, runAt: r.runAt }));
+    return this.q.undispatched.all({ limit, before }).map((r) => ({ id: r.id, associationId: r.associationId, job: r.payload as OutboxJob, runAt: r.runAt, dedupeKey: r.dedupeKey }));
   }
 
   markDispatched(ids: number[]): void {
@@ -471,7 +488,7 @@ export class ConversationService {
    */
   openOutbox(olderThanMs: number, afterId = 0, limit = 500): OutboxRow[] {
     const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
-    return this.q.openOutbox.all({ before, afterId, limit }).map((r) => ({ id: r.id, associationId: r.associationId, job: r.payload as OutboxJob, runAt: r.runAt }));
+    return this.q.openOutbox.all({ before, afterId, limit }).map((r) => ({ id: r.id, associationId: r.associationId, job: r.payload as OutboxJob, runAt: r.runAt, dedupeKey: r.dedupeKey }));
   }
 
   /**
@@ -865,16 +882,17 @@ function prepareQueries(db: Db) {
        WHERE id = @id AND version = @expected`,
     ),
     insertOutbox: run(
-      `INSERT INTO outbox (association_id, kind, payload, run_at, created_at) VALUES (@associationId, @kind, @payload, @runAt, @createdAt)`,
+      `INSERT INTO outbox (association_id, kind, payload, run_at, created_at, dedupe_key) VALUES (@associationId, @kind, @payload, @runAt, @createdAt, @dedupeKey)`,
     ),
+    supersedeOutbox: run(`UPDATE outbox SET done_at = @at WHERE dedupe_key = @dedupeKey AND done_at IS NULL`),
     outboxDone: run(`UPDATE outbox SET done_at = @at WHERE id = @id AND done_at IS NULL`),
-    openOutbox: all<{ id: number; associationId: string; payload: unknown; runAt: string }>(
-      `SELECT id, association_id, payload, run_at FROM outbox
+    openOutbox: all<{ id: number; associationId: string; payload: unknown; runAt: string; dedupeKey: string | null }>(
+      `SELECT id, association_id, payload, run_at, dedupe_key FROM outbox
        WHERE done_at IS NULL AND dispatched_at IS NOT NULL AND run_at < @before AND id > @afterId ORDER BY id LIMIT @limit`,
       ['payload'],
     ),
-    undispatched: all<{ id: number; associationId: string; payload: unknown; runAt: string }>(
-      `SELECT id, association_id, payload, run_at FROM outbox WHERE dispatched_at IS NULL AND created_at <= @before ORDER BY id LIMIT @limit`,
+    undispatched: all<{ id: number; associationId: string; payload: unknown; runAt: string; dedupeKey: string | null }>(
+      `SELECT id, association_id, payload, run_at, dedupe_key FROM outbox WHERE dispatched_at IS NULL AND done_at IS NULL AND created_at <= @before ORDER BY id LIMIT @limit`,
       ['payload'],
     ),
   };

@@ -249,6 +249,9 @@ export class Pipeline {
       {
         jobId: `ob.${row.id}`,
         delay: Math.max(0, Date.parse(row.runAt) - now),
+        // A newer reminder replaces the delayed one (BullMQ deduplication with replace), and
+        // waits for one running now: one pending per conversation and timer, not one per answer.
+        ...(row.dedupeKey ? { deduplication: { id: row.dedupeKey, replace: true, keepLastIfActive: true } } : {}),
         attempts: this.opts.jobAttempts ?? 10,
         backoff: { type: 'exponential', delay: this.opts.jobBackoffMs ?? 1000 },
         removeOnComplete: { count: 2000 },

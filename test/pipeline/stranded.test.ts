@@ -82,8 +82,8 @@ describe('stranded work', { timeout: 60_000 }, () => {
   it('a job out of attempts leaves a failed job, a job_failed event and an alert; the sweep retries it later', async () => {
     setup();
     submitIntake(service, 'qalam', 'a');
-    const [{ reference }] = sql<{ reference: string }>('SELECT reference FROM requests');
-    const nextRef = reference!.replace(/\d+$/, (d) => String(Number(d) + 1).padStart(d.length, '0'));
+    const reference = sql<{ reference: string }>('SELECT reference FROM requests')[0]!.reference;
+    const nextRef = reference.replace(/\d+$/, (d: string) => String(Number(d) + 1).padStart(d.length, '0'));
     // A decision for a request that is not there yet: every attempt fails.
     service.enqueueJob('qalam', { kind: 'decision', reference: nextRef, outcome: 'accepted', actor: 'staff:test' });
     start({ jobAttempts: 2, jobBackoffMs: 50 });

@@ -1,0 +1,85 @@
+/**
+ * Timers that supersede each other: every intake answer asks for a fresh 48-hour reminder.
+ * Against a real redis-server, Redis must hold one pending reminder per conversation and
+ * timer (replaced, not added), or it fills up with reminders nobody cancels.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { FLOWS, ROOT } from '../support/scenario.ts';
+import { validAnswers } from '../support/answers.ts';
+import { TestRedis } from '../support/redis.ts';
+import { MemorySink } from '../support/sink.ts';
+import { waitFor } from '../support/wait.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { ConversationService } from '../../src/conversation/service.ts';
+import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { connect } from '../../src/pipeline/redis.ts';
+
+const redis = new TestRedis();
+beforeAll(async () => {
+  await redis.start();
+}, 30_000);
+afterAll(() => redis.stop());
+
+let dir: string;
+let db: Db;
+let pipeline: Pipeline | undefined;
+afterEach(async () => {
+  await pipeline?.close();
+  db?.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+
+describe('superseded timers', { timeout: 120_000 }, () => {
+  it('keeps one pending intake reminder per conversation in Redis after a long intake run', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tawasul-timers-'));
+    db = openDb(join(dir, 't.db'));
+    const service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+    const prefix = 'rem';
+    pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300, strandedAfterMs: 500 });
+    pipeline.start({ engine: true, senders: [new MemorySink('t')] });
+    const people = 12;
+    const flowId = 'saa-hajj';
+    const answers = validAnswers(FLOWS.get(flowId)!, 'intake', new Date());
+    const media = service.storeMedia(flowId, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
+    // Half stop before confirming (an intake left open), half submit.
+    const script = [{ text: 'السلام عليكم' }, { text: '١' }, ...answers.map((a) => ('file' in a ? { media } : { text: a.text }))];
+    for (const [k, step] of [...script, { text: '1' }].entries()) {
+      for (let p = 0; p < people; p++) {
+        if (k === script.length && p % 2 === 1) continue;
+        pipeline.ingest({ associationId: flowId, channel: 't', address: `u${p}`, messageId: `u${p}-${k}`, ...step });
+      }
+      await waitFor('handled', () => sql<{ n: number }>("SELECT count(*) n FROM messages WHERE direction = 'in' AND status = 'pending'")[0]!.n === 0, 20_000);
+    }
+    await waitFor('outbox dispatched', () => sql<{ n: number }>('SELECT count(*) n FROM outbox WHERE dispatched_at IS NULL')[0]!.n === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const requested = sql<{ n: number }>("SELECT count(*) n FROM outbox WHERE kind = 'timer'")[0]!.n;
+    const conn = connect({ url: redis.url });
+    const timers = new Queue('timers', { connection: conn, prefix });
+    const delayed = await timers.getDelayed(0, -1);
+    const reminders = delayed.filter((j) => j.name === 'timer');
+    const perConversation = new Map<string, number>();
+    for (const j of reminders) {
+      const c = (j.data as { job: { conversationId: string } }).job.conversationId;
+      perConversation.set(c, (perConversation.get(c) ?? 0) + 1);
+    }
+    if (process.env.TEST_REPORT) console.log(`timer rows requested: ${requested}; delayed jobs in Redis: ${delayed.length} (reminders ${reminders.length}) for ${people} conversations`);
+    expect(requested).toBeGreaterThan(people * 3); // every answer asked for one
+    expect(perConversation.size).toBe(people);
+    expect([...perConversation.values()].every((v) => v === 1)).toBe(true);
+    // Bounded by open conversations (+ one committee alert per submitted request).
+    expect(delayed.length).toBeLessThanOrEqual(people + Math.ceil(people / 2));
+    // The one left is the latest: its row is the only timer row not superseded.
+    const open = sql<{ id: number }>("SELECT id FROM outbox WHERE kind = 'timer' AND done_at IS NULL");
+    expect(open).toHaveLength(people);
+    expect(new Set(reminders.map((j) => (j.data as { outboxId: number }).outboxId))).toEqual(new Set(open.map((r) => r.id)));
+    await timers.close();
+    conn.disconnect();
+  });
+});
