@@ -77,7 +77,7 @@ function objectivesText(flow: FlowFile, lang: Lang): string {
 function generalGoalText(flow: FlowFile, lang: Lang): string {
   const general = flow.objectives?.general;
   if (!general) return '';
-  return lang === 'ar' ? `الهدف العام: ${general.ar}` : `Our general goal: ${general.en}`;
+  return lang === 'ar' ? `الهدف العام: ${general.ar}` : `Our general goal: ${general.en.charAt(0).toLowerCase()}${general.en.slice(1)}`;
 }
 
 /** The answer to show for an FAQ entry, in the conversation's language. */
@@ -97,4 +97,9 @@ export function faqAnswerText(flow: FlowFile, entry: FaqEntry, lang: Lang): stri
     default:
       return '';
   }
+}
+
+/** The answer in both languages, for callers that fill the association's terms in (run.L). */
+export function faqAnswer(flow: FlowFile, entry: FaqEntry): Localized {
+  return { ar: faqAnswerText(flow, entry, 'ar'), en: faqAnswerText(flow, entry, 'en') };
 }
