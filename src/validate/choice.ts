@@ -39,9 +39,15 @@ const ORDINALS: ReadonlyMap<string, number> = (() => {
 const FILLER = new Set(
   [
     'ابي', 'ابغى', 'ابغا', 'ابغي', 'اريد', 'ودي', 'بغيت', 'احب', 'اختار', 'اخترت', 'اختر', 'نختار', 'الخيار', 'خيار', 'الاختيار', 'اختيار',
-    'رقم', 'الرقم', 'هو', 'هي', 'اللي', 'الي', 'بس', 'لو', 'سمحت', 'فضلا', 'يكون', 'طلبي', 'انا', 'تكفى', 'ياليت',
+    'رقم', 'الرقم', 'هو', 'هي', 'اللي', 'الي', 'بس', 'لو', 'سمحت', 'فضلا', 'يكون', 'انا', 'تكفى', 'ياليت',
     'i', 'want', 'would', 'like', 'choose', 'chose', 'pick', 'picked', 'take', "i'll", 'ill', 'go', 'for', 'with', 'the', 'one', 'option',
     'choice', 'number', 'num', 'please', 'need', 'is', 'it', 'its', "it's", 'my', 'answer', 'no', 'nr',
+  ].map(matchKey),
+);
+const CARDINAL_KEYS = new Set(
+  [
+    'واحد', 'واحدة', 'اثنين', 'اثنان', 'ثنين', 'ثنتين', 'ثلاثة', 'ثلاث', 'أربعة', 'أربع', 'خمسة', 'خمس', 'ستة', 'ست', 'سبعة', 'سبع',
+    'ثمانية', 'ثمان', 'تسعة', 'تسع', 'عشرة', 'عشر', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
   ].map(matchKey),
 );
 const ORDINAL_NUMERAL = /^(\d{1,2})(?:st|nd|rd|th)?$/;
@@ -61,7 +67,8 @@ function position(cleaned: string, count: number): number | undefined {
   if (ordinal !== undefined) return ordinal === -1 ? count : ordinal;
   const numeral = ORDINAL_NUMERAL.exec(key);
   if (numeral) return Number(numeral[1]);
-  if (core.length <= 2) {
+  // A bare number word: "ثلاثة", "three" (not "لحالي", which the count reader takes as 1).
+  if (core.length === 1 && CARDINAL_KEYS.has(key)) {
     const n = validateInteger(key, { min: 1, max: 10 });
     if (n.ok) return n.value;
   }

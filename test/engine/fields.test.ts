@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Field } from '../../src/flows/schema.ts';
 import { textKind, validateField } from '../../src/engine/fields.ts';
+import { loadFlows } from '../../src/flows/load.ts';
 
 const now = new Date('2026-01-01T09:00:00Z');
 const field = (input: Record<string, unknown>) =>
@@ -52,5 +53,25 @@ describe('validateField takes values out of real writing', () => {
   it('refuses a country code that is not two letters or *', () => {
     expect(() => field({ id: 'mobile', type: 'phone', countries: ['SAU'] })).toThrow();
     expect(() => field({ id: 'national_id', type: 'national_id', allow: ['visa'] })).toThrow();
+  });
+});
+
+describe("every flow's own examples", () => {
+  const flows = [...loadFlows('flows').values()];
+  const cases = flows.flatMap((flow) =>
+    [['intake', flow.intake.fields] as const, ['volunteer', flow.volunteer?.fields ?? []] as const].flatMap(([form, fields]) =>
+      fields
+        // dates are judged by the date validator's own tests; media and choices have no typed example
+        .filter((f) => ['text', 'national_id', 'phone', 'integer'].includes(f.type) && f.example)
+        .flatMap((f) =>
+          (['ar', 'en'] as const).flatMap((lang) =>
+            // "0501234567 or +966501234567": each writing the example offers
+            f.example![lang].split(/ أو | or /).map((writing) => ({ name: `${flow.id} ${form}.${f.id} (${lang}): ${writing.trim()}`, f, lang, writing: writing.trim() })),
+          ),
+        ),
+    ),
+  );
+  it.each(cases)('$name is accepted', ({ f, lang, writing }) => {
+    expect(validateField(f, { text: writing }, now, lang)).toMatchObject({ ok: true });
   });
 });

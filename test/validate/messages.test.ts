@@ -30,6 +30,8 @@ const ALL_CODES: Record<RejectionCode, true> = {
   date_invalid: true,
   date_too_early: true,
   date_too_late: true,
+  date_incomplete: true,
+  date_ambiguous: true,
   int_format: true,
   int_range: true,
   int_several: true,
