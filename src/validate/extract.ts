@@ -128,18 +128,22 @@ const KNOWN_CITIES = new Set(
     'المبرز', 'القطيف', 'الجبيل', 'حفر الباطن', 'الخرج', 'بيشة', 'بقيق', 'بدر', 'بلجرشي', 'بارق', 'رابغ', 'القنفذة', 'الليث', 'صبيا', 'أبو عريش',
     'شرورة', 'الدوادمي', 'المجمعة', 'الزلفي', 'شقراء', 'وادي الدواسر', 'العلا', 'الرس', 'البكيرية', 'الوجه', 'ضباء', 'أملج', 'تيماء',
     'رفحاء', 'طريف', 'الخفجي', 'النعيرية', 'محايل', 'صامطة', 'رنية', 'تربة', 'الخرمة', 'سيهات', 'صفوى', 'رأس تنورة', 'الدرعية', 'حوطة بني تميم',
+    'بحرة', 'بلسمر', 'بني مالك', 'بيش', 'بقعاء', 'البدائع',
+    // Cities abroad that begin with ب, where pilgrims come from.
+    'بغداد', 'بيروت', 'بيشاور', 'باكو', 'بورسعيد', 'بنها', 'بني سويف', 'بنغازي', 'برلين', 'باريس', 'بانكوك', 'بومباي', 'بنغالور', 'باندونغ', 'بيت لحم', 'بخارى',
   ].map(matchKey),
 );
 
-/** Drops a preposition ب glued to the city's first word when it is one ("بجدة" → "جدة", "بالرياض" → "الرياض", but "بريدة" stays). */
+/**
+ * After a verb of living ("اسكن بجدة"), a ب glued to the first word is the preposition and is
+ * dropped ("بجدة" → "جدة", "بكراتشي" → "كراتشي"), unless the word as written is a city that
+ * begins with ب ("اسكن بريدة" keeps بريدة).
+ */
 function dropGluedBa(words: string[]): string[] {
   const [first, ...rest] = words;
   if (!first || !/^ب/.test(first) || Array.from(first).length < 3) return words;
-  const key = matchKey([first, ...rest].join(' '));
-  const without = matchKey([first.slice(1), ...rest].join(' '));
-  if (KNOWN_CITIES.has(key) || KNOWN_CITIES.has(matchKey(first))) return words;
-  if (first.startsWith('بال') || KNOWN_CITIES.has(without) || KNOWN_CITIES.has(matchKey(first.slice(1)))) return [first.slice(1), ...rest];
-  return words;
+  if (KNOWN_CITIES.has(matchKey(words.join(' '))) || KNOWN_CITIES.has(matchKey(first))) return words;
+  return [first.slice(1), ...rest];
 }
 
 /**

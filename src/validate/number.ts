@@ -41,7 +41,7 @@ const WORDS: ReadonlyMap<string, NumberWord> = (() => {
   add(1, 'unit', 'ar', 'واحد', 'واحدة');
   add(2, 'unit', 'ar', 'اثنان', 'اثنين', 'اثنتان', 'اثنتين', 'ثنتين', 'ثنين', 'اتنين', 'إثنين');
   // Dual nouns that are a count by themselves: "شخصين" = two people.
-  add(2, 'unit', 'ar', 'شخصين', 'شخصان', 'فردين', 'فردان', 'نفرين', 'نفران');
+  add(2, 'unit', 'ar', 'شخصين', 'شخصان', 'فردين', 'فردان', 'نفرين', 'نفران', 'طفلين', 'طفلان', 'ولدين', 'بنتين');
   for (const [n, forms] of units) add(n, 'unit', 'ar', ...forms);
   add(10, 'unit', 'ar', ...ten);
   for (const a of ['أحد', 'إحدى', 'احدى']) for (const t of ten) add(11, 'teen', 'ar', `${a} ${t}`, `${a}${t}`);

@@ -75,6 +75,9 @@ describe('validateInteger rejects', () => {
     ['ما ادري', {}, 'int_format', undefined],
     ['5 او 6', {}, 'int_several', { count: 2 }],
     ['2 كبار و3 اطفال', {}, 'int_several', { count: 2 }],
+    ['3 بالغين + طفلين', {}, 'int_several', { count: 2 }], // a dual noun is a count too: not silently 3
+    ['me and 3 kids', {}, 'int_format', undefined],
+    ['2+3', {}, 'int_format', undefined],
     ['--5', {}, 'int_format', undefined],
     ['5-', {}, 'int_format', undefined],
     ['1e3', {}, 'int_format', undefined],
