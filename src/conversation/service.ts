@@ -354,16 +354,23 @@ export class ConversationService {
     this.q.markOutcome.run({ id, status, error });
   }
 
-  /** Conversations with inbound work not handled for `olderThanMs`: the sweep's to-do list. */
-  stalledInbound(olderThanMs: number, limit = 500): string[] {
+  /**
+   * Conversations with inbound work not handled for `olderThanMs`: the sweep's to-do list,
+   * one page of `limit` after the conversation id `after` (the sweep pages through them all).
+   */
+  stalledInbound(olderThanMs: number, after = '', limit = 500): string[] {
     const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
-    return this.q.stalledInbound.all({ before, limit }).map((r) => r.conversationId);
+    return this.q.stalledInbound.all({ before, after, limit }).map((r) => r.conversationId);
   }
 
-  /** Conversations with replies not sent for `olderThanMs`. */
-  stalledOutbound(olderThanMs: number, limit = 500): Array<{ conversationId: string; channel: string }> {
+  /**
+   * Conversations with replies not sent for `olderThanMs`: queued, or "sending" (an
+   * ambiguous send waiting for its answer, or one whose job Redis lost), paged like
+   * `stalledInbound`.
+   */
+  stalledOutbound(olderThanMs: number, after = '', limit = 500): Array<{ conversationId: string; channel: string }> {
     const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
-    return this.q.stalledOutbound.all({ before, limit });
+    return this.q.stalledOutbound.all({ before, after, limit });
   }
 
   /** Outbound messages that will not be sent: the dead-letter list staff see. */
@@ -868,10 +875,13 @@ function prepareQueries(db: Db) {
     markOutcome: run(`UPDATE messages SET status = @status, error = @error WHERE channel_message_id = @id AND direction = 'out'`),
     noteError: run(`UPDATE messages SET error = @error WHERE channel_message_id = @id AND direction = 'out'`),
     stalledInbound: all<{ conversationId: string }>(
-      `SELECT DISTINCT conversation_id FROM messages WHERE direction = 'in' AND status = 'pending' AND created_at < @before LIMIT @limit`,
+      `SELECT DISTINCT conversation_id FROM messages WHERE direction = 'in' AND status = 'pending' AND created_at < @before AND conversation_id > @after
+       ORDER BY conversation_id LIMIT @limit`,
     ),
     stalledOutbound: all<{ conversationId: string; channel: string }>(
-      `SELECT DISTINCT conversation_id, channel FROM messages WHERE direction = 'out' AND status = 'queued' AND created_at < @before LIMIT @limit`,
+      `SELECT conversation_id, min(channel) AS channel FROM messages
+       WHERE direction = 'out' AND status IN ('queued', 'sending') AND created_at < @before AND conversation_id > @after
+       GROUP BY conversation_id ORDER BY conversation_id LIMIT @limit`,
     ),
     insertEvent: run(
       `INSERT INTO events (association_id, conversation_id, type, actor, payload, at) VALUES (@associationId, @conversationId, @type, @actor, @payload, @at)`,

@@ -176,11 +176,12 @@ export class Pipeline {
       if (lastSentAt) delay = Math.max(delay, Date.parse(lastSentAt) + limits.perChatIntervalMs - Date.now());
     }
     if (opts.revive) {
-      // A dead letter staff put back is still a failed job under the same id: retry that job.
+      // A dead letter staff put back, or a "sending" row whose job ran out of attempts (its
+      // lookups kept failing), is still a failed job under the same id: retry that job afresh.
       try {
         const existing = await this.queue(outboundQueueName(next.channel)).getJob(`o.${next.id}`);
         if (existing && (await existing.isFailed())) {
-          await existing.retry();
+          await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
           return;
         }
       } catch (err) {
@@ -457,8 +458,14 @@ export class Pipeline {
     const sweep = async () => {
       if (this.closed) return;
       try {
-        for (const conversationId of this.service.stalledInbound(grace)) await this.drainLater(conversationId);
-        for (const { conversationId } of this.service.stalledOutbound(grace)) await this.kickOutbound(conversationId, 0, { revive: true });
+        // Every page, not the first 500: rows that stay stuck (a channel whose gateway is
+        // down) must not hide the ones behind them.
+        for (let page = this.service.stalledInbound(grace); page.length > 0 && !this.closed; page = this.service.stalledInbound(grace, page.at(-1)!)) {
+          for (const conversationId of page) await this.drainLater(conversationId);
+        }
+        for (let page = this.service.stalledOutbound(grace); page.length > 0 && !this.closed; page = this.service.stalledOutbound(grace, page.at(-1)!.conversationId)) {
+          for (const { conversationId } of page) await this.kickOutbound(conversationId, 0, { revive: true });
+        }
         await this.dispatchOutbox();
         await this.sweepOpenOutbox();
       } catch (err) {

@@ -98,3 +98,35 @@ describe('stranded work', { timeout: 60_000 }, () => {
     await waitFor('decision applied on retry', () => sql<{ status: string }>('SELECT status FROM requests WHERE reference = ?', nextRef)[0]?.status === 'accepted', 20_000);
   });
 });
+
+describe('the sweep', { timeout: 90_000 }, () => {
+  it('pages through everything pending: 510 conversations stuck on a channel whose gateway is down do not hide the replies behind them', async () => {
+    setup();
+    // Replies committed, never queued (the process died before enqueueing them): first 510 on
+    // a channel nobody sends for now, then 5 on a channel this process sends for.
+    const insert = db.$client.transaction(() => {
+      for (let c = 0; c < 510; c++) service.handleInbound({ associationId: 'qalam', channel: 'down', address: `d${c}`, messageId: `d${c}`, text: 'مرحبا' });
+    });
+    insert();
+    const live: string[] = [];
+    for (let c = 0; c < 5; c++) live.push(service.handleInbound({ associationId: 'qalam', channel: 't', address: `l${c}`, messageId: `l${c}`, text: 'مرحبا' }).conversationId);
+    await new Promise((r) => setTimeout(r, 350));
+    const sink = new MemorySink('t');
+    pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix: `s${++n}`, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300 });
+    pipeline.start({ engine: true, senders: [sink] });
+    await sink.until(() => live.every((c) => sink.for(c).length > 0), 30_000, 'replies on the live channel');
+  });
+
+  it('covers a "sending" row whose job is gone (Redis lost it in a kill -9): asked about, then sent once', async () => {
+    setup();
+    const acc = service.handleInbound({ associationId: 'qalam', channel: 't', address: 'z', messageId: 'z1', text: 'مرحبا' });
+    // Every reply of the conversation was in flight when the gateway and Redis died.
+    db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1 WHERE direction = 'out'").run();
+    await new Promise((r) => setTimeout(r, 350));
+    const sink = new MemorySink('t');
+    pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix: `s${++n}`, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300 });
+    pipeline.start({ engine: true, senders: [sink] });
+    await waitFor('sent', () => sql<{ n: number }>("SELECT count(*) n FROM messages WHERE direction = 'out' AND status != 'sent'")[0]!.n === 0, 15_000);
+    expect(sink.for(acc.conversationId).map((d) => d.id)).toEqual(acc.outbound.map((o) => o.id));
+  });
+});
