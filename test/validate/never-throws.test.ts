@@ -167,7 +167,7 @@ const writtenDate = fc
     arabic: fc.boolean(),
   })
   .map(({ hijri, y, m, d, sep, yearFirst, suffix, arabic }) => {
-    const year = hijri ? 1320 + y : 1900 + y;
+    const year = hijri ? 1320 + y : 1901 + y; // the Umm al-Qura table starts on 30 April 1900
     const body = yearFirst ? `${year}${sep}${m}${sep}${d}` : `${d}${sep}${m}${sep}${year}`;
     const text = `${body}${suffix ? (hijri ? ' هـ' : ' م') : ''}`;
     return arabic ? toArabicIndic(text) : text;
