@@ -49,10 +49,10 @@ function phraseKeys(phrase: string): string[] {
   return phrase.split(' ').map(matchKey).filter(Boolean);
 }
 
-/** True when `words` (from index `at`) begin with the phrase's words, compared by matchKey. */
-function startsWithPhrase(words: string[], at: number, keys: string[]): boolean {
-  if (keys.length === 0 || at + keys.length > words.length) return false;
-  return keys.every((k, i) => matchKey(words[at + i] ?? '') === k);
+/** True when the words' keys (from index `at`) begin with the phrase's keys. */
+function startsWithPhrase(wordKeys: string[], at: number, keys: string[]): boolean {
+  if (keys.length === 0 || at + keys.length > wordKeys.length) return false;
+  return keys.every((k, i) => wordKeys[at + i] === k);
 }
 
 /**
@@ -63,13 +63,14 @@ function startsWithPhrase(words: string[], at: number, keys: string[]): boolean 
 export function stripPhrases(words: string[], leading: readonly string[], trailing: readonly string[] = []): { words: string[]; strippedLead: string[] } {
   const lead = leading.map(phraseKeys).sort((a, b) => b.length - a.length);
   const trail = trailing.map(phraseKeys).sort((a, b) => b.length - a.length);
+  const wordKeys = words.map(matchKey);
   let start = 0;
   let end = words.length;
   const strippedLead: string[] = [];
   for (let changed = true; changed; ) {
     changed = false;
     for (const keys of lead) {
-      if (start + keys.length < end && startsWithPhrase(words, start, keys)) {
+      if (start + keys.length < end && startsWithPhrase(wordKeys, start, keys)) {
         strippedLead.push(keys.join(' '));
         start += keys.length;
         changed = true;
@@ -80,7 +81,7 @@ export function stripPhrases(words: string[], leading: readonly string[], traili
   for (let changed = true; changed; ) {
     changed = false;
     for (const keys of trail) {
-      if (end - keys.length > start && startsWithPhrase(words, end - keys.length, keys)) {
+      if (end - keys.length > start && startsWithPhrase(wordKeys, end - keys.length, keys)) {
         end -= keys.length;
         changed = true;
         break;

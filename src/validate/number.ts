@@ -290,7 +290,10 @@ export function validateInteger(raw: string, opts: IntegerOptions = {}): Validat
   const cleaned = cleanInput(raw);
   if (cleaned === '') return { ok: false, code: 'empty' };
 
-  const found = findNumbers(prepare(cleaned));
+  const prepared = prepare(cleaned);
+  // A score out of a scale: "4 من 5", "4/5", "4 out of 5" is 4.
+  const score = /^(\d{1,3}) ?(?:من|\/|out of|of) ?(\d{1,3})[.!]?$/i.exec(prepared);
+  const found = score && Number(score[1]) <= Number(score[2]) ? { values: [Number(score[1])], garbage: false } : findNumbers(prepared);
   const distinct = [...new Set(found.values.map((v) => (Object.is(v, -0) ? 0 : v)))];
   let value: number | undefined;
   if (distinct.length > 1) return { ok: false, code: 'int_several', params: { count: distinct.length } };

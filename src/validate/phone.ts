@@ -123,7 +123,13 @@ export function validatePhone(raw: string, opts: PhoneOptions = {}): Validation<
   const accepted = new Map<string, Validation<string>>();
   const refusals: One[] = [];
   for (const run of runs) {
-    if (digitCount(run.join('')) < 7) continue; // "2 جوالات": not a phone number
+    const digits = digitCount(run.join(''));
+    if (digits < 7) continue; // "2 جوالات": not a phone number
+    // More digits than two numbers have (E.164: at most 15 each, plus 00): not read, and not slow.
+    if (digits > 34) {
+      refusals.push({ ok: false, code: 'phone_invalid', ...(anyCountry ? { params: { international: 1 } } : {}) });
+      continue;
+    }
     const whole = check(run.join(' '));
     if (whole.ok) {
       accepted.set(whole.value, whole);

@@ -78,6 +78,7 @@ describe('validateInteger rejects', () => {
     ['3 بالغين + طفلين', {}, 'int_several', { count: 2 }], // a dual noun is a count too: not silently 3
     ['me and 3 kids', {}, 'int_format', undefined],
     ['2+3', {}, 'int_format', undefined],
+    ['6/5', {}, 'int_format', undefined], // no score above its scale
     ['--5', {}, 'int_format', undefined],
     ['5-', {}, 'int_format', undefined],
     ['1e3', {}, 'int_format', undefined],
@@ -125,6 +126,10 @@ describe('validateInteger reads counts as people write them', () => {
     ['me and my wife', 2],
     ['my wife and I', 2],
     ['شخصين', 2],
+    ['4 من 5', 4], // a score out of a scale (survey ratings)
+    ['٤ من ٥', 4],
+    ['4/5', 4],
+    ['4 out of 5', 4],
   ])('%j → %d', (raw, value) => {
     expect(validateInteger(raw, {})).toEqual({ ok: true, value, display: String(value) });
   });
