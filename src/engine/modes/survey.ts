@@ -1,0 +1,100 @@
+/** The satisfaction survey: invitation, questions, answers, thanks, and its reminder. */
+import type { Field } from '../../flows/schema.ts';
+import { validateInteger } from '../../validate/number.ts';
+import { validateText } from '../../validate/text.ts';
+import { rejectionText } from '../fields.ts';
+import type { Answer, Run } from '../run.ts';
+import type { Choice, Lang } from '../types.ts';
+import { isSkipWord } from '../words.ts';
+
+/** A survey invitation starts the survey now if the beneficiary is free, else it waits. */
+export function onSurveyInvite(run: Run, reference?: string) {
+  const s = run.s;
+  if (s.mode === 'opted_out') return run.emit({ type: 'survey_deferred', reason: 'opted_out', ...(reference ? { reference } : {}) });
+  if (s.mode === 'menu' || s.mode === 'faq' || s.mode === 'new') return startSurvey(run, reference);
+  s.pendingSurvey = reference ? { reference } : {};
+  run.emit({ type: 'survey_deferred', reason: 'busy', ...(reference ? { reference } : {}) });
+}
+
+export function startSurvey(run: Run, reference: string | undefined) {
+  const s = run.s;
+  s.pendingSurvey = undefined;
+  s.survey = { index: 0, answers: {}, reminded: false, ...(reference ? { reference } : {}) };
+  s.mode = 'survey';
+  run.emit({ type: 'survey_started', ...(reference ? { reference } : {}) });
+  run.emit({ type: 'timer_requested', name: 'survey_reminder', delayMs: run.flow.timers.survey_reminder_hours * 3600_000 });
+  run.say(run.L(run.flow.survey.intro));
+  askSurveyQuestion(run);
+}
+
+/** Asks the current question, or finishes after the last. The survey mode's prompt. */
+export function askSurveyQuestion(run: Run) {
+  const survey = run.s.survey;
+  const q = survey && run.flow.survey.questions[survey.index];
+  if (!q) return finishSurvey(run);
+  let text = run.L(q.prompt);
+  if (q.type === 'text' && !q.required) text += `\n${run.t('skip_hint')}`;
+  run.say(text);
+  if (q.type === 'rating') run.offer(ratingChoices(q.scale, run.lang));
+}
+
+export function onSurveyAnswer(run: Run, msg: Answer) {
+  const survey = run.s.survey;
+  const q = survey && run.flow.survey.questions[survey.index];
+  if (!survey || !q) return finishSurvey(run);
+  let answer: number | string | null;
+  if (q.type === 'rating') {
+    const stars = [...msg.text].filter((c) => c === '⭐' || c === '★').length;
+    const fromButton = msg.choiceId?.startsWith('s:') ? Number(msg.choiceId.slice(2)) : NaN;
+    const fromText = validateInteger(msg.text, { min: 1, max: q.scale });
+    const value = Number.isInteger(fromButton) && fromButton >= 1 && fromButton <= q.scale ? fromButton : fromText.ok ? fromText.value : stars >= 1 && stars <= q.scale ? stars : undefined;
+    if (value === undefined) {
+      run.say(run.t('survey_rating_reason', { scale: q.scale }));
+      return run.offer(ratingChoices(q.scale, run.lang));
+    }
+    answer = value;
+  } else if (!q.required && isSkipWord(msg.text)) {
+    answer = null;
+  } else {
+    const result = validateText(msg.text, { min: 1, max: q.max });
+    if (!result.ok) {
+      run.say(rejectionText({ type: 'text' } as Field, result, run.lang, (example) => run.t('example', { example })));
+      return;
+    }
+    answer = result.value;
+  }
+  survey.answers[q.id] = answer;
+  run.emit({ type: 'survey_answered', question: q.id, answer, ...(survey.reference ? { reference: survey.reference } : {}) });
+  survey.index++;
+  askSurveyQuestion(run);
+}
+
+function finishSurvey(run: Run) {
+  const s = run.s;
+  const survey = s.survey;
+  s.survey = undefined;
+  s.mode = 'menu';
+  if (survey) run.emit({ type: 'survey_completed', answers: survey.answers, ...(survey.reference ? { reference: survey.reference } : {}) });
+  run.say(run.L(run.flow.survey.thanks));
+}
+
+/** The survey reminder timer: one nudge, only while the survey is still open. */
+export function onSurveyReminder(run: Run) {
+  const s = run.s;
+  if (s.mode !== 'survey' || !s.survey || s.survey.reminded) return run.emit({ type: 'timer_ignored', name: 'survey_reminder' });
+  s.survey.reminded = true;
+  run.say(run.t('survey_reminder'));
+  askSurveyQuestion(run);
+}
+
+const RATING_LABELS: Record<Lang, string[]> = {
+  ar: ['ضعيف جدًا', 'ضعيف', 'مقبول', 'جيد', 'ممتاز'],
+  en: ['Very poor', 'Poor', 'Fair', 'Good', 'Excellent'],
+};
+
+function ratingChoices(scale: number, lang: Lang): Choice[] {
+  return Array.from({ length: scale }, (_, i) => ({
+    id: `s:${i + 1}`,
+    label: scale === 5 ? `${RATING_LABELS[lang][i]}` : String(i + 1),
+  }));
+}
