@@ -166,25 +166,30 @@ function monthOf(text: string): { month: number; calendar: Calendar } | undefine
 }
 
 const MONTH = `((?:${MONTH_SPELLINGS.map(([, , p]) => `(?:${p})`).join('|')})${NOT_LETTER_AFTER}\\.?)`;
-const SUFFIX = '(?:\\s?(ه|هجري|هجريه|م|ميلادي|ميلاديه|a\\.h\\.?|ah|h|a\\.d\\.?|ad|ce)(?![\\p{L}\\p{N}]))?';
+const SUFFIX = '(?:\\s?(ه|هجري|هجريه|هجريا|للهجره|م|ميلادي|ميلاديه|ميلاديا|للميلاد|a\\.h\\.?|ah|h|a\\.d\\.?|ad|ce)(?![\\p{L}\\p{N}]))?';
+// "12 رمضان سنة 1410", "12 Ramadan of the year 1410"
+const YEAR_WORD = '(?:\\s?(?:سنه|عام|لعام|من عام|of the year|of year|year|of))?';
 const DAY = '(\\d{1,2})(?!\\d)(?:\\s?(?:st|nd|rd|th)(?![a-z]))?';
 const YEAR = '(\\d{4})(?!\\d)';
 const BEFORE = '(?<![\\p{L}\\p{N}])';
 
 // 12 جمادى الأولى 1410 هـ · 15th of January, 1990 · 15-Jan-1990 · ١٥ من شهر رمضان · 15 ينايِر
 const DAY_MONTH = new RegExp(
-  `${BEFORE}(?:the\\s)?${DAY}\\s?(?:of\\s|من\\s(?:شهر\\s)?|شهر\\s|[/\\-.,،]\\s?)?${MONTH}(?:\\s?[,،/\\-.]?\\s?${YEAR})?${SUFFIX}`,
+  `${BEFORE}(?:the\\s)?${DAY}\\s?(?:of\\s|من\\s(?:شهر\\s)?|شهر\\s|[/\\-.,،]\\s?)?${MONTH}(?:\\s?[,،/\\-.]?${YEAR_WORD}\\s?${YEAR})?${SUFFIX}`,
   'gu',
 );
 // January 15, 1990 · Jan 15 1990 · Ramadan 1, 1445
 const MONTH_DAY = new RegExp(`${BEFORE}${MONTH}\\s?${DAY}(?:\\s?[,،]?\\s?${YEAR})?${SUFFIX}`, 'gu');
 // رمضان 1410 (no day)
-const MONTH_YEAR = new RegExp(`${BEFORE}${MONTH}\\s?[,،]?\\s?${YEAR}`, 'gu');
+const MONTH_YEAR = new RegExp(`${BEFORE}${MONTH}\\s?[,،]?${YEAR_WORD}\\s?${YEAR}`, 'gu');
 // 15/1/1990 · 15-01-1990 · 15.1.1990 · 15\1\1990, spaces around the separators allowed
 const NUMERIC_DMY = new RegExp(`(?<![\\p{N}/\\\\.\\-])(\\d{1,2})\\s?([/\\-.\\\\])\\s?(\\d{1,2})\\s?\\2\\s?${YEAR}${SUFFIX}`, 'gu');
 // 1410/5/12 · 2023-11-27
 const NUMERIC_YMD = new RegExp(`(?<![\\p{N}/\\\\.\\-])${YEAR}\\s?([/\\-.\\\\])\\s?(\\d{1,2})\\s?\\2\\s?(\\d{1,2})(?!\\d)${SUFFIX}`, 'gu');
 const BARE_MONTH = new RegExp(`${BEFORE}${MONTH}`, 'gu');
+// "12 5 1410", "1410 5 12": numbers separated by spaces only, read when they are the message's only digits
+const SPACED_DMY = /^\D*?(?<!\d)(\d{1,2}) (\d{1,2}) (\d{4})(?!\d)\D*$/u;
+const SPACED_YMD = /^\D*?(?<!\d)(\d{4}) (\d{1,2}) (\d{1,2})(?!\d)\D*$/u;
 
 // A short word right after a date may be a calendar marker this code does not know ("ش", "BC",
 // "xyz"): the date is then not read rather than read in the wrong calendar. Ordinary short
@@ -193,7 +198,7 @@ const SHORT_AFTER = /^\s?([a-z]{1,3}|[\u0621-\u064a])(?![\p{L}\p{N}])/u;
 const SHORT_WORDS = new Set(['in', 'on', 'at', 'is', 'my', 'and', 'i', 'im', 'am', 'so', 'ok', 'pls', 'plz', 'the', 'to', 'or', 'but', 'not', 'yes', 'no', 'was', 'its', 'و']);
 
 const suffixCalendar = (s: string | undefined): Calendar | undefined =>
-  s === undefined ? undefined : /^(?:ه|هجري|هجريه|a\.h\.?|ah|h)$/.test(s) ? 'hijri' : 'gregorian';
+  s === undefined ? undefined : /^(?:ه|هجري|هجريه|هجريا|للهجره|a\.h\.?|ah|h)$/.test(s) ? 'hijri' : 'gregorian';
 
 /** A date found in the text, possibly incomplete (no day or no year). */
 interface Found {
@@ -225,6 +230,16 @@ function findDates(key: string): { complete: Found[]; incomplete: boolean } {
   }
   for (const r of key.matchAll(NUMERIC_YMD)) {
     add({ start: r.index, end: r.index + r[0].length, y: num(r[1]), m: Number(r[3]), d: num(r[4]), marked: suffixCalendar(r[5]) });
+  }
+  for (const [re, order] of [[SPACED_DMY, 'dmy'], [SPACED_YMD, 'ymd']] as const) {
+    const r = re.exec(key);
+    if (!r) continue;
+    const start = key.search(/\d/); // the message has no digits before the date
+    const text = `${r[1]} ${r[2]} ${r[3]}`;
+    const rest = key.slice(start + text.length);
+    const marker = /^\s?(ه|هجري|هجريه|هجريا|للهجره|م|ميلادي|ميلاديه|ميلاديا|للميلاد|a\.h\.?|ah|h|a\.d\.?|ad|ce)(?![\p{L}\p{N}])/u.exec(rest);
+    const [y, m, d] = order === 'dmy' ? [r[3], r[2], r[1]] : [r[1], r[2], r[3]];
+    add({ start, end: start + text.length + (marker ? marker[0].length : 0), y: num(y), m: Number(m), d: num(d), marked: suffixCalendar(marker?.[1]) });
   }
   const named = (re: RegExp, order: 'dmy' | 'mdy' | 'my'): void => {
     for (const r of key.matchAll(re)) {

@@ -379,6 +379,17 @@ describe('validateDate takes the date out of a sentence', () => {
     ['«15/1/1990»', '1990-01-15', 'gregorian'],
     ['انا من مواليد 15 يناير 1990 في الرياض', '1990-01-15', 'gregorian'],
     ['ميلادي 12/5/1410 هـ الموافق 10/12/1989 م', '1989-12-10', 'hijri'], // the same day twice is one date
+    ['12 جمادى الاولى 1410 الموافق 10 ديسمبر 1989', '1989-12-10', 'hijri'],
+    ['جوالي 0551234567 ومواليد 12/5/1410', '1989-12-10', 'hijri'],
+    ['١٢-٥-١٤١٠هـ', '1989-12-10', 'hijri'],
+    ['١٢/٥/١٤١٠ للهجرة', '1989-12-10', 'hijri'],
+    ['12 رمضان سنة 1410', '1990-04-07', 'hijri'],
+    ['12 رمضان عام 1410هـ', '1990-04-07', 'hijri'],
+    ['12 Ramadan of the year 1410', '1990-04-07', 'hijri'],
+    ['12 5 1410', '1989-12-10', 'hijri'], // spaces only, when these are the message's only digits
+    ['مواليد 1410 5 12 هـ', '1989-12-10', 'hijri'],
+    ['15 1 1990م', '1990-01-15', 'gregorian'],
+    ['15/1/1990 الساعة 10:30', '1990-01-15', 'gregorian'],
   ])('%j → %s', (raw, iso, calendar) => {
     expect(validateDate(raw, wide)).toMatchObject({ ok: true, value: { iso, calendar } });
   });
@@ -415,6 +426,8 @@ describe('validateDate takes the date out of a sentence', () => {
     ['15 يناير 1410 هـ'], // a Gregorian month marked Hijri
     ['12 رمضان 1445 م'], // a Hijri month marked Gregorian
     ['3 Rabi 1445'], // Rabi I or Rabi II?
+    ['12 5 1410 و 0551234567'], // spaced numbers among other digits are not read as a date
+    ['15/1/90'], // a two-digit year is not guessed
   ])('%j → date_format', (raw) => {
     expect(validateDate(raw, wide)).toMatchObject({ ok: false, code: 'date_format' });
   });
