@@ -167,8 +167,10 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
     if (Array.from(input).length >= 3) {
       const padded = ` ${input} `;
       const paddedStem = ` ${stemmedInput} `;
+      // The words again without a joining و, so "نقل وسكن" names both options and is refused.
+      const unjoined = ` ${input.split(' ').map((w) => (w.startsWith('و') && Array.from(w).length >= 4 ? w.slice(1) : w)).join(' ')} `;
       const contained = new Set([
-        ...matching(keyed, (k) => padded.includes(` ${k} `) || k.includes(input)),
+        ...matching(keyed, (k) => padded.includes(` ${k} `) || unjoined.includes(` ${k} `) || k.includes(input)),
         ...matching(stemmed, (k) => paddedStem.includes(` ${k} `)),
       ]);
       const picked = pick([...contained]);

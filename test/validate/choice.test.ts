@@ -189,6 +189,7 @@ describe('validateChoice by ordinal and with words around the pick', () => {
     ['1 و 2', support],
     ['the one', support],
     ['ابي اكلم موظف', support],
+    ['تدريب ودعم اجتماعي', support], // two options joined by و
   ])('%j → choice_unknown', (raw, options) => {
     expect(validateChoice(raw, options)).toEqual({ ok: false, code: 'choice_unknown', params: { count: options.length } });
   });

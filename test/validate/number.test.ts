@@ -79,6 +79,9 @@ describe('validateInteger rejects', () => {
     ['me and 3 kids', {}, 'int_format', undefined],
     ['2+3', {}, 'int_format', undefined],
     ['6/5', {}, 'int_format', undefined], // no score above its scale
+    ['أكثر من 10', {}, 'int_format', undefined], // a bound is not the count
+    ['more than 5', {}, 'int_format', undefined],
+    ['اقل من عشرة', {}, 'int_format', undefined],
     ['--5', {}, 'int_format', undefined],
     ['5-', {}, 'int_format', undefined],
     ['1e3', {}, 'int_format', undefined],
