@@ -219,8 +219,8 @@ const CATALOG: Record<RejectionCode, Record<Lang, Render>> = {
     },
   },
   date_format: {
-    ar: () => 'فضلاً اكتب التاريخ بصيغة يوم/شهر/سنة، مثل 15/03/1410 هـ أو 16/10/1989 م.',
-    en: () => 'Please write the date as day/month/year, e.g. 15/03/1410 AH or 16/10/1989.',
+    ar: () => 'فضلاً اكتب التاريخ بصيغة يوم/شهر/سنة، مثل 15/03/1410 هـ أو 14/10/1989 م.',
+    en: () => 'Please write the date as day/month/year, e.g. 15/03/1410 AH or 14/10/1989.',
   },
   date_invalid: {
     ar: () => 'هذا التاريخ غير موجود في التقويم، فضلاً تحقّق منه.',
@@ -334,7 +334,7 @@ const EXAMPLES: Record<ExampleType, Record<Lang, string>> = {
   national_id: { ar: `مثال: ${EXAMPLE_ID}`, en: `Example: ${EXAMPLE_ID}` },
   phone: { ar: 'مثال: 0501234567', en: 'Example: 0501234567' },
   // The two writings are the same day (Umm al-Qura).
-  date: { ar: 'مثال: 15/03/1410 هـ أو 1989-10-16', en: 'Example: 15/03/1410 AH or 1989-10-16' },
+  date: { ar: 'مثال: 15/03/1410 هـ أو 1989-10-14', en: 'Example: 15/03/1410 AH or 1989-10-14' },
   integer: { ar: 'مثال: 3', en: 'Example: 3' },
   choice: { ar: 'مثال: 1', en: 'Example: 1' },
   media: { ar: 'مثال: صورة واضحة للمستند أو ملف PDF', en: 'Example: a clear photo of the document, or a PDF' },
