@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 import { TestRedis } from '../support/redis.ts';
 import { HttpSink } from '../support/sink.ts';
+import { FaultyReceiver } from '../support/receiver.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
@@ -43,7 +44,7 @@ afterEach(async () => {
 });
 
 /** Starts a process role and resolves once it logs that it started. */
-async function role(args: string[]): Promise<ChildProcess> {
+async function role(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/tawasul.js'), ...args], {
     cwd: ROOT,
     env: {
@@ -58,6 +59,7 @@ async function role(args: string[]): Promise<ChildProcess> {
       SWEEP_GRACE_MS: '1000',
       SEND_BACKOFF_MS: '100',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -177,5 +179,47 @@ describe('pipeline under faults (several processes)', { timeout: 120_000 }, () =
     await restarted;
     await settled(total);
     assertExactlyOnceInOrder(total);
+  });
+
+  it('a gateway SIGKILLed mid-send while the receiver loses answers and fails its lookups: no reply twice, none delivered dead-lettered', async () => {
+    const receiver = await new FaultyReceiver().start();
+    try {
+      // Every fifth send is stored and then the connection drops before the answer; every
+      // seventh is answered after 2 s, so the kill finds sends in flight that did arrive.
+      receiver.slowMs = 2000;
+      receiver.plan = (k) => (k % 5 === 1 ? 'store-then-drop' : k % 7 === 0 ? 'store-then-slow' : 'ok');
+      const env = { LOOPBACK_URL: receiver.url };
+      await Promise.all([role(['worker']), role(['worker'])]);
+      let gateway = await role(['gateway', '--channel', 'loopback'], env);
+      let restarted: Promise<unknown> | undefined;
+      const total = await load(40, 6, 300, (sent) => {
+        if (sent === 100) {
+          gateway.kill('SIGKILL');
+          // Lookups fail for the first seconds after the restart.
+          receiver.lookupsFailUntil = Date.now() + 10_000;
+          restarted = (async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            gateway = await role(['gateway', '--channel', 'loopback'], env);
+          })();
+        }
+      });
+      await restarted;
+      await settled(total, 90_000);
+      const outbound = sql<{ id: string; conversation_id: string; status: string }>(
+        "SELECT channel_message_id id, conversation_id, status FROM messages WHERE direction = 'out' ORDER BY rowid",
+      );
+      if (process.env.TEST_REPORT) console.log(`sends ${receiver.posts}, answers lost ${receiver.faults.get('store-then-drop')}, lookups ${receiver.lookups} (${receiver.failedLookups} failed), replies ${outbound.length}, duplicates ${receiver.duplicates().length}`);
+      expect(receiver.faults.get('store-then-drop') ?? 0).toBeGreaterThan(10);
+      expect(receiver.failedLookups).toBeGreaterThan(0);
+      expect(receiver.duplicates()).toEqual([]);
+      expect(outbound.filter((o) => o.status !== 'sent')).toEqual([]);
+      expect(new Set(receiver.deliveries.map((d) => d.id))).toEqual(new Set(outbound.map((o) => o.id)));
+      for (const conv of new Set(outbound.map((o) => o.conversation_id))) {
+        const produced = outbound.filter((o) => o.conversation_id === conv).map((o) => o.id);
+        expect(receiver.deliveries.filter((d) => d.conversationId === conv).map((d) => d.id), `order in ${conv}`).toEqual(produced);
+      }
+    } finally {
+      await receiver.stop();
+    }
   });
 });
