@@ -31,7 +31,16 @@ const ORDINALS: ReadonlyMap<string, number> = (() => {
   ar.forEach((forms, i) => forms.forEach((f) => m.set(matchKey(f), i + 1)));
   en.forEach((w, i) => m.set(w, i + 1));
   // "آخر" alone also means "other", so only the unambiguous writings of "the last".
-  for (const f of ['الاخير', 'الاخيره', 'اخير', 'اخيره', 'اخر واحد', 'اخر خيار', 'اخر شي', 'last', 'the last', 'last one']) m.set(matchKey(f), -1);
+  // Arabizi: "el awal", "al thani", "akheer".
+  const arabizi: string[][] = [
+    ['awal', 'awwal', 'el awal', 'al awal', 'el awwal', 'al awwal'],
+    ['thani', 'tani', 'el thani', 'al thani', 'el tani'],
+    ['thalith', 'talet', 'el thalith', 'al thalith', 'el talet'],
+    ['rabi3', 'el rabi3', 'al rabi3'],
+    ['khamis', 'el khamis', 'al khamis'],
+  ];
+  arabizi.forEach((forms, i) => forms.forEach((f) => m.set(f, i + 1)));
+  for (const f of ['الاخير', 'الاخيره', 'اخير', 'اخيره', 'اخر واحد', 'اخر خيار', 'اخر شي', 'last', 'the last', 'last one', 'akheer', 'el akheer', 'al akheer', 'a5eer']) m.set(matchKey(f), -1);
   return m;
 })();
 

@@ -84,6 +84,20 @@ const WORDS: ReadonlyMap<string, NumberWord> = (() => {
   add(1000, 'thousand_mult', 'ar', 'ألف', 'الاف', 'آلاف', 'ألاف');
   add(2000, 'thousand', 'ar', 'ألفين', 'ألفان');
   add(0, 'and', 'ar', 'و');
+  // Arabizi (Arabic in Latin letters and digits), 1 to 10 only: "khamsa", "wa7ed", "3ashra".
+  const arabizi: [number, string[]][] = [
+    [1, ['wa7ed', 'wahed', 'wa7da', 'wahda']],
+    [2, ['ithnain', 'ethnain', 'ithnein', 'itnen', 'etnen', 'thnain', 'tnen', 'ithnen']],
+    [3, ['thalatha', 'thalath', 'talata', 'tlata', 'thlatha', 'tlatha']],
+    [4, ['arba3a', 'arba3', 'arbaa', 'arba']],
+    [5, ['khamsa', 'khams', '5amsa', 'khamseh']],
+    [6, ['sitta', 'setta']],
+    [7, ['sab3a', 'saba3a', 'sab3', 'sabaa']],
+    [8, ['thamanya', 'thamania', 'tamanya', 'thmanya', 'thamanyah']],
+    [9, ['tis3a', 'tes3a', 'tisa3', 'tisaa']],
+    [10, ['3ashra', '3ashara', 'ashra', 'ashara', '3shra']],
+  ];
+  for (const [n, forms] of arabizi) add(n, 'unit', 'ar', ...forms);
 
   const english = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
   english.forEach((w, i) => add(i, 'unit', 'en', w));
@@ -176,6 +190,7 @@ function readWords(run: NumberWord[]): number | undefined {
 const ALONE = [
   'لحالي', 'لوحدي', 'وحدي', 'بروحي', 'انا بس', 'بس انا', 'انا فقط', 'فقط انا', 'انا وحدي', 'انا لوحدي', 'انا لحالي', 'انا بروحي', 'شخص واحد',
   'just me', 'only me', 'me only', 'me alone', 'alone', 'by myself', 'just myself', 'myself only', 'only myself', 'myself',
+  'la7ali', 'lahali', 'lehali', 'l7ali', 'lwa7di', 'lawa7di', 'lwahdi', 'bas ana', 'ana bas', 'ana bs', 'bs ana',
 ].map(matchKey);
 
 /** One person each, for "انا وزوجتي" (2) or "me and my wife and my son" (3); plural nouns (عيالي) are not counted. */
@@ -228,7 +243,9 @@ function findNumbers(text: string): Found {
   const items: ({ t: 'digits'; core: string } | { t: 'key'; key: string })[] = [];
   for (const word of wordsOf(text)) {
     const core = word.replace(TRAILING, '').replace(LEADING, '');
-    if (/\d/.test(core)) items.push({ t: 'digits', core });
+    // Arabizi writes letters with digits ("wa7ed", "la7ali"): such a word is a word, not a numeral.
+    const arabiziWord = /[a-z]/i.test(core) && (WORDS.has(matchKey(core)) || ALONE.includes(matchKey(core)));
+    if (/\d/.test(core) && !arabiziWord) items.push({ t: 'digits', core });
     else for (const key of matchKey(core).split(' ').filter(Boolean)) items.push({ t: 'key', key });
   }
 

@@ -175,6 +175,8 @@ describe('validateChoice by ordinal and with words around the pick', () => {
     ['ابي الثالث', 'training'],
     ['ابي رقم 2 لو سمحت', 'research'],
     ['ثلاثة', 'training'],
+    ['el thani', 'research'], // Arabizi
+    ['akheer', 'other'],
     ['ابي دعم بحث علمي', 'research'], // a label with words around it
     ['ابغى تدريب', 'training'],
     ['I want training please', 'training'],

@@ -188,6 +188,13 @@ describe('validateInteger reads counts as people write them', () => {
     ['one hundred and fifty', 150],
     ['two thousand five hundred', 2500],
     ['a family of 5', 5], // "a" is only a number before hundred/thousand
+    // Arabizi
+    ['khamsa', 5],
+    ['ehna khamsa', 5],
+    ['wa7ed', 1],
+    ['3ashra', 10],
+    ['la7ali', 1],
+    ['ana bas', 1],
   ])('number words: %j → %d', (raw, value) => {
     expect(validateInteger(raw, {})).toEqual({ ok: true, value, display: String(value) });
   });
