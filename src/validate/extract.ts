@@ -98,6 +98,8 @@ const NAME_LEAD = [
   'اسمي', 'انا اسمي', 'اسمي هو', 'اسمي الكامل', 'اسمي الكامل هو', 'اسمي الثلاثي', 'اسمي الرباعي',
   'الاسم', 'الاسم الكامل', 'الاسم الثلاثي', 'الاسم الرباعي', 'انا', 'معك', 'معاك', 'هذا اسمي', 'اسمه', 'اسمها', 'اسم الحاج', 'اسم المستفيد',
   'my name is', "my name's", 'my full name is', 'name', 'full name', 'i am', "i'm", 'im', 'this is',
+  // Arabizi ("ana" alone is left: it is also a given name)
+  'ismi', 'esmi', 'ismy', 'esmy', 'ana ismi', 'ana esmi', 'ana ismy', 'ana esmy',
 ];
 
 /**
@@ -118,6 +120,8 @@ const CITY_LEAD = [
   'من', 'في', 'مدينتي', 'مدينتي هي', 'المدينه هي', 'حاليا', 'حاليا في',
   'i live in', 'we live in', 'i am living in', "i'm living in", 'im living in', 'living in', 'i am in', "i'm in", 'im in', 'we are in',
   'i am from', "i'm from", 'im from', 'we are from', 'from', 'in', 'my city is', 'city', 'the city of',
+  // Arabizi
+  'sakin fi', 'saken fi', 'sakna fi', 'asken fi', 'askun fi', 'askon fi', 'ana fi', 'ana min', 'ana men', 'min', 'men', 'fi',
 ];
 const LIVING_VERBS = new Set(['ساكن', 'ساكنه', 'ساكنين', 'اسكن', 'نسكن', 'مقيم', 'مقيمه', 'اقيم'].map(matchKey));
 

@@ -70,6 +70,8 @@ describe('validateText keeps only the name or the city', () => {
     ['اسمي محمد عبدالله الأحمد شكرا', 'محمد عبدالله الأحمد'],
     ['عبدالله محمد صالح الغامدي', 'عبدالله محمد صالح الغامدي'], // a name that starts like "عبد" keeps every word
     ['Mohammed A. Al Harbi', 'Mohammed A. Al Harbi'],
+    ['ismi Mohammed Abdullah Alahmad', 'Mohammed Abdullah Alahmad'], // Arabizi
+    ['Ana Maria Lopez', 'Ana Maria Lopez'], // a Latin "ana" is a given name, not "I"
   ])('name: %j → %j', (raw, value) => {
     expect(validateText(raw, fullName)).toEqual({ ok: true, value, display: value });
   });
@@ -94,6 +96,7 @@ describe('validateText keeps only the name or the city', () => {
     ['المدينة المنورة', 'المدينة المنورة'], // "المدينة" is a city, not a lead-in
     ['مكة المكرمة 🙏', 'مكة المكرمة'],
     ['بريدة', 'بريدة'],
+    ['saken fi Jeddah', 'Jeddah'], // Arabizi
   ])('city: %j → %j', (raw, value) => {
     expect(validateText(raw, city)).toEqual({ ok: true, value, display: value });
   });
