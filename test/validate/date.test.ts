@@ -354,6 +354,10 @@ describe('validateDate reads Gregorian month names', () => {
     ['1st of March 1990', '1990-03-01'],
     ['March 2nd, 1990', '1990-03-02'],
     ['٢٣ سبتمبر ١٩٣٢', '1932-09-23'],
+    ['15 Febuary 1990', '1990-02-15'],
+    ['15 agust 1990', '1990-08-15'],
+    ['15 دسمبر 1990', '1990-12-15'],
+    ['15 فبرائر 1990', '1990-02-15'],
   ])('%j → %s', (raw, iso) => {
     expect(validateDate(raw, wide)).toMatchObject({ ok: true, value: { iso, calendar: 'gregorian' } });
   });
