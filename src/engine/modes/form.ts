@@ -2,12 +2,12 @@
 import type { Field, Form } from '../../flows/schema.ts';
 import { rejectionText, validateField } from '../fields.ts';
 import type { Answer, Run, Turn } from '../run.ts';
-import type { DraftKey, FormKey, FormProgress } from '../types.ts';
+import type { Choice, DraftKey, FormKey, FormProgress } from '../types.ts';
 import { isGreeting, isSkipWord } from '../words.ts';
 import { offerAgent } from './escalation.ts';
 import { answerFaqInline } from './faq.ts';
 import { reprompt } from './index.ts';
-import { showMenu } from './menu.ts';
+import { backToMenu, showMenu } from './menu.ts';
 import { showReview } from './review.ts';
 
 export function formOf(run: Run, key: FormKey): Form | undefined {
@@ -79,7 +79,12 @@ export function promptField(run: Run) {
   let text = run.L(field.prompt);
   if (!field.required) text += `\n${run.t('skip_hint')}`;
   run.say(text);
-  if (field.type === 'choice') run.offer(field.options.map((o) => ({ id: `o:${o.id}`, label: o.label[run.lang] })));
+  if (field.type === 'choice') run.offer(optionChoices(run, field));
+}
+
+/** A choice field's options as buttons; `onFormAnswer` reads them back by the `o:` prefix. */
+function optionChoices(run: Run, field: Extract<Field, { type: 'choice' }>): Choice[] {
+  return field.options.map((o) => ({ id: `o:${o.id}`, label: o.label[run.lang] }));
 }
 
 /** After a long pause: where the form stands, then the current step again. */
@@ -93,10 +98,7 @@ export function welcomeBack(run: Run) {
 export function onFormAnswer(run: Run, msg: Answer, paused: boolean) {
   const active = activeDraft(run);
   const field = currentField(run);
-  if (!active || !field) {
-    run.s.mode = 'menu';
-    return showMenu(run);
-  }
+  if (!active || !field) return backToMenu(run);
   const { key, draft } = active;
   if (paused && isGreeting(msg.text) && !msg.media) return welcomeBack(run);
   if (!field.required && !msg.media && isSkipWord(msg.text)) {
@@ -127,7 +129,7 @@ export function onFormAnswer(run: Run, msg: Answer, paused: boolean) {
     draft.failures = 0;
     return offerAgent(run, 'failed_answers', field.id);
   }
-  if (field.type === 'choice') run.offer(field.options.map((o) => ({ id: `o:${o.id}`, label: o.label[run.lang] })));
+  if (field.type === 'choice') run.offer(optionChoices(run, field));
 }
 
 /** Moves to the next field to ask, or to the review when none is left. */

@@ -88,6 +88,5 @@ export function notUnderstood(run: Run, msg: Answer) {
   }
   run.say(run.t('not_understood'));
   if (s.mode === 'faq') return showFaqList(run);
-  s.mode = 'menu';
-  showMenu(run);
+  backToMenu(run);
 }

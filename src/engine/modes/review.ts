@@ -7,10 +7,10 @@ import { choiceByNumber } from '../choices.ts';
 import { displayOf } from '../fields.ts';
 import { say } from '../messages.ts';
 import type { Answer, Run, Turn } from '../run.ts';
-import type { FieldValue, FormProgress } from '../types.ts';
+import type { Choice, FieldValue, FormProgress } from '../types.ts';
 import { isGreeting, isNo, isYes } from '../words.ts';
 import { activeDraft, askMissing, promptField, welcomeBack } from './form.ts';
-import { showMenu } from './menu.ts';
+import { backToMenu, showMenu } from './menu.ts';
 import { startSurvey } from './survey.ts';
 
 function summary(run: Run, form: Form, data: Record<string, FieldValue>): string {
@@ -22,10 +22,7 @@ function summary(run: Run, form: Form, data: Record<string, FieldValue>): string
 /** The answers, the attestation for an intake, and confirm / correct. The review mode's prompt. */
 export function showReview(run: Run) {
   const active = activeDraft(run);
-  if (!active) {
-    run.s.mode = 'menu';
-    return showMenu(run);
-  }
+  if (!active) return backToMenu(run);
   // Never show a review that could be confirmed with required answers missing.
   if (askMissing(run, active)) return;
   run.s.mode = 'review';
@@ -33,10 +30,15 @@ export function showReview(run: Run) {
   const parts = [run.t('review_intro'), summary(run, active.form, active.draft.data)];
   if (isIntake) parts.push(run.L(run.flow.attestation));
   run.say(parts.join('\n\n'));
-  run.offer([
+  run.offer(reviewChoices(run, isIntake));
+}
+
+/** Confirm (worded for an intake or a volunteering form) and correct. */
+function reviewChoices(run: Run, isIntake: boolean): Choice[] {
+  return [
     { id: 'r:confirm', label: run.t(isIntake ? 'review_confirm' : 'review_volunteer_confirm') },
     { id: 'r:correct', label: run.t('review_correct') },
-  ]);
+  ];
 }
 
 export function onReviewMessage(run: Run, turn: Turn) {
@@ -49,15 +51,7 @@ export function onReview(run: Run, msg: Answer) {
   if (pick === 'r:confirm') return submit(run);
   if (pick === 'r:correct' || (correctWords.ok && msg.text.length > 2) || isNo(msg.text)) return showPickCorrection(run);
   run.say(run.t('review_choose'));
-  showReviewChoicesOnly(run);
-}
-
-function showReviewChoicesOnly(run: Run) {
-  const isIntake = activeDraft(run)?.draft.form === 'intake';
-  run.offer([
-    { id: 'r:confirm', label: run.t(isIntake ? 'review_confirm' : 'review_volunteer_confirm') },
-    { id: 'r:correct', label: run.t('review_correct') },
-  ]);
+  run.offer(reviewChoices(run, activeDraft(run)?.draft.form === 'intake'));
 }
 
 /** The fields that may be corrected, as buttons. The pick_correction mode's prompt. */
