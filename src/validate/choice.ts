@@ -64,8 +64,15 @@ const ORDINAL_NUMERAL = /^(\d{1,2})(?:st|nd|rd|th)?$/;
 /**
  * The position a pick names once its filler words are dropped: an ordinal ("الثالث", "the second
  * one", "الاخير"), a numeral ("رقم ٣", "option 2", "#2", "2nd") or a small number word ("ثلاثة").
- * Undefined when the remaining words are anything else.
+ * Undefined when the remaining words are anything else or the position is beyond `count`. For
+ * callers with their own buttons (review, offer): "الأول" → 1, "the second one" → 2.
  */
+export function choicePosition(text: string, count: number): number | undefined {
+  const at = position(cleanInput(text), count);
+  return at !== undefined && at >= 1 && at <= count ? at : undefined;
+}
+
+/** choicePosition on cleaned text, without the range check (a position beyond the options is refused by the caller). */
 function position(cleaned: string, count: number): number | undefined {
   const words = matchKey(stripEmoji(cleaned).replace(/#/g, ' ')).split(' ').filter(Boolean);
   const core = words.filter((w) => !FILLER.has(w));
@@ -209,7 +216,8 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
   if (exact) return exact;
   if (exact === null) return unknown; // same label on two options: ambiguous
 
-  const at = position(cleaned, options.length);
+  // A one-option list is a keyword match (the review's "correct" words), not a list to pick from by position.
+  const at = options.length >= 2 ? position(cleaned, options.length) : undefined;
   if (at !== undefined) {
     const option = options[at - 1];
     return option ? accept(option) : unknown;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { levenshtein, validateChoice, type ChoiceOption } from '../../src/validate/choice.ts';
+import { choicePosition, levenshtein, validateChoice, type ChoiceOption } from '../../src/validate/choice.ts';
 
 const marital: ChoiceOption[] = [
   { id: 'single', labels: ['أعزب', 'Single'] },
@@ -199,5 +199,24 @@ describe('validateChoice by ordinal and with words around the pick', () => {
   it('keeps "no" an answer, not a filler word', () => {
     expect(validateChoice('no', yesNo)).toMatchObject({ ok: true, value: 'no' });
     expect(validateChoice('نعم لا', yesNo)).toMatchObject({ ok: false, code: 'choice_unknown' });
+  });
+});
+
+describe('choicePosition', () => {
+  it.each([
+    ['الأول', 2, 1],
+    ['الثاني', 2, 2],
+    ['the second one', 2, 2],
+    ['رقم ١', 2, 1],
+    ['الاخير', 3, 3],
+    ['الثالث', 2, undefined], // beyond the options
+    ['نعم', 2, undefined],
+    ['لحالي', 2, undefined],
+  ])('%j of %d → %s', (text, count, at) => {
+    expect(choicePosition(text, count)).toBe(at);
+  });
+
+  it('a one-option keyword list is not picked by position', () => {
+    expect(validateChoice('الأول', [{ id: 'r:correct', labels: ['تعديل'] }])).toMatchObject({ ok: false });
   });
 });
