@@ -248,8 +248,5 @@ export function findFaq(flow: FlowFile, text: string): FaqFind {
  */
 export function matchFaq(flow: FlowFile, text: string): FaqEntry | undefined {
   const found = findFaq(flow, text);
-  const entry = found.kind === 'none' ? undefined : found.kind === 'one' ? found.entry : found.entries[0];
-  // TEMPORARY until the engine's call sites use faqAnswerText (after the engine split): they
-  // read entry.answer, so an entry whose answer is generated is not returned here yet.
-  return entry?.answer ? entry : undefined;
+  return found.kind === 'none' ? undefined : found.kind === 'one' ? found.entry : found.entries[0];
 }

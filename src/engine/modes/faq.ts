@@ -1,5 +1,6 @@
 /** The FAQ list, and FAQ answers to questions typed anywhere. */
 import { matchFaq } from '../faq.ts';
+import { faqAnswer } from '../faq-answers.ts';
 import type { Answer, Run } from '../run.ts';
 import { doAction, menuAction, notUnderstood } from './menu.ts';
 
@@ -15,7 +16,7 @@ export function answerFaq(run: Run, text: string): boolean {
   if (!entry) return false;
   run.s.notUnderstood = 0;
   run.emit({ type: 'faq_answered', faq: entry.id });
-  run.say(run.L(entry.answer));
+  run.say(run.L(faqAnswer(run.flow, entry)));
   run.say(run.t('anything_else'));
   return true;
 }
@@ -25,7 +26,7 @@ export function answerFaqInline(run: Run, text: string): boolean {
   const entry = matchFaq(run.flow, text);
   if (!entry) return false;
   run.emit({ type: 'faq_answered', faq: entry.id });
-  run.say(run.L(entry.answer));
+  run.say(run.L(faqAnswer(run.flow, entry)));
   return true;
 }
 
@@ -40,7 +41,7 @@ export function onFaq(run: Run, msg: Answer) {
   if (picked) {
     run.s.notUnderstood = 0;
     run.emit({ type: 'faq_answered', faq: picked.id });
-    run.say(run.L(picked.answer));
+    run.say(run.L(faqAnswer(run.flow, picked)));
     return run.say(run.t('anything_else'));
   }
   if (answerFaq(run, msg.text)) return;
