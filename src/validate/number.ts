@@ -189,7 +189,8 @@ function readWords(run: NumberWord[]): number | undefined {
 /** "I am alone" in the ways people say it: the count is 1. */
 const ALONE = [
   'لحالي', 'لوحدي', 'وحدي', 'بروحي', 'انا بس', 'بس انا', 'انا فقط', 'فقط انا', 'انا وحدي', 'انا لوحدي', 'انا لحالي', 'انا بروحي', 'شخص واحد',
-  'just me', 'only me', 'me only', 'me alone', 'alone', 'by myself', 'just myself', 'myself only', 'only myself', 'myself',
+  'انا لوحدي بس', 'انا بروحي بس', 'لحالي بس', 'لوحدي بس', 'انا شخص واحد', 'شخص واحد فقط', 'واحد بس', 'احنا واحد',
+  'just me', 'only me', 'me only', 'me alone', 'alone', 'by myself', 'just myself', 'myself only', 'only myself', 'myself', 'i am alone', "i'm alone", 'im alone', 'just me alone',
   'la7ali', 'lahali', 'lehali', 'l7ali', 'lwa7di', 'lawa7di', 'lwahdi', 'bas ana', 'ana bas', 'ana bs', 'bs ana',
 ].map(matchKey);
 
@@ -322,7 +323,8 @@ export function validateInteger(raw: string, opts: IntegerOptions = {}): Validat
   if (distinct.length === 1 && !found.garbage && !mentionsCompanions(matchKey(stripEmoji(cleaned)))) value = distinct[0];
   if (distinct.length === 0 && !found.garbage) {
     const key = matchKey(stripEmoji(cleaned));
-    value = companions(key) ?? (ALONE.some((a) => ` ${key} `.includes(` ${a} `)) ? 1 : undefined);
+    // The whole message must be the phrase: "انا بس ابي اعدل" ("I just want to edit") is no count.
+    value = companions(key) ?? (ALONE.includes(key) ? 1 : undefined);
   }
   if (value === undefined) return { ok: false, code: 'int_format' };
 

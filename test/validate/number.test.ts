@@ -77,6 +77,7 @@ describe('validateInteger rejects', () => {
     ['2 كبار و3 اطفال', {}, 'int_several', { count: 2 }],
     ['3 بالغين + طفلين', {}, 'int_several', { count: 2 }], // a dual noun is a count too: not silently 3
     ['me and 3 kids', {}, 'int_format', undefined],
+    ['انا بس ابي اعدل', {}, 'int_format', undefined], // "I just want to edit": the alone words inside a sentence are no count
     ['2+3', {}, 'int_format', undefined],
     ['6/5', {}, 'int_format', undefined], // no score above its scale
     ['أكثر من 10', {}, 'int_format', undefined], // a bound is not the count
