@@ -1,8 +1,11 @@
 /** Reading a button pick from typed text. */
-import { validateInteger } from '../validate/number.ts';
+import { choicePosition } from '../validate/choice.ts';
 
-/** "1", "١", "(2)", "2." → the id at that 1-based position. */
+/**
+ * "1", "١", "(2)", "2.", "رقم 2", "الأول", "the second one" → the id at that 1-based position.
+ * Only a pick on its own: "1 غلط" at the review is no pick of the first button.
+ */
 export function choiceByNumber(text: string, ids: string[]): string | undefined {
-  const result = validateInteger(text.replace(/[().]/g, ''), { min: 1, max: ids.length });
-  return result.ok ? ids[result.value - 1] : undefined;
+  const at = choicePosition(text, ids.length);
+  return at === undefined ? undefined : ids[at - 1];
 }
