@@ -202,10 +202,19 @@ describe('escalation and staff', () => {
     expect(d.events()).toEqual(['message_for_staff']);
   });
 
-  it('tells the beneficiary when it is outside working hours', () => {
+  it('names no working hours the association has not confirmed, and does not claim to be closed', () => {
     const d = new Driver(flow, 'ar', '2026-11-27T10:00:00+03:00'); // a Friday
     d.send('مرحبا');
-    expect(d.send('agent')).toContain('خارج ساعات العمل');
+    const reply = d.send('agent');
+    expect(reply).toContain('خلال ساعات العمل');
+    expect(reply).not.toMatch(/خارج ساعات العمل|الأحد|الخميس|\d\d:\d\d/);
+  });
+
+  it('tells confirmed working hours when it is outside them', () => {
+    const confirmed = { ...flow, working_hours: { ...flow.working_hours, confirmed: true, start: '09:00', end: '14:00' } };
+    const d = new Driver(confirmed, 'ar', '2026-11-27T10:00:00+03:00'); // a Friday
+    d.send('مرحبا');
+    expect(d.send('agent')).toContain('خارج ساعات العمل (الأحد–الخميس 09:00–14:00)');
   });
 
   it('is silent while staff hold the conversation, still honours stop, and resumes at the chosen field', () => {

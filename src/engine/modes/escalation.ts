@@ -1,6 +1,6 @@
 /** Handing over to a person: the offer, the escalation, waiting, and staff claiming, releasing, resolving. */
 import { choiceByNumber } from '../choices.ts';
-import { describeHours, isWorkingTime } from '../hours.ts';
+import { escalationNotice } from '../hours.ts';
 import type { Answer, Run, Turn } from '../run.ts';
 import type { EscalationReason, Input, Mode } from '../types.ts';
 import { isNo, isYes } from '../words.ts';
@@ -51,8 +51,9 @@ export function escalate(run: Run, reason: EscalationReason, field?: string) {
   s.offer = undefined;
   s.escalation = { reason, at: run.ctx.now.toISOString(), acked: false, ...(field ? { field } : {}) };
   run.emit({ type: 'escalated', reason, ...(field ? { field } : {}) });
-  const open = isWorkingTime(run.flow.working_hours, run.ctx.now);
-  run.say(run.t(open ? 'escalated_open' : 'escalated_closed', { hours: describeHours(run.flow.working_hours, run.lang) }));
+  // Hours the association has not confirmed are never told (escalationNotice says only "during working hours").
+  const notice = escalationNotice(run.flow.working_hours, run.ctx.now, run.lang);
+  run.say(run.t(notice.key, notice.params));
 }
 
 /** A message while waiting goes to staff; the first one is acknowledged. */

@@ -1,5 +1,5 @@
 /** The satisfaction survey: invitation, questions, answers, thanks, and its reminder. */
-import type { Field } from '../../flows/schema.ts';
+import type { Field, SurveyQuestion } from '../../flows/schema.ts';
 import { validateInteger } from '../../validate/number.ts';
 import { validateText } from '../../validate/text.ts';
 import { rejectionText } from '../fields.ts';
@@ -34,8 +34,9 @@ export function askSurveyQuestion(run: Run) {
   if (!q) return finishSurvey(run);
   let text = run.L(q.prompt);
   if (q.type === 'text' && !q.required) text += `\n${run.t('skip_hint')}`;
+  if (q.type === 'rating') text += `\n${ratingLegend(run, q)}`;
   run.say(text);
-  if (q.type === 'rating') run.offer(ratingChoices(q.scale, run.lang));
+  if (q.type === 'rating') run.offer(ratingChoices(q, run.lang));
 }
 
 export function onSurveyAnswer(run: Run, msg: Answer) {
@@ -50,7 +51,7 @@ export function onSurveyAnswer(run: Run, msg: Answer) {
     const value = Number.isInteger(fromButton) && fromButton >= 1 && fromButton <= q.scale ? fromButton : fromText.ok ? fromText.value : stars >= 1 && stars <= q.scale ? stars : undefined;
     if (value === undefined) {
       run.say(run.t('survey_rating_reason', { scale: q.scale }));
-      return run.offer(ratingChoices(q.scale, run.lang));
+      return run.offer(ratingChoices(q, run.lang));
     }
     answer = value;
   } else if (!q.required && isSkipWord(msg.text)) {
@@ -87,14 +88,19 @@ export function onSurveyReminder(run: Run) {
   askSurveyQuestion(run);
 }
 
-const RATING_LABELS: Record<Lang, string[]> = {
-  ar: ['ضعيف جدًا', 'ضعيف', 'مقبول', 'جيد', 'ممتاز'],
-  en: ['Very poor', 'Poor', 'Fair', 'Good', 'Excellent'],
-};
+type RatingQuestion = Extract<SurveyQuestion, { type: 'rating' }>;
 
-function ratingChoices(scale: number, lang: Lang): Choice[] {
-  return Array.from({ length: scale }, (_, i) => ({
+/** "(1 = ضعيف جدًا، 5 = ممتاز)" from the question's own labels, so the prompt and the buttons agree. */
+function ratingLegend(run: Run, q: RatingQuestion): string {
+  const low = q.labels?.[0]?.[run.lang];
+  const high = q.labels?.[q.scale - 1]?.[run.lang];
+  return low && high ? run.t('rating_legend', { scale: q.scale, low, high }) : run.t('rating_range', { scale: q.scale });
+}
+
+/** One button per point of the scale, labelled with the question's words (numbers when it has none). */
+function ratingChoices(q: RatingQuestion, lang: Lang): Choice[] {
+  return Array.from({ length: q.scale }, (_, i) => ({
     id: `s:${i + 1}`,
-    label: scale === 5 ? `${RATING_LABELS[lang][i]}` : String(i + 1),
+    label: q.labels?.[i]?.[lang] ?? String(i + 1),
   }));
 }
