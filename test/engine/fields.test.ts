@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Field } from '../../src/flows/schema.ts';
 import { textKind, validateField } from '../../src/engine/fields.ts';
 import { loadFlows } from '../../src/flows/load.ts';
+import { choiceByNumber } from '../../src/engine/choices.ts';
 
 const now = new Date('2026-01-01T09:00:00Z');
 const field = (input: Record<string, unknown>) =>
@@ -73,5 +74,23 @@ describe("every flow's own examples", () => {
   );
   it.each(cases)('$name is accepted', ({ f, lang, writing }) => {
     expect(validateField(f, { text: writing }, now, lang)).toMatchObject({ ok: true });
+  });
+});
+
+describe('choiceByNumber (review and offer buttons picked by typing)', () => {
+  const ids = ['r:confirm', 'r:correct'];
+  it.each([
+    ['1', 'r:confirm'],
+    ['١', 'r:confirm'],
+    ['(2)', 'r:correct'],
+    ['2.', 'r:correct'],
+    ['رقم 2', 'r:correct'],
+    ['الأول', 'r:confirm'],
+    ['the second one', 'r:correct'],
+    ['1 غلط', undefined], // "item 1 is wrong" must not submit the request
+    ['انا بس ابي اعدل', undefined],
+    ['3', undefined],
+  ])('%j → %s', (text, id) => {
+    expect(choiceByNumber(text, ids)).toBe(id);
   });
 });
