@@ -132,6 +132,8 @@ export const messages = sqliteTable(
     index('messages_status').on(t.direction, t.status),
     // Outbound messages are looked up by their idempotency key alone on every send.
     index('messages_key').on(t.channelMessageId),
+    // Delivery receipts name the platform's id.
+    index('messages_provider').on(t.providerMessageId),
   ],
 );
 
@@ -182,6 +184,9 @@ export const requests = sqliteTable(
     index('requests_beneficiary').on(t.beneficiaryId),
     index('requests_conversation').on(t.conversationId),
     index('requests_status').on(t.associationId, t.status),
+    // The duplicate check (same national ID or phone, open request): each side of its OR.
+    index('requests_national_id').on(t.nationalId, t.associationId),
+    index('requests_phone').on(t.phone, t.associationId),
   ],
 );
 
@@ -198,7 +203,12 @@ export const events = sqliteTable(
     payload: text('payload', { mode: 'json' }),
     at: text('at').notNull(),
   },
-  (t) => [index('events_conversation').on(t.conversationId, t.id), index('events_type').on(t.associationId, t.type, t.at)],
+  (t) => [
+    index('events_conversation').on(t.conversationId, t.id),
+    index('events_type').on(t.associationId, t.type, t.at),
+    // "Already invited to the survey?", failed jobs of a request.
+    index('events_request').on(t.requestId, t.type),
+  ],
 );
 
 /** Survey answers, one row per completed survey, for the supervisor dashboard. */

@@ -4,7 +4,7 @@
  * timers. Each is idempotent: running a job twice (a redelivery after a crash) changes
  * nothing the second time.
  */
-import { and, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
 import { saudiIdChecksumOk } from '../validate/national-id.ts';
 import type { ConversationService, OutboxJob, StepOutcome } from './service.ts';
@@ -41,25 +41,8 @@ export function verifyRequest(service: ConversationService, reference: string, n
     const data = req.data as Record<string, FieldValue>;
     const checks: CheckResult[] = [];
     if (req.nationalId) checks.push({ check: 'id_checksum', ok: saudiIdChecksumOk(req.nationalId) });
-    const keys = [req.nationalId ? eq(t.requests.nationalId, req.nationalId) : undefined, req.phone ? eq(t.requests.phone, req.phone) : undefined].filter(
-      (c) => c !== undefined,
-    );
-    if (keys.length > 0) {
-      const others = db
-        .select({ reference: t.requests.reference })
-        .from(t.requests)
-        .where(
-          and(
-            eq(t.requests.associationId, req.associationId),
-            eq(t.requests.form, req.form),
-            ne(t.requests.id, req.id),
-            inArray(t.requests.status, [...OPEN_STATUSES]),
-            or(...keys),
-          ),
-        )
-        .all();
-      checks.push({ check: 'duplicate_open_request', ok: others.length === 0, ...(others.length ? { detail: others.map((o) => o.reference).join(', ') } : {}) });
-    }
+    const others = duplicateRequests(service, req);
+    if (others) checks.push({ check: 'duplicate_open_request', ok: others.length === 0, ...(others.length ? { detail: others.join(', ') } : {}) });
     const present = (id: string) => data[id] !== undefined && data[id]!.value !== null && data[id]!.value !== '';
     const missing = form.fields.filter((f) => f.type !== 'media' && f.required && !present(f.id)).map((f) => f.id);
     checks.push({ check: 'required_fields', ok: missing.length === 0, ...(missing.length ? { detail: missing.join(', ') } : {}) });
@@ -72,6 +55,27 @@ export function verifyRequest(service: ConversationService, reference: string, n
       .run();
     return {};
   }).immediate();
+}
+
+/**
+ * Other open requests of the same form with this request's national ID or phone (the
+ * duplicate check): one indexed search by national ID and one by phone. The unary `+`
+ * keeps the planner off the (association, status) index, which would visit every open
+ * request of the association.
+ */
+export function duplicateRequests(service: ConversationService, req: { id: string; associationId: string; form: 'intake' | 'volunteer'; nationalId: string | null; phone: string | null }): string[] | undefined {
+  if (!req.nationalId && !req.phone) return undefined;
+  const open = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+  const where = `+association_id = @associationId AND form = @form AND id <> @id AND +status IN (${open})`;
+  const rows = service.db.$client
+    .prepare(
+      `SELECT reference FROM requests WHERE national_id = @nationalId AND ${where}
+       UNION
+       SELECT reference FROM requests WHERE phone = @phone AND ${where}
+       ORDER BY reference`,
+    )
+    .all({ id: req.id, associationId: req.associationId, form: req.form, nationalId: req.nationalId, phone: req.phone }) as Array<{ reference: string }>;
+  return rows.map((r) => r.reference);
 }
 
 /**
