@@ -168,7 +168,8 @@ const VALUE = /\d{5,}|\d{1,4}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{1,4}/;
 /** Scores every entry of an index against a question. */
 export function scoreIndex(index: Index, text: string): FaqRank[] {
   if (VALUE.test(normalizeDigits(text.replace(/[\s\u200B-\u200F]+(?=\d)/g, '')))) return [];
-  const terms = [...new Set(faqTerms(text))];
+  // A question is short; past 40 words the rest of a long message only costs time.
+  const terms = [...new Set(faqTerms(text))].slice(0, 40);
   if (terms.length === 0) return [];
   const exact = index.exact.get(matchKey(text));
   const matches = terms.map((q) =>
