@@ -219,6 +219,8 @@ function companions(key: string): number | undefined {
 }
 
 const BOUND_WORDS = / (?:اكثر من|اقل من|فوق|تحت|ما يزيد عن|ما يقل عن|more than|less than|fewer than|over|under|at least|at most) /;
+/** "مو خمسة", "not 5", "مش متأكد 5": a number said not to be, or not sure of, is no answer. */
+const NEGATION = / (?:مو|مب|مش|موب|ماهو|مهو|ليس|ليسوا|not|isn't|aren't|no) /;
 
 /** "انا وزوجتي", "احنا و…", "me and my wife": people named besides a number. */
 function mentionsCompanions(key: string): boolean {
@@ -317,7 +319,8 @@ export function validateInteger(raw: string, opts: IntegerOptions = {}): Validat
   const distinct = [...new Set(found.values.map((v) => (Object.is(v, -0) ? 0 : v)))];
   let value: number | undefined;
   // "أكثر من 10", "less than 5": a bound, not the count.
-  if (BOUND_WORDS.test(` ${matchKey(cleaned)} `)) return { ok: false, code: 'int_format' };
+  const spaced = ` ${matchKey(cleaned)} `;
+  if (BOUND_WORDS.test(spaced) || NEGATION.test(spaced)) return { ok: false, code: 'int_format' };
   if (distinct.length > 1) return { ok: false, code: 'int_several', params: { count: distinct.length } };
   // "انا وزوجتي و3 عيال": the 3 is not the count, and the total is not guessed.
   if (distinct.length === 1 && !found.garbage && !mentionsCompanions(matchKey(stripEmoji(cleaned)))) value = distinct[0];

@@ -83,6 +83,9 @@ describe('validateInteger rejects', () => {
     ['أكثر من 10', {}, 'int_format', undefined], // a bound is not the count
     ['more than 5', {}, 'int_format', undefined],
     ['اقل من عشرة', {}, 'int_format', undefined],
+    ['مو خمسة', {}, 'int_format', undefined], // a number said not to be
+    ['مش متأكد يمكن 5', {}, 'int_format', undefined],
+    ['not 5', {}, 'int_format', undefined],
     ['--5', {}, 'int_format', undefined],
     ['5-', {}, 'int_format', undefined],
     ['1e3', {}, 'int_format', undefined],
