@@ -156,6 +156,14 @@ const CATALOG = {
     ar: 'تذكير: رأيك يهمنا. بقي سؤال أو أكثر في استبيان الرضا.',
     en: 'A reminder: your opinion matters to us. The satisfaction survey is waiting for you.',
   },
+  rating_legend: {
+    ar: '(1 = {low}، {scale} = {high})',
+    en: '(1 = {low}, {scale} = {high})',
+  },
+  rating_range: {
+    ar: '(من 1 إلى {scale})',
+    en: '(from 1 to {scale})',
+  },
   survey_rating_reason: {
     ar: 'الرجاء اختيار رقم من 1 إلى {scale}.',
     en: 'Please choose a number from 1 to {scale}.',
