@@ -220,7 +220,7 @@ function companions(key: string): number | undefined {
 
 const BOUND_WORDS = / (?:اكثر من|اقل من|فوق|تحت|ما يزيد عن|ما يقل عن|more than|less than|fewer than|over|under|at least|at most) /;
 /** "مو خمسة", "not 5", "مش متأكد 5": a number said not to be, or not sure of, is no answer. */
-const NEGATION = / (?:مو|مب|مش|موب|ماهو|مهو|ليس|ليسوا|not|isn't|aren't|no) /;
+const NEGATION = / (?:مو|مب|مش|موب|ماهو|مهو|ليس|ليسوا|not|no) /;
 
 /** "انا وزوجتي", "احنا و…", "me and my wife": people named besides a number. */
 function mentionsCompanions(key: string): boolean {
