@@ -1,0 +1,99 @@
+/**
+ * The understanding layer: what a beneficiary's message means at the step it arrives at.
+ *
+ *   understand(text, place) → an intent, a clarifying question between two readings, or none
+ *
+ * Pure and total (never throws). Readings come from slot rules over a lexicon (rules.ts,
+ * lexicon.ts); the place decides how sure a reading must be to fire: at a free-text question
+ * only clear requests do ("ابي اكلم موظف", a bare "stop"), a name like "عبدالله موظف" never does.
+ */
+import { analyse, PRIORITY, RULES } from './rules.ts';
+import { messageKey, tag } from './tokens.ts';
+import type { Intent, Place, Reading, Understanding } from './types.ts';
+
+export type { Intent, Place, Reading, Understanding } from './types.ts';
+export { INTENTS } from './types.ts';
+
+/** Longer messages than this are stories, not commands; only their first part is read. */
+const MAX_CHARS = 600;
+
+/** Every reading the rules give, highest priority first (for tests and debugging). */
+export function readIntents(text: string): Reading[] {
+  try {
+    const m = analyse(String(text ?? '').slice(0, MAX_CHARS));
+    const out: Reading[] = [];
+    for (const [, rule] of RULES) {
+      const r = rule(m);
+      if (r && !out.some((o) => o.intent === r.intent)) out.push({ ...r, lang: m.lang });
+    }
+    return out.sort((a, b) => PRIORITY.indexOf(a.intent) - PRIORITY.indexOf(b.intent));
+  } catch {
+    return [];
+  }
+}
+
+/** Intents that only mean something at some places. */
+const ONLY_AT: Partial<Record<Intent, readonly Place[]>> = {
+  yes: ['review', 'offer'],
+  no: ['review', 'offer'],
+  correct: ['review'],
+};
+
+function allowed(intent: Intent, place: Place): boolean {
+  if (place === 'opted_out') return intent === 'start';
+  const at = ONLY_AT[intent];
+  return !at || at.includes(place);
+}
+
+/** How sure a reading must be at a place to fire. */
+function sureEnough(r: Reading, place: Place): boolean {
+  if (r.sure === 'clear') return true;
+  if (place === 'free_text') return false;
+  // Opting out in the middle of a form needs a clear request ("end" there is an answer).
+  if ((place === 'form_value' || place === 'rating') && r.intent === 'stop') return false;
+  return true;
+}
+
+/** What the message means at this place. */
+export function understand(text: string, place: Place): Understanding {
+  const readings = readIntents(text);
+  if (readings.length === 0) return { kind: 'none', reason: `none: no intent reading at ${place}` };
+  const fit = readings.filter((r) => allowed(r.intent, place));
+  const firing = fit.filter((r) => sureEnough(r, place));
+  if (firing.length === 0) {
+    const top = fit[0] ?? readings[0]!;
+    const why = fit.length === 0 ? `'${top.intent}' does not apply at ${place}` : `'${top.intent}' not clear enough at ${place}`;
+    return { kind: 'none', reason: `none: ${why} (${top.reason})` };
+  }
+  // A clear reading beats a likely one of higher priority ("السلام عليكم" likely-agent? no: clear first).
+  const clear = firing.filter((r) => r.sure === 'clear');
+  const win = (clear[0] ?? firing[0])!;
+  if (win.alt && win.alt !== win.intent && allowed(win.alt, place) && place !== 'free_text') {
+    return { kind: 'clarify', options: [win.intent, win.alt], reason: `clarify: ${win.reason}` };
+  }
+  const out: Understanding = { kind: 'intent', intent: win.intent, reason: win.reason };
+  if (win.target) out.target = win.target;
+  return out;
+}
+
+const QUESTION_START = new Set(
+  [
+    'وش', 'ايش', 'شنو', 'شو', 'اش', 'ويش', 'كيف', 'متى', 'هل', 'ليش', 'لماذا', 'كم', 'وين', 'اين', 'ماذا', 'ما', 'ماهي', 'ماهو', 'من', 'مين', 'ممكن', 'يمكن', 'اقدر', 'ينفع', 'يصير', 'فيه', 'في', 'عندكم', 'شلون', 'لمن', 'هلا',
+    'what', 'whats', 'how', 'when', 'where', 'why', 'who', 'which', 'can', 'could', 'do', 'does', 'did', 'is', 'are', 'will', 'should', 'may', 'am', 'would', 'hows',
+    'wesh', 'esh', 'shno', 'kaif', 'mata', 'wain', 'laish', 'kam', 'hal',
+  ].map(messageKey),
+);
+
+/** A question rather than an answer: ends with ? / ؟, or opens with a question word and goes on. */
+export function looksLikeQuestion(text: string): boolean {
+  try {
+    const t = String(text ?? '').trim();
+    if (/[?؟]\s*$/.test(t) && /[\p{L}\p{N}]/u.test(t)) return true;
+    const toks = tag(t.slice(0, MAX_CHARS));
+    if (toks.length < 2) return false;
+    const firstKey = toks[0]!.key === 'و' && toks[1] ? toks[1].key : toks[0]!.key;
+    return QUESTION_START.has(firstKey) && !['هلا'].includes(firstKey) && toks.length >= 2;
+  } catch {
+    return false;
+  }
+}

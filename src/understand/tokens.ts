@@ -1,0 +1,253 @@
+/**
+ * From a message to tagged tokens: normalisation (src/text/normalize.ts), emoji read as
+ * yes / no / thanks / greeting, Arabic light stemming, Arabizi consonant skeletons and
+ * fuzzy matching for misspellings. Pure; never throws.
+ */
+import { matchKey } from '../text/normalize.ts';
+import { LEXICON, type Concept } from './lexicon.ts';
+
+export interface Token {
+  /** The token as compared (matchKey form). */
+  key: string;
+  script: 'ar' | 'lat' | 'num';
+  concepts: ReadonlySet<Concept>;
+  /** How the token was recognised: exact, stem, arabizi, fuzzy, or unknown. */
+  how: 'exact' | 'stem' | 'arabizi' | 'fuzzy' | 'unknown';
+}
+
+const EMOJI: [RegExp, string][] = [
+  [/[👍👌✅✔☑🆗🙆]/gu, ' emojiyes '],
+  [/[👎❌✖🙅⛔🚫]/gu, ' emojino '],
+  [/[🙏💐🌹❤💙💚💛🤍♥😍🥰]/gu, ' emojithanks '],
+  [/[👋]/gu, ' emojihi '],
+];
+const EMOJI_CONCEPT: Record<string, Concept> = { emojiyes: 'YES', emojino: 'NO', emojithanks: 'THANKS', emojihi: 'GREET' };
+
+/** The comparable key of a whole message: emoji named, apostrophes dropped, matchKey. */
+export function messageKey(text: string): string {
+  let s = String(text ?? '');
+  for (const [re, word] of EMOJI) s = s.replace(re, word);
+  s = s.replace(/['’`ʼ]/g, '');
+  return matchKey(s);
+}
+
+const ARABIC = /[\u0600-\u06FF]/;
+const LATIN = /[a-z]/;
+
+// ── Arabic ────────────────────────────────────────────────────────────────
+
+const AR_PREFIXES = ['وبال', 'وال', 'بال', 'فال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل'];
+const AR_SUFFIXES = ['كم', 'هم', 'ها', 'نا', 'ني', 'وني', 'ون', 'وا', 'ين', 'ي', 'ك', 'ه', 'و'];
+
+/** The token and its light stems: prefixes و ف ب ل ال, suffixes ي ني ك كم نا ه ها هم وا ون. */
+export function arabicStems(token: string): string[] {
+  const out = new Set<string>([token]);
+  const len = (s: string) => Array.from(s).length;
+  const bases = [token];
+  for (const p of AR_PREFIXES) {
+    if (token.startsWith(p) && len(token) - len(p) >= 2) bases.push(token.slice(p.length));
+  }
+  for (const b of bases) {
+    out.add(b);
+    for (const suf of AR_SUFFIXES) {
+      if (b.endsWith(suf) && len(b) - len(suf) >= 3) out.add(b.slice(0, b.length - suf.length));
+    }
+  }
+  return [...out];
+}
+
+// Letters people swap when typing Gulf Arabic (ظ/ض/ز/ذ, س/ص, ت/ط, ه/ة already folded, ا/ع).
+const CONFUSABLE: string[][] = [['ظ', 'ض', 'ز', 'ذ', 'د'], ['س', 'ص', 'ث'], ['ت', 'ط'], ['ه', 'ح'], ['ق', 'ك', 'ج', 'غ'], ['ا', 'ع', 'ي']];
+function confusable(a: string, b: string): boolean {
+  return CONFUSABLE.some((g) => g.includes(a) && g.includes(b));
+}
+
+// ── Latin: English and Arabizi ────────────────────────────────────────────
+
+/**
+ * The consonant skeleton of an Arabizi word, so spellings of one word meet: digraphs folded
+ * (sh → $, kh → 5, gh → 8, dh/th/z/6' → z, ch → $), the hamza digit 2 and vowels dropped
+ * (a e i o u y, and w between vowels is kept as a consonant), doubled letters collapsed.
+ */
+export function skeleton(word: string): string {
+  let s = word.toLowerCase();
+  s = s.replace(/sh|ch/g, '$').replace(/kh/g, '5').replace(/gh/g, '8').replace(/dh|th|6'/g, 'z').replace(/q/g, '9').replace(/g(?![h])/g, 'g');
+  s = s.replace(/[aeiouy2]/g, '');
+  s = s.replace(/(.)\1+/g, '$1');
+  return s;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+export function editDistance(a: string, b: string, limit = 2): number {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > limit) return limit + 1;
+  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= s.length; i++) {
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[s.length]![t.length]!;
+}
+
+// ── the index ─────────────────────────────────────────────────────────────
+
+interface Index {
+  ar: Map<string, Set<Concept>>;
+  lat: Map<string, Set<Concept>>;
+  az: Map<string, Set<Concept>>; // skeleton → concepts
+  arFuzzy: [string, Set<Concept>][]; // single-word Arabic forms of ≥ 4 letters
+  enFuzzy: [string, Set<Concept>][]; // single-word English forms of ≥ 5 letters
+}
+
+function add(map: Map<string, Set<Concept>>, key: string, c: Concept) {
+  if (!key) return;
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(c);
+}
+
+/** Concepts whose forms may be reached by a fuzzy match (not the short function words). */
+const FUZZY_OK: ReadonlySet<Concept> = new Set<Concept>([
+  'WANT', 'TALK', 'PERSON', 'STOP_V', 'CANCEL', 'SEND', 'MSG', 'SUBSCRIPTION', 'UNSUB', 'REQUEST', 'STATUS_N', 'FOLLOW', 'MENU_N', 'BACK_V',
+  'ENGLISH', 'ARABIC', 'LANG_N', 'HELP', 'UNDERSTAND', 'EXAMPLE', 'GREET', 'THANKS', 'EDIT', 'WRONG', 'REQUIRED',
+]);
+
+function buildIndex(): Index {
+  const idx: Index = { ar: new Map(), lat: new Map(), az: new Map(), arFuzzy: [], enFuzzy: [] };
+  for (const [concept, forms] of Object.entries(LEXICON) as [Concept, (typeof LEXICON)[Concept]][]) {
+    for (const f of forms.ar ?? []) add(idx.ar, messageKey(f), concept);
+    for (const f of forms.en ?? []) add(idx.lat, messageKey(f), concept);
+    for (const f of forms.az ?? []) {
+      const k = messageKey(f);
+      add(idx.lat, k, concept);
+      if (!k.includes(' ')) add(idx.az, skeleton(k), concept);
+    }
+  }
+  for (const [k, set] of idx.ar) {
+    const fuzzy = new Set([...set].filter((c) => FUZZY_OK.has(c)));
+    if (!k.includes(' ') && Array.from(k).length >= 4 && fuzzy.size > 0) idx.arFuzzy.push([k, fuzzy]);
+  }
+  for (const [k, set] of idx.lat) {
+    const fuzzy = new Set([...set].filter((c) => FUZZY_OK.has(c)));
+    if (!k.includes(' ') && k.length >= 5 && /^[a-z]+$/.test(k) && fuzzy.size > 0) idx.enFuzzy.push([k, fuzzy]);
+  }
+  return idx;
+}
+
+let INDEX: Index | undefined;
+function index(): Index {
+  return (INDEX ??= buildIndex());
+}
+
+/** Multi-word forms ("خدمه العملاء", "opt out", "go back"), longest first, joined into one token. */
+let PHRASES: string[] | undefined;
+function phrases(): string[] {
+  if (!PHRASES) {
+    const idx = index();
+    PHRASES = [...idx.ar.keys(), ...idx.lat.keys()].filter((k) => k.includes(' ')).sort((a, b) => b.length - a.length);
+  }
+  return PHRASES;
+}
+
+function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how'] } {
+  const idx = index();
+  const exact = idx.ar.get(word);
+  if (exact) return { concepts: new Set(exact), how: 'exact' };
+  const found = new Set<Concept>();
+  for (const stem of arabicStems(word)) for (const c of idx.ar.get(stem) ?? []) found.add(c);
+  if (found.size > 0) return { concepts: found, how: 'stem' };
+  // Misspellings: one edit for words of 5+ letters; for 4 letters only a swap of letters
+  // people confuse (موضف for موظف).
+  const letters = Array.from(word);
+  if (letters.length >= 4) {
+    for (const stem of arabicStems(word)) {
+      const sl = Array.from(stem);
+      if (sl.length < 4) continue;
+      for (const [form, set] of idx.arFuzzy) {
+        const fl = Array.from(form);
+        if (Math.abs(fl.length - sl.length) > 1) continue;
+        if (sl.length >= 5 && fl.length >= 5) {
+          if (editDistance(stem, form, 1) <= 1) for (const c of set) found.add(c);
+        } else if (sl.length === fl.length) {
+          const diff = sl.map((ch, i) => [ch, fl[i]!] as const).filter(([a, b]) => a !== b);
+          if (diff.length === 1 && confusable(diff[0]![0], diff[0]![1])) for (const c of set) found.add(c);
+        }
+      }
+      if (found.size > 0) return { concepts: found, how: 'fuzzy' };
+    }
+  }
+  return { concepts: found, how: 'unknown' };
+}
+
+function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how'] } {
+  const idx = index();
+  const exact = idx.lat.get(word);
+  if (exact) return { concepts: new Set(exact), how: 'exact' };
+  // English plural / -ing forms.
+  for (const base of [word.replace(/s$/, ''), word.replace(/ing$/, ''), word.replace(/ed$/, '')]) {
+    if (base !== word && base.length >= 3 && idx.lat.has(base)) return { concepts: new Set(idx.lat.get(base)), how: 'stem' };
+  }
+  const sk = skeleton(word);
+  if (sk.length >= 3 && /\d|[a-z]/.test(sk)) {
+    const az = idx.az.get(sk);
+    if (az) return { concepts: new Set(az), how: 'arabizi' };
+  }
+  const found = new Set<Concept>();
+  if (word.length >= 5 && /^[a-z]+$/.test(word)) {
+    for (const [form, set] of idx.enFuzzy) {
+      if (editDistance(word, form, 1) <= 1) for (const c of set) found.add(c);
+    }
+    if (found.size > 0) return { concepts: found, how: 'fuzzy' };
+  }
+  // Arabizi with digits, one edit away on the skeleton ("mowadaf", "akalmk").
+  if (/\d/.test(word) || sk.length >= 4) {
+    for (const [form, set] of idx.az) {
+      if (form.length >= 4 && sk.length >= 4 && editDistance(sk, form, 1) <= 1) for (const c of set) found.add(c);
+    }
+    if (found.size > 0) return { concepts: found, how: 'fuzzy' };
+  }
+  return { concepts: found, how: 'unknown' };
+}
+
+/** Arabic words glued to a leading negation or "لا": "مابي" → "ما" "ابي", "لاتراسلوني" → "لا" "تراسلوني". */
+function splitGlued(word: string): string[] {
+  for (const p of ['ما', 'لا', 'مو']) {
+    if (word.startsWith(p) && Array.from(word).length - p.length >= 3) {
+      const rest = word.slice(p.length);
+      if (index().ar.has(rest) && !index().ar.has(word)) return [p, rest];
+    }
+  }
+  // "ياريت"/"يااخي": a leading vocative.
+  return [word];
+}
+
+/** The message as tagged tokens. */
+export function tag(text: string): Token[] {
+  let key = messageKey(text);
+  if (!key) return [];
+  // Join known multi-word forms into one token so "خدمه العملاء" or "opt out" is one concept.
+  for (const p of phrases()) {
+    if (key === p || key.startsWith(`${p} `) || key.endsWith(` ${p}`) || key.includes(` ${p} `)) {
+      key = ` ${key} `.split(` ${p} `).join(` ${p.replace(/ /g, '_')} `).trim();
+    }
+  }
+  const words = key.split(' ').flatMap((w) => (ARABIC.test(w) ? splitGlued(w) : [w]));
+  const idx = index();
+  return words.map((raw): Token => {
+    const w = raw.replace(/_/g, ' ');
+    if (EMOJI_CONCEPT[w]) return { key: w, script: 'lat', concepts: new Set([EMOJI_CONCEPT[w]!]), how: 'exact' };
+    if (/^\d+$/.test(w)) return { key: w, script: 'num', concepts: new Set(), how: 'unknown' };
+    if (w.includes(' ')) {
+      const set = idx.ar.get(w) ?? idx.lat.get(w) ?? new Set<Concept>();
+      return { key: w, script: ARABIC.test(w) ? 'ar' : 'lat', concepts: new Set(set), how: 'exact' };
+    }
+    if (ARABIC.test(w)) return { key: w, script: 'ar', ...arabicConcepts(w) };
+    if (LATIN.test(w)) return { key: w, script: 'lat', ...latinConcepts(w) };
+    return { key: w, script: 'num', concepts: new Set(), how: 'unknown' };
+  });
+}
