@@ -105,6 +105,30 @@ export function faqWords(text: string): string[] {
   return key === '' ? [] : key.split(' ').filter((w) => !isStopWord(w));
 }
 
+/**
+ * Words that mean the same here, written as their stems: each maps to the first of its group.
+ * Only groups whose words point to the same answer in every flow (a synonym that would join
+ * two entries — هدف/اهداف, التقديم/التسجيل — is left out).
+ */
+const SYNONYM_GROUPS: string[][] = [
+  ['مستند', 'مستندات', 'اوراق', 'ورق', 'وثايق', 'وثيقه', 'document', 'paper', 'paperwork'],
+  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'accept', 'accepted'],
+  ['رفض', 'انرفض', 'اترفض', 'رفضت', 'رفضو', 'مرفوض', 'reject', 'rejected'],
+  ['دوام', 'تداوم', 'تداومو', 'يداوم', 'داوم'],
+  ['فاتح', 'مفتوح', 'تفتح', 'فتح', 'open'],
+  ['تقفل', 'قافل', 'مقفل', 'تسكر', 'close', 'closed'],
+  ['تطوع', 'متطوع', 'اتطوع', 'تطوعي', 'volunteer', 'volunteering'],
+  ['تقييم', 'اقيم', 'قيم', 'rate', 'rating'],
+  ['مسؤول', 'مسوول', 'responsible', 'liable'],
+];
+const SYNONYM = new Map<string, string>();
+for (const group of SYNONYM_GROUPS) {
+  for (const word of group) {
+    const key = matchKey(word);
+    SYNONYM.set(ARABIC.test(key) ? stemArabic(key) : stemEnglish(key), group[0]!);
+  }
+}
+
 /** The stemmed meaning-bearing words of a text, in order (duplicates kept). */
 export function faqTerms(text: string): string[] {
   const key = matchKey(text);
@@ -113,7 +137,7 @@ export function faqTerms(text: string): string[] {
   for (const word of key.split(' ')) {
     if (isStopWord(word)) continue;
     const stemmed = ARABIC.test(word) ? stemArabic(word) : stemEnglish(word);
-    if (stemmed.length > 0 && !isStopWord(stemmed)) out.push(stemmed);
+    if (stemmed.length > 0 && !isStopWord(stemmed)) out.push(SYNONYM.get(stemmed) ?? stemmed);
   }
   return out;
 }

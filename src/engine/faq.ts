@@ -158,7 +158,7 @@ export function termSimilarity(q: string, v: string): number {
     if (ONE_LETTER_PREFIX.test(long) && long.slice(1) === short) return 0.85;
   }
   if (lq >= 4 && lv >= 4 && (q.startsWith(v) || v.startsWith(q)) && Math.abs(lq - lv) <= 2) return 0.75;
-  if (Math.min(lq, lv) >= 5 && withinOneEdit(q, v)) return 0.7;
+  if (Math.min(lq, lv) >= 6 && withinOneEdit(q, v)) return 0.7;
   return 0;
 }
 

@@ -25,9 +25,12 @@ const found = (flow: FlowFile, text: string) => {
 
 describe('FAQ terms', () => {
   it('keeps only meaning-bearing words, lightly stemmed', () => {
-    expect(faqTerms('وش الاوراق المطلوبة؟')).toEqual(['اوراق', 'مطلوب']);
-    expect(faqTerms('لو سمحت ابي اعرف كيف اتطوع')).toEqual(['اتطوع']);
-    expect(faqTerms('What documents do I need?')).toEqual(['document', 'need']);
+    expect(faqTerms('وش الاوراق المطلوبة؟')).toEqual(['مستند', 'مطلوب']);
+    // words that mean the same here meet as one term
+    expect(faqTerms('المستندات')).toEqual(faqTerms('الاوراق'));
+    expect(faqTerms('انقبل طلبي')).toEqual(faqTerms('قبول الطلب'));
+    expect(faqTerms('لو سمحت ابي اعرف كيف اتطوع')).toEqual(['تطوع']);
+    expect(faqTerms('What documents do I need?')).toEqual(['مستند', 'need']);
     expect(faqTerms('ابي اكلم موظف')).toEqual([]);
     expect(faqTerms('نعم')).toEqual([]);
   });
@@ -79,6 +82,8 @@ describe('FAQ matching on held-out paraphrases', () => {
       expect(found(flow, 'ماهي الاوراق المطلوبه')).toBe('required_documents');
       expect(found(flow, 'متي تفتحون')).toBe('working_hours');
       expect(found(flow, 'اللايحه الاساسيه')).toBe('tools_guides');
+      // one letter away from التفصيل, but another word: not taken for a typo
+      expect(found(flow, 'تفعيل')).toBe('none');
     });
   }
 
