@@ -210,7 +210,7 @@ export function scoreIndex(index: Index, text: string): FaqRank[] {
   if (exact) {
     // The question exactly as the flow writes it: that entry, ahead of the rest by a clear margin.
     const top = ranks[0]?.score ?? 0;
-    const own = ranks.find((r) => r.entry === exact) ?? { entry: exact, score: 0, coverage: 1, evidence: Infinity };
+    const own = ranks.find((r) => r.entry === exact) ?? { entry: exact, score: 0, coverage: 1, evidence: 0 };
     return [{ ...own, score: top / FAQ_TUNING.twoRatio + 1, coverage: 1, evidence: Math.max(own.evidence, FAQ_TUNING.minEvidence) }, ...ranks.filter((r) => r.entry !== exact)];
   }
   return ranks;
