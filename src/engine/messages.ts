@@ -184,6 +184,24 @@ const CATALOG = {
     ar: 'هل من خدمة أخرى؟ اكتب «القائمة» لعرض الخدمات.',
     en: 'Anything else? Send "menu" to see the services.',
   },
+  greeting_reply: { ar: 'وعليكم السلام، أهلًا بك.', en: 'Hello, and welcome.' },
+  thanks_reply: { ar: 'العفو، حيّاك الله.', en: "You're welcome." },
+  help_menu: {
+    ar: 'اختر الخدمة برقمها من القائمة، أو اكتب سؤالك بكلماتك.',
+    en: 'Pick a service by its number, or type your question in your own words.',
+  },
+  help_field: { ar: 'المطلوب هنا: {label}.', en: 'This step asks for: {label}.' },
+  clarify_question: { ar: 'هل تقصد: {first}؟ أم {second}؟', en: 'Did you mean: {first}? Or {second}?' },
+  intent_agent: { ar: 'التحدث مع {officer}', en: 'Talk to the {officer}' },
+  intent_menu: { ar: 'العودة إلى القائمة', en: 'Back to the menu' },
+  intent_stop: { ar: 'إيقاف الرسائل', en: 'Stop messages' },
+  intent_status: { ar: 'حالة طلبي', en: 'My request status' },
+  intent_no: { ar: 'لا، أكمل', en: 'No, carry on' },
+  intent_yes: { ar: 'نعم', en: 'Yes' },
+  choice_stale: {
+    ar: 'هذا الخيار لم يعد متاحًا في هذه الخطوة.',
+    en: 'That choice is no longer open at this step.',
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof CATALOG;
