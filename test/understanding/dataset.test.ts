@@ -251,7 +251,8 @@ function classify(flow: FlowFile, at: string, before: ConversationState, after: 
     if (e.type === 'survey_started') labels.add('action:survey');
   }
   if (after.mode === 'faq' && before.mode !== 'faq') labels.add('action:faq');
-  if (has('field_accepted') || has('survey_answered')) labels.add('answer');
+  // A skipped optional question ("ما عندي", "لا يوجد") was taken as its answer too.
+  if (has('field_accepted') || has('survey_answered') || has('field_skipped')) labels.add('answer');
   if (has('field_rejected')) labels.add('reject');
   const greetingShown = reply.text.includes(flow.greeting[lang].slice(0, 25));
   const menuShown = after.mode === 'menu' && reply.choices.some((c) => c.startsWith('m:')) && !has('not_understood');
@@ -299,6 +300,7 @@ function acceptedValue(events: EngineEvent[]): { has: boolean; value: unknown } 
   for (const e of events) {
     if (e.type === 'field_accepted') return { has: true, value: comparable(e.value) };
     if (e.type === 'survey_answered') return { has: true, value: e.answer };
+    if (e.type === 'field_skipped') return { has: true, value: null };
   }
   return { has: false, value: undefined };
 }
