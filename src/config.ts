@@ -28,7 +28,7 @@ const Env = z.object({
   SEND_BACKOFF_MS: int(1000),
   SWEEP_MS: int(2000),
   SWEEP_GRACE_MS: int(5000),
-  QUEUE_LOCK_MS: int(30_000),
+  QUEUE_LOCK_MS: int(8000),
   TELEGRAM_RATE_PER_SECOND: optionalInt,
   TELEGRAM_PER_CHAT_INTERVAL_MS: optionalInt,
   WHATSAPP_RATE_PER_SECOND: optionalInt,

@@ -44,6 +44,9 @@ export const DEFAULT_LIMITS: Record<string, ChannelLimits> = {
 };
 const FALLBACK_LIMITS: ChannelLimits = { max: 1000, durationMs: 1000, perChatIntervalMs: 0 };
 
+/** How long a job stays locked to a worker without a renewal (QUEUE_LOCK_MS). */
+export const DEFAULT_LOCK_MS = 8000;
+
 export interface PipelineOptions {
   service: ConversationService;
   redis: RedisTarget;
@@ -106,6 +109,8 @@ export class Pipeline {
   private readonly workerConnections: Redis[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  /** Replies this process is sending right now: a stalled copy of their job must not ask and resend. */
+  private readonly inFlight = new Set<string>();
   private dispatchScheduled = false;
   private dispatching: Promise<void> | undefined;
   private closed = false;
@@ -277,13 +282,20 @@ export class Pipeline {
     const connection = connect(this.opts.redis, { enableAutoPipelining: true });
     connection.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'redis worker connection'));
     this.workerConnections.push(connection);
-    const lockDuration = this.opts.lockDurationMs ?? 30_000;
+    const lockDuration = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
     const worker = new Worker(name, processor, {
       connection,
       prefix: this.prefix,
       concurrency: 1,
+      // Renewed every lockDuration/2 while the job runs; a killed process's jobs run again
+      // lockDuration + stalledInterval after its last renewal (30 s + 15 s stalled a
+      // conversation ~43 s after a worker kill; 8 s + 2 s: ~10 s). Kept above SQLite's 5 s
+      // busy_timeout, the longest a statement can hold up the event loop and so the renewal.
       lockDuration,
-      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      stalledInterval: Math.max(500, Math.min(2000, Math.floor(lockDuration / 2))),
+      // Every job is idempotent: a job stalled twice (a process killed twice, a long pause)
+      // runs again instead of failing.
+      maxStalledCount: 10,
       ...extra,
     });
     worker.on('completed', () => this.metrics.processed.inc({ queue: name }));
@@ -342,6 +354,10 @@ export class Pipeline {
           void this.kickOutbound(conversationId, limits.perChatIntervalMs);
           return 'skipped';
         }
+        if (current.status === 'sending' && this.inFlight.has(id)) {
+          // Its send is still running here (its job's lock lapsed during a long pause): that run settles it.
+          return 'in-flight';
+        }
         if (current.status === 'sending') {
           // An ambiguous send, or a sender that died mid-send: ask before sending again.
           const resolved = await this.resolveSending(sender, id, conversationId, next?.id === id ? next.associationId : undefined);
@@ -358,6 +374,7 @@ export class Pipeline {
           return 'reordered';
         }
         if (!this.service.markSending(id)) return 'taken'; // another attempt got there first
+        this.inFlight.add(id);
         try {
           const result = await sender.send(next);
           this.service.markSent(id, result.providerMessageId ?? null);
@@ -387,6 +404,8 @@ export class Pipeline {
           this.metrics.deadLettered.inc({ channel: sender.channel, status: 'failed' });
           void this.kickOutbound(conversationId);
           throw new UnrecoverableError(e.message);
+        } finally {
+          this.inFlight.delete(id);
         }
         void this.kickOutbound(conversationId, limits.perChatIntervalMs);
         return 'sent';

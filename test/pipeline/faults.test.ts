@@ -25,6 +25,7 @@ let producer: Pipeline;
 const children: ChildProcess[] = [];
 
 beforeEach(async () => {
+  ingestedAt.clear();
   redis = await new TestRedis().start();
   sink = await new HttpSink().start();
   dir = mkdtempSync(join(tmpdir(), 'tawasul-faults-'));
@@ -44,10 +45,10 @@ afterEach(async () => {
 });
 
 /** Starts a process role and resolves once it logs that it started. */
-async function role(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
+async function role(args: string[], env: Record<string, string | undefined> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/tawasul.js'), ...args], {
     cwd: ROOT,
-    env: {
+    env: withoutUnset({
       ...process.env,
       REDIS_URL: redis.url,
       DB_PATH: join(dir, 't.db'),
@@ -60,7 +61,7 @@ async function role(args: string[], env: Record<string, string> = {}): Promise<C
       SEND_BACKOFF_MS: '100',
       LOG_LEVEL: 'info',
       ...env,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -83,6 +84,31 @@ async function role(args: string[], env: Record<string, string> = {}): Promise<C
 
 const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
 
+/** An environment without the variables set to undefined (so the product's defaults apply). */
+function withoutUnset(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+}
+
+/** When each inbound message was ingested, by its platform id (the load records it). */
+const ingestedAt = new Map<string, number>();
+
+/**
+ * Acceptance → delivery of each message's first reply, from the receiver's clock: the reply
+ * to the k-th message of a conversation is its step k+1 (`<conversation>.<k+1>.0`).
+ */
+function replyLatencies(deliveries: Array<{ id: string; at: number }>): Array<{ ingested: number; ms: number }> {
+  const convOf = new Map(sql<{ id: string; address: string }>('SELECT v.id, k.address FROM conversations v JOIN contacts k ON k.id = v.contact_id').map((r) => [r.address, r.id]));
+  const firstAt = new Map<string, number>();
+  for (const d of deliveries) if (!firstAt.has(d.id)) firstAt.set(d.id, d.at);
+  const out: Array<{ ingested: number; ms: number }> = [];
+  for (const [messageId, at] of ingestedAt) {
+    const [address, k] = messageId.split('-') as [string, string];
+    const delivered = firstAt.get(`${convOf.get(address)}.${Number(k) + 1}.0`);
+    if (delivered !== undefined) out.push({ ingested: at, ms: delivered - at });
+  }
+  return out;
+}
+
 /** Ingests `perConversation` messages for each of `conversations` people, interleaved, at about `rate` msg/s. */
 async function load(conversations: number, perConversation: number, rate: number, during?: (sent: number) => Promise<void> | void) {
   const words = ['السلام عليكم', '٢', 'ما هي قنوات التواصل؟', 'القائمة', 'الحالة', 'English', 'menu', 'عربي', 'كم مدة الرد؟', 'شكرا'];
@@ -91,6 +117,7 @@ async function load(conversations: number, perConversation: number, rate: number
   const start = Date.now();
   for (let k = 0; k < perConversation; k++) {
     for (let c = 0; c < conversations; c++) {
+      ingestedAt.set(`p${c}-${k}`, Date.now());
       producer.ingest({ associationId: c % 2 ? 'qalam' : 'sidr', channel: 'loopback', address: `p${c}`, messageId: `p${c}-${k}`, text: words[k % words.length]! });
       sent++;
       await during?.(sent);
@@ -221,5 +248,28 @@ describe('pipeline under faults (several processes)', { timeout: 120_000 }, () =
     } finally {
       await receiver.stop();
     }
+  });
+
+  it('recovers in seconds after a worker is SIGKILLed, with the default lock: worst reply latency after the kill', async () => {
+    // Production lock and stalled-check timing (QUEUE_LOCK_MS unset).
+    const defaults = { QUEUE_LOCK_MS: undefined };
+    const workers = await Promise.all([role(['worker'], defaults), role(['worker'], defaults)]);
+    await role(['gateway', '--channel', 'loopback'], defaults);
+    let killedAt = 0;
+    let restarted: Promise<unknown> | undefined;
+    const total = await load(40, 8, 200, (sent) => {
+      if (sent === 80) {
+        killedAt = Date.now();
+        workers[0]!.kill('SIGKILL');
+        restarted = role(['worker'], defaults);
+      }
+    });
+    await restarted;
+    await settled(total, 90_000);
+    assertExactlyOnceInOrder(total);
+    const after = replyLatencies(sink.deliveries).filter((l) => l.ingested >= killedAt - 2000);
+    const worst = Math.max(...after.map((l) => l.ms));
+    if (process.env.TEST_REPORT) console.log(`worker SIGKILL: worst reply latency after the kill ${(worst / 1000).toFixed(1)} s over ${after.length} replies`);
+    expect(worst).toBeLessThan(15_000);
   });
 });
