@@ -50,6 +50,7 @@ const Env = z.object({
   WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
   WEB_CHAT: z.enum(['on', 'off']).default('on'),
+  WEB_CHAT_ORIGINS: z.string().optional(),
   NOTIFY_CHANNEL: z.enum(['last_used', 'original']).default('last_used'),
   WHATSAPP_WEB_ASSOCIATIONS: z.string().optional(),
   WHATSAPP_WEB_CHROMIUM: z.string().default('/usr/bin/chromium'),
@@ -106,10 +107,37 @@ export interface Config {
   secureCookies: boolean;
   /** The website chat (page and widget); on unless WEB_CHAT=off. */
   webChat: boolean;
+  /** Per association, the sites (origins) that may embed its chat widget; none by default. */
+  webChatOrigins: Record<string, string[]>;
   whatsappCloud: Omit<WhatsAppCloudOptions, 'onReceipt'> | undefined;
   telegram:
     | { bots: Array<{ associationId: string; token: string }>; apiRoot?: string; webhook?: { publicUrl: string; secret: string } }
     | undefined;
+}
+
+/**
+ * WEB_CHAT_ORIGINS: `qalam=https://qalam.org.sa|https://www.qalam.org.sa,sidr=https://sidr.org`.
+ * Each site must be a bare origin (scheme, host, optional port), as browsers send it.
+ */
+export function parseChatOrigins(value: string | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const entry of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    const id = entry.slice(0, at).trim();
+    const sites = entry.slice(at + 1).split('|').map((s) => s.trim()).filter(Boolean);
+    if (at <= 0 || sites.length === 0) throw new Error(`invalid configuration:\n  WEB_CHAT_ORIGINS: "${entry}" should read association=https://site|https://other-site`);
+    for (const site of sites) {
+      let origin = '';
+      try {
+        origin = new URL(site).origin;
+      } catch {
+        origin = '';
+      }
+      if (origin !== site.replace(/\/$/, '') || !/^https?:/.test(site)) throw new Error(`invalid configuration:\n  WEB_CHAT_ORIGINS: "${site}" is not a site origin; write it as https://example.org (no path)`);
+      (out[id] ??= []).push(origin);
+    }
+  }
+  return out;
 }
 
 /** Reads the configuration; a bad value stops startup with the variable's name. */
@@ -227,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisServer: e.REDIS_SERVER,
     sms,
     webChat: e.WEB_CHAT === 'on',
+    webChatOrigins: parseChatOrigins(e.WEB_CHAT_ORIGINS),
     whatsappWeb: e.WHATSAPP_WEB_ASSOCIATIONS
       ? { associations: e.WHATSAPP_WEB_ASSOCIATIONS.split(',').map((a) => a.trim()).filter(Boolean), chromium: e.WHATSAPP_WEB_CHROMIUM }
       : undefined,

@@ -55,6 +55,8 @@ export function configuredSenders(config: Config, service: () => ConversationSer
   if (config.webChat) {
     senders.push(
       new WebChatAdapter({
+        origins: (id) => config.webChatOrigins[id] ?? [],
+        listedOrigins: () => Object.values(config.webChatOrigins).flat(),
         flow: (id) => {
           try {
             return service()?.flow(id);

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { OutboundMessage } from '../conversation/service.ts';
 import type { FlowFile } from '../flows/schema.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
@@ -22,6 +23,10 @@ export interface WebHistoryItem {
 }
 
 export interface WebChatOptions {
+  /** The sites (origins) that may embed this association's widget; the bot's own pages always may. */
+  origins?: (associationId: string) => string[];
+  /** Every association's sites together (for the widget script, which is the same for all). */
+  listedOrigins?: () => string[];
   /** The association's flow, if there is one by that id. */
   flow: (associationId: string) => FlowFile | undefined;
   /** The conversation so far for this browser, oldest first. */
@@ -66,11 +71,19 @@ export class WebChatAdapter implements ChannelAdapter {
   mountHttp(root: FastifyInstance): void {
     const maxFile = this.opts.maxFileBytes ?? 10 * 1024 * 1024;
     void root.register(async (app) => {
+      // CORS per association: its own sites only (WEB_CHAT_ORIGINS). @fastify/cors answers the
+      // preflight in a hook, before any route runs, and its per-request delegator lets each
+      // association have its own list; scoped to /chat so nothing else answers cross-origin.
+      await app.register(cors, () => (req: FastifyRequest, cb: (err: Error | null, options: FastifyCorsOptions) => void) => cb(null, this.corsFor(req)));
+      app.addHook('preHandler', async (req, reply) => {
+        // A real request (not a preflight) from a site not on the list: refused, not just left to the browser.
+        if (req.method !== 'OPTIONS' && this.foreignOrigin(req) && !this.corsAllowed(req)) return reply.code(403).send({ error: 'this site may not use the chat' });
+      });
       app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: maxFile }, (_r, body, done) => done(null, body));
 
-      app.get('/chat/widget.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(WIDGET_JS));
+      app.get('/widget.js', async (_req, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(WIDGET_JS));
 
-      app.get<{ Params: { association: string }; Querystring: { lang?: string } }>('/chat/:association', async (req, reply) => {
+      app.get<{ Params: { association: string }; Querystring: { lang?: string } }>('/:association', async (req, reply) => {
         const flow = this.opts.flow(req.params.association);
         if (!flow) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         const lang = req.query.lang === 'en' ? 'en' : 'ar';
@@ -80,7 +93,7 @@ export class WebChatAdapter implements ChannelAdapter {
           .send(pageHtml(flow, lang));
       });
 
-      app.get<{ Params: { association: string } }>('/chat/:association/events', async (req, reply) => {
+      app.get<{ Params: { association: string } }>('/:association/events', async (req, reply) => {
         const who = this.identify(req, reply);
         if (!who) return reply;
         const k = key(who.associationId, who.address);
@@ -95,7 +108,7 @@ export class WebChatAdapter implements ChannelAdapter {
         this.streams.set(k, set);
       });
 
-      app.post<{ Params: { association: string } }>('/chat/:association/messages', async (req, reply) => {
+      app.post<{ Params: { association: string } }>('/:association/messages', async (req, reply) => {
         const who = this.identify(req, reply);
         if (!who) return reply;
         const parsed = Post.safeParse(req.body);
@@ -116,7 +129,7 @@ export class WebChatAdapter implements ChannelAdapter {
         return reply.code(202).send({ accepted: true });
       });
 
-      app.post<{ Params: { association: string } }>('/chat/:association/files', async (req, reply) => {
+      app.post<{ Params: { association: string } }>('/:association/files', async (req, reply) => {
         const who = this.identify(req, reply);
         if (!who) return reply;
         const data = req.body;
@@ -126,7 +139,58 @@ export class WebChatAdapter implements ChannelAdapter {
         this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: id, file: { data, mime: String(req.headers['content-type']).split(';')[0]!, filename: name }, at: new Date() });
         return reply.code(202).send({ accepted: true });
       });
-    });
+    }, { prefix: '/chat' });
+  }
+
+  /** The association a /chat/<id>/… URL is for; undefined for the widget script. */
+  private associationOf(url: string): string | undefined {
+    const m = /^\/chat\/([^/?#]+)/.exec(url);
+    if (!m || m[1] === 'widget.js') return undefined;
+    try {
+      return decodeURIComponent(m[1]!);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** An Origin header naming another site than this server's (same-origin fetches send one too). */
+  private foreignOrigin(req: FastifyRequest): string | undefined {
+    const origin = req.headers.origin;
+    if (!origin) return undefined;
+    try {
+      return new URL(origin).host === req.headers.host ? undefined : origin;
+    } catch {
+      return origin;
+    }
+  }
+
+  private corsAllowed(req: FastifyRequest): boolean {
+    const origin = this.foreignOrigin(req);
+    if (!origin) return false;
+    const association = this.associationOf(req.url);
+    // The widget script is the same for everyone: any association's listed site may fetch it.
+    if (association === undefined) return /^\/chat\/widget\.js/.test(req.url) && this.anyListed(origin);
+    return (this.opts.origins?.(association) ?? []).includes(origin);
+  }
+
+  private anyListed(origin: string): boolean {
+    return (this.opts.listedOrigins?.() ?? []).includes(origin);
+  }
+
+  private corsFor(req: FastifyRequest): FastifyCorsOptions {
+    const origin = this.foreignOrigin(req);
+    if (!origin) return { origin: false };
+    if (!this.corsAllowed(req)) {
+      req.log.warn({ origin, association: this.associationOf(req.url), method: req.method }, 'web chat: origin not allowed');
+      return { origin: false };
+    }
+    return {
+      origin,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'x-chat-id', 'x-file-name', 'x-message-id'],
+      credentials: false,
+      maxAge: 600,
+    };
   }
 
   private identify(req: FastifyRequest<{ Params: { association: string } }>, reply: FastifyReply): { associationId: string; address: string } | undefined {

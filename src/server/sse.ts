@@ -17,7 +17,8 @@ export interface Stream {
  */
 export function openStream(req: FastifyRequest, reply: FastifyReply, onClose: () => void): Stream {
   reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  // Headers set before the takeover (CORS, Vary) go out with the stream's own.
+  reply.raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   const ping = setInterval(() => reply.raw.write(': ping\n\n'), 20_000);
   let closed = false;
   const close = () => {

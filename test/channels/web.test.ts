@@ -11,9 +11,10 @@ import { pino } from 'pino';
 import { ROOT } from '../support/scenario.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, parseChatOrigins } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 
+const SITE = 'https://qalam.example';
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-web-'));
 let runtime: Runtime;
@@ -22,7 +23,7 @@ let base = '';
 beforeAll(async () => {
   await redis.start();
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows'), SWEEP_MS: '300' });
+  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows'), SWEEP_MS: '300', WEB_CHAT_ORIGINS: `qalam=${SITE}|https://www.qalam.example,sidr=https://sidr.example` });
   runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: process.env.TEST_LOG ?? 'silent' }));
   base = runtime.url!;
 }, 60_000);
@@ -109,6 +110,51 @@ describe('website chat', () => {
     await waitFor('ready', () => other.events.some((e) => e.event === 'ready'));
     expect(other.events.filter((e) => e.event === 'message')).toEqual([]);
     await other.close();
+  });
+
+  it('answers CORS for the association\'s own sites only: preflight, stream, messages, uploads', async () => {
+    const preflight = (origin: string, path = '/chat/qalam/messages', headers = 'content-type,x-chat-id') =>
+      fetch(`${base}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
+    const ok = await preflight(SITE);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect(ok.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    expect(ok.headers.get('access-control-allow-headers')!.split(/, */)).toEqual(expect.arrayContaining(['content-type', 'x-chat-id', 'x-file-name', 'x-message-id']));
+    expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(ok.headers.get('vary')).toMatch(/Origin/);
+    expect((await preflight(SITE, '/chat/qalam/files', 'content-type,x-chat-id,x-file-name,x-message-id')).status).toBe(204);
+    // Another association's site, and a site on no list: no CORS headers at all, and no 204.
+    for (const origin of ['https://sidr.example', 'https://evil.example']) {
+      const no = await preflight(origin);
+      expect(no.status).toBe(404);
+      expect(no.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    // The real requests carry the header for a listed site (the event stream too, though it takes the reply over).
+    const accepted = await fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: { origin: 'https://www.qalam.example', 'content-type': 'application/json', 'x-chat-id': 'CoRsCoRsCoRsCoRsCoRs0123' }, body: JSON.stringify({ id: 'c1', text: 'hello' }) });
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('access-control-allow-origin')).toBe('https://www.qalam.example');
+    const ctrl = new AbortController();
+    const events = await fetch(`${base}/chat/qalam/events`, { headers: { origin: SITE, 'x-chat-id': 'CoRsCoRsCoRsCoRsCoRs0123' }, signal: ctrl.signal });
+    expect(events.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect(events.headers.get('content-type')).toContain('text/event-stream');
+    ctrl.abort();
+    // A site not on the list is refused by the server too, not only by the browser.
+    const refused = await fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json', 'x-chat-id': 'CoRsCoRsCoRsCoRsCoRs0123' }, body: JSON.stringify({ id: 'c2', text: 'hello' }) });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    // The bot's own page (same origin) needs no list entry.
+    const own = await fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: { origin: base, 'content-type': 'application/json', 'x-chat-id': 'CoRsCoRsCoRsCoRsCoRs0123' }, body: JSON.stringify({ id: 'c3', text: 'hello' }) });
+    expect(own.status).toBe(202);
+    const js = await fetch(`${base}/chat/widget.js`, { headers: { origin: 'https://sidr.example' } });
+    expect(js.headers.get('access-control-allow-origin')).toBe('https://sidr.example');
+  });
+
+  it('reads WEB_CHAT_ORIGINS per association and refuses a site written with a path', () => {
+    expect(parseChatOrigins('qalam=https://qalam.org.sa|https://www.qalam.org.sa, sidr=https://sidr.org.sa')).toEqual({ qalam: ['https://qalam.org.sa', 'https://www.qalam.org.sa'], sidr: ['https://sidr.org.sa'] });
+    expect(parseChatOrigins(undefined)).toEqual({});
+    expect(() => parseChatOrigins('qalam=https://qalam.org.sa/chat')).toThrow(/WEB_CHAT_ORIGINS/);
+    expect(() => parseChatOrigins('qalam=*')).toThrow(/WEB_CHAT_ORIGINS/);
+    expect(() => parseChatOrigins('https://qalam.org.sa')).toThrow(/WEB_CHAT_ORIGINS/);
   });
 
   const chromium = '/usr/bin/chromium';
