@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadFlows } from '../src/flows/load.ts';
@@ -25,6 +26,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 export interface PipelineFigures {
   sustainedPerSecond: number;
+  /** Replies this process sent per second while it also accepted the inbound load. */
+  sendsPerSecond: number;
+  /** This process's event-loop delay under that load (what a synchronous SQLite wait costs HTTP and sending). */
+  loopP99ms: number;
+  loopMaxMs: number;
   p50ms: number;
   p99ms: number;
   achievedRate: number;
@@ -129,7 +135,9 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   };
 
   let mode: 'closed' | 'open' = 'closed';
+  let sends = 0;
   sink.onSend = (msg) => {
+    sends++;
     // Reply ids are <conversation>.<step version>.<n>: the first reply of the awaited step answers it.
     const [conv, version, n] = msg.id.split('.');
     const b = byConversation.get(conv!);
@@ -146,15 +154,26 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   for (let i = 0; i < concurrency; i++) sendNext(fresh());
   await sleep(2000); // warm-up
   const p0 = processed;
+  const s0 = sends;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  const sustainedPerSecond = ((processed - p0) / (performance.now() - t0)) * 1000;
+  const elapsed = performance.now() - t0;
+  loop.disable();
+  const sustainedPerSecond = ((processed - p0) / elapsed) * 1000;
+  const sendsPerSecond = ((sends - s0) / elapsed) * 1000;
+  const loopP99ms = loop.percentile(99) / 1e6;
+  const loopMaxMs = loop.max / 1e6;
   if (process.env.BENCH_DEBUG) {
     const text = await pipeline.metrics.registry.getSingleMetricAsString('tawasul_jobs_processed_total');
     log(`${text}\nmessages handled: ${processed}`);
   }
   const topology = workers === 0 ? 'one process' : `gateway process + ${workers} worker process${workers > 1 ? 'es' : ''}`;
   log(`pipeline (${topology}): sustained ${fmt(sustainedPerSecond)} inbound msg/s with ${concurrency} beneficiaries doing full intakes (each message stored, queued, handled, replied to)`);
+  log(
+    `gateway under inbound load (${workers === 0 ? 'this process also runs the engine' : 'this process accepts and sends'}): ${fmt(sendsPerSecond)} replies sent/s while accepting ${fmt(sustainedPerSecond)} msg/s; event-loop delay p99 ${loopP99ms.toFixed(1)} ms, max ${loopMaxMs.toFixed(1)} ms`,
+  );
 
   // 2. Latency at a fixed 500 msg/s: acceptance → the sink's send call of the first reply.
   mode = 'open';
@@ -202,7 +221,7 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
 
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
-  return { sustainedPerSecond, p50ms, p99ms, achievedRate, rssMb, rawPerSecond, ratio };
+  return { sustainedPerSecond, sendsPerSecond, loopP99ms, loopMaxMs, p50ms, p99ms, achievedRate, rssMb, rawPerSecond, ratio };
 }
 
 async function rawBullmq(redis: EmbeddedRedis, seconds: number): Promise<number> {
