@@ -26,12 +26,19 @@ export function isWorkingTime(hours: WorkingHours, at: Date): boolean {
   return (hours.days as string[]).includes(day) && time >= hours.start && time < hours.end;
 }
 
-/** "الأحد–الخميس 08:00–15:00" */
+const WEEK = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** "الأحد–الخميس 08:00–15:00"; days that do not follow each other are listed ("Sunday, Tuesday 09:00–12:00"). */
 export function describeHours(hours: WorkingHours, lang: Lang): string {
-  const first = hours.days[0] ?? 'sun';
-  const last = hours.days[hours.days.length - 1] ?? first;
-  const days = first === last ? weekdayLabel(first, lang) : `${weekdayLabel(first, lang)}–${weekdayLabel(last, lang)}`;
-  return `${days} ${hours.start}–${hours.end}`;
+  const days = WEEK.filter((d) => hours.days.includes(d));
+  const first = days[0] ?? 'sun';
+  const last = days[days.length - 1] ?? first;
+  const consecutive = WEEK.indexOf(last) - WEEK.indexOf(first) === days.length - 1;
+  const text =
+    days.length <= 1 ? weekdayLabel(first, lang)
+    : consecutive && days.length > 2 ? `${weekdayLabel(first, lang)}–${weekdayLabel(last, lang)}`
+    : days.map((d) => weekdayLabel(d, lang)).join(lang === 'ar' ? '، ' : ', ');
+  return `${text} ${hours.start}–${hours.end}`;
 }
 
 /**

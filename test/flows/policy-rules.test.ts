@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFlows, parseFlow, type FlowProblem } from '../../src/flows/load.ts';
 import { DEFAULT_WORKING_HOURS } from '../../src/flows/schema.ts';
-import { addWorkingMinutes, escalationNotice } from '../../src/engine/hours.ts';
+import { addWorkingMinutes, describeHours, escalationNotice } from '../../src/engine/hours.ts';
 import { say } from '../../src/engine/messages.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -58,6 +58,13 @@ describe('working hours', () => {
     expect(notice.key).toBe('escalated_closed');
     expect(notice.params.hours).toBe('الأحد–الخميس 09:00–14:00');
     expect(escalationNotice(result.flow.working_hours, new Date('2026-11-29T10:00:00+03:00'), 'en').key).toBe('escalated_open');
+  });
+
+  it('describes confirmed days as a range only when they follow each other', () => {
+    const base = { ...DEFAULT_WORKING_HOURS, confirmed: true };
+    expect(describeHours({ ...base, days: ['sun', 'mon', 'tue', 'wed', 'thu'] }, 'en')).toBe('Sunday–Thursday 08:00–15:00');
+    expect(describeHours({ ...base, days: ['sun', 'tue'] }, 'ar')).toBe('الأحد، الثلاثاء 08:00–15:00');
+    expect(describeHours({ ...base, days: ['sat', 'sun'] }, 'en')).toBe('Sunday, Saturday 08:00–15:00');
   });
 
   it('still refuses hours that end before they start', () => {
