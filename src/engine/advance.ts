@@ -17,14 +17,17 @@ import { matchFaq } from './faq.ts';
 import { onCorrectionsRequested, onDecision } from './modes/decision.ts';
 import { onStaffClaimed, onStaffReleased, onStaffResolved } from './modes/escalation.ts';
 import { onIntakeReminder } from './modes/form.ts';
-import { onGlobalWord, wordPlace } from './modes/global.ts';
+import { askClarify, onButton, onIntent, placeOf, resolveClarify } from './modes/global.ts';
+import { answerFaqInline } from './modes/faq.ts';
 import { MODES } from './modes/index.ts';
 import { greet, menuAction, showMenu } from './modes/menu.ts';
 import { optIn, optOut, optedOutNotice } from './modes/opt-out.ts';
+import { reprompt } from './modes/index.ts';
 import { onSurveyInvite, onSurveyReminder } from './modes/survey.ts';
 import { BudgetExceeded, MAX_INPUT_CHARS, Run, type Turn } from './run.ts';
-import type { ConversationState, Context, Input, Lang, StepResult } from './types.ts';
-import { globalWord, isGreeting } from './words.ts';
+import type { ConversationState, Context, Input, Lang, StepResult, UnderstoodAs } from './types.ts';
+import { looksLikeQuestion, understand } from '../understand/index.ts';
+import type { Intent, Place, Understanding } from '../understand/types.ts';
 
 export { canonicalJson } from './canonical-json.ts';
 export { MAX_INPUT_CHARS, STEP_BUDGET } from './run.ts';
@@ -71,7 +74,11 @@ function handle(run: Run, input: Input) {
   }
 }
 
-/** A beneficiary message: opt-out and global words first, then the current mode's handler. */
+/**
+ * A beneficiary message: read once by the understanding layer at the place it arrives
+ * (`understand(text, place)`), then an intent, a clarifying question, a pressed button or the
+ * current mode's handler. Exactly one `understood` event says how it was taken.
+ */
 function onMessage(run: Run, input: Extract<Input, { type: 'message' }>) {
   const s = run.s;
   run.messageId = input.messageId;
@@ -82,25 +89,103 @@ function onMessage(run: Run, input: Extract<Input, { type: 'message' }>) {
   const now = run.ctx.now.getTime();
   const paused = s.lastInputAt !== null && now - Date.parse(s.lastInputAt) > run.flow.timers.resume_after_minutes * 60_000;
   s.lastInputAt = run.ctx.now.toISOString();
-  const word = input.choiceId || !text ? undefined : globalWord(text, wordPlace(run));
   const turn: Turn = { text, media: input.media, choiceId: input.choiceId, messageId: input.messageId, paused };
+  const place = placeOf(run);
+  const u: Understanding = input.choiceId || !text ? { kind: 'none', reason: input.choiceId ? 'none: a button' : 'none: no text' } : understand(text, place);
+  const modeBefore = s.mode;
+  takeMessage(run, turn, place, u);
+  const heard = run.heard ?? fromEvents(run, u, modeBefore !== s.mode);
+  run.emit({ type: 'understood', as: heard.as, reason: heard.reason });
+}
 
+function takeMessage(run: Run, turn: Turn, place: Place, u: Understanding) {
+  const s = run.s;
+  const intent = u.kind === 'intent' ? u.intent : undefined;
   if (s.mode === 'opted_out') {
-    if (word === 'start') return optIn(run);
+    if (intent === 'start') {
+      run.hear('intent:start', u.reason);
+      return optIn(run);
+    }
+    run.hear('unknown', `opted out: only 'start' works (${u.reason})`);
     return optedOutNotice(run);
   }
-  if (word === 'stop') return optOut(run);
-  if (s.mode === 'with_staff') return MODES.with_staff.message(run, turn);
+  if (intent === 'stop') {
+    run.hear('intent:stop', u.reason);
+    return optOut(run);
+  }
+  if (s.mode === 'with_staff') {
+    run.hear('unknown', 'with_staff: passed to staff');
+    return MODES.with_staff.message(run, turn);
+  }
+  if (turn.choiceId) return onButton(run, turn);
+
+  // The answer to a clarifying question picks one of its two readings.
+  if (s.clarify) {
+    const picked = resolveClarify(run, turn);
+    s.clarify = undefined;
+    if (picked) {
+      run.hear(`intent:${picked}`, `${picked}: answer to the clarifying question`);
+      return onIntent(run, picked, turn);
+    }
+  }
 
   if (s.mode === 'new') {
     s.mode = 'menu';
-    if (word === 'english' || word === 'arabic') run.setLang(word === 'english' ? 'en' : 'ar');
+    if (intent === 'language' && u.kind === 'intent') run.setLang(u.target ?? run.lang);
     greet(run);
-    const meaningful = text && !isGreeting(text) && word !== 'start' && word !== 'menu' && word !== 'english' && word !== 'arabic';
-    if (!meaningful || (!word && !menuAction(run, turn) && !matchFaq(run.flow, text))) return showMenu(run);
+    const soft = intent === 'help' || intent === 'greeting' || intent === 'thanks';
+    if (!turn.text || intent === 'start' || intent === 'menu' || intent === 'language' || (soft && !menuAction(run, turn) && !matchFaq(run.flow, turn.text))) {
+      run.hear(intent ? `intent:${intent}` : 'unknown', intent ? u.reason : 'new conversation: greeted, menu shown');
+      return showMenu(run);
+    }
+    if (!intent && u.kind !== 'clarify' && !menuAction(run, turn) && !matchFaq(run.flow, turn.text)) {
+      run.hear('unknown', `new conversation: greeted, menu shown (${u.reason})`);
+      return showMenu(run);
+    }
   }
 
-  if (word) return onGlobalWord(run, word, input.messageId);
-
+  if (u.kind === 'clarify') {
+    run.hear('clarify', u.reason);
+    return askClarify(run, u);
+  }
+  if (u.kind === 'intent' && takesIntent(run, turn, u.intent)) {
+    run.hear(`intent:${u.intent}`, u.reason);
+    return onIntent(run, u.intent, turn, u.target);
+  }
+  // A question typed at a free-text question gets its FAQ answer and the question again.
+  if (place === 'free_text' && s.mode === 'form' && looksLikeQuestion(turn.text) && answerFaqInline(run, turn.text)) {
+    run.hear('faq', 'faq: a question at a free-text field');
+    return reprompt(run);
+  }
   (MODES[s.mode] ?? MODES.new).message(run, turn);
+}
+
+/**
+ * Whether an intent is taken here, or the message goes to the mode as it is: at the menu a
+ * menu item outranks a greeting, thanks or help reading; a survey comment of thanks is the
+ * comment; while waiting, only the commands act (the rest is for staff).
+ */
+function takesIntent(run: Run, turn: Turn, intent: Intent): boolean {
+  const s = run.s;
+  const soft = intent === 'help' || intent === 'greeting' || intent === 'thanks';
+  if (soft && (s.mode === 'menu' || s.mode === 'faq') && (menuAction(run, turn) || (intent !== 'greeting' && matchFaq(run.flow, turn.text)))) return false;
+  if (s.mode === 'survey' && intent === 'thanks') return false;
+  if (s.mode === 'waiting_staff') return intent === 'agent' || intent === 'menu' || intent === 'status' || intent === 'language';
+  return true;
+}
+
+/** How the message was taken, read from what the step did when no rule said so. */
+function fromEvents(run: Run, u: Understanding, moved: boolean): { as: UnderstoodAs; reason: string } {
+  const types = new Set(run.emitted.map((e) => e.type));
+  if (types.has('field_accepted') || types.has('field_rejected') || types.has('field_skipped') || types.has('survey_answered')) {
+    return { as: 'answer', reason: `answer: ${u.reason}` };
+  }
+  if (types.has('faq_answered')) return { as: 'faq', reason: `faq: matched the FAQ (${u.reason})` };
+  if (types.has('not_understood')) return { as: 'unknown', reason: `unknown: ${u.reason}` };
+  if (types.has('message_for_staff')) return { as: 'unknown', reason: `waiting: passed to staff (${u.reason})` };
+  if (types.has('form_started') || types.has('survey_started') || types.has('status_requested') || types.has('escalated') || types.has('request_submitted') || types.has('language_changed')) {
+    return { as: 'choice', reason: `choice: a menu item, option or button (${u.reason})` };
+  }
+  if (moved) return { as: 'choice', reason: `choice: taken by the step (${u.reason})` };
+  return { as: 'unknown', reason: `unknown: the step asked again (${u.reason})` };
 }

@@ -5,7 +5,7 @@
  */
 import type { FlowFile, Localized } from '../flows/schema.ts';
 import { fill, say, type MessageKey } from './messages.ts';
-import type { Choice, Context, ConversationState, EngineEvent, Lang, MediaRef, StepResult } from './types.ts';
+import type { Choice, Context, ConversationState, EngineEvent, Lang, MediaRef, StepResult, UnderstoodAs } from './types.ts';
 
 /** Transitions one input may cause at most; a runaway stops here with a visible error. */
 export const STEP_BUDGET = 64;
@@ -44,6 +44,8 @@ export class Run {
   private steps = 0;
   /** The message being handled, for the attestation record. */
   messageId = '';
+  /** How the message being handled was taken (the `understood` event); the first word wins. */
+  heard: { as: UnderstoodAs; reason: string } | undefined;
 
   constructor(
     readonly flow: FlowFile,
@@ -71,6 +73,16 @@ export class Run {
 
   emit(event: EngineEvent) {
     this.events.push(event);
+  }
+
+  /** Records how the message was taken, once; later calls in the same step keep the first. */
+  hear(as: UnderstoodAs, reason: string) {
+    this.heard ??= { as, reason };
+  }
+
+  /** The events emitted so far in this step (read-only). */
+  get emitted(): readonly EngineEvent[] {
+    return this.events;
   }
 
   /** A localized flow text with the association's terms filled in. */

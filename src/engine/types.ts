@@ -3,6 +3,7 @@
  * context), what comes out (state, events). The engine does no I/O; events are instructions
  * the caller carries out (send a reply, store a request, schedule a timer).
  */
+import type { Intent } from '../understand/types.ts';
 import type { Lang } from '../validate/types.ts';
 
 export type { Lang };
@@ -151,6 +152,8 @@ export interface ConversationState {
   survey?: SurveyProgress;
   /** Surveys invited while the beneficiary was busy; offered when they are free. */
   pendingSurvey?: { reference?: string };
+  /** Two readings of the last message were offered; the next answer picks one. */
+  clarify?: { options: Intent[] };
 }
 
 export interface Choice {
@@ -192,7 +195,12 @@ export type EngineEvent =
   | { type: 'timer_requested'; name: TimerName; delayMs: number }
   | { type: 'timer_ignored'; name: TimerName }
   | { type: 'decision_sent'; reference: string; outcome: string; held: boolean }
-  | { type: 'engine_error'; message: string };
+  | { type: 'engine_error'; message: string }
+  /** What one beneficiary message was taken as (see /work/notes/CONTRACT.md), with the rule that decided. */
+  | { type: 'understood'; as: UnderstoodAs; reason: string };
+
+/** How the engine took a message: an intent, an answer, a choice, an FAQ, a question back, a stale button or nothing. */
+export type UnderstoodAs = `intent:${Intent}` | 'answer' | 'choice' | 'faq' | 'faq_choice' | 'clarify' | 'stale' | 'unknown';
 
 export interface Attestation {
   /** The exact text the beneficiary confirmed. */

@@ -51,6 +51,8 @@ function sureEnough(r: Reading, place: Place): boolean {
   if (place === 'free_text') return false;
   // Opting out in the middle of a form needs a clear request ("end" there is an answer).
   if ((place === 'form_value' || place === 'rating') && r.intent === 'stop') return false;
+  // While waiting for staff, only a clear request for a person is answered ("is anyone there?" is for staff).
+  if (place === 'waiting' && r.intent === 'agent') return false;
   return true;
 }
 

@@ -18,6 +18,7 @@ export type Concept =
   | 'CAN' // ممكن، اقدر، can, could, may
   | 'TALK' // اكلم، اتحدث، اتواصل، talk, speak, contact
   | 'PERSON' // موظف، انسان، شخص، احد، agent, human, person
+  | 'PERSON_MOD' // اجتماعي، حقيقي، social, real — only beside a person noun
   | 'PERSON_WEAK' // words that name a person only beside a verb of talking: احد، حد، someone, anyone
   | 'NEG' // ما، مو، مب، مش، not, dont
   | 'LA' // لا (a negation before a second-person verb, a "no" elsewhere)
@@ -89,9 +90,13 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['akalem', 'akalm', 'akallem', 'akalim', 'akllm', 'akalmk', 'kalmni', 'kalemni', 'kalmoni', 'ykalmni', 'ykalemni', 'atkalam', 'atkallam', 'at7adath', 'at7adth', 'atwasal', 'atwasl', 'twasal', 'ettisal', 'atasel', 'atsl', 'a7aki', 'a7ki', '2kalm', '2kalem', '2kalmk'],
   },
   PERSON: {
-    ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'اجتماعي', 'الاجتماعي', 'البحث', 'الاجتماعيه', 'اجتماعيه', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'الدعم', 'خدمه العملاء', 'العملاء', 'ادمن', 'مشرف', 'الاداره', 'حي', 'حقيقي'],
-    en: ['agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'support', 'admin', 'manager', 'researcher', 'worker', 'real', 'live', 'customer', 'service', 'humans', 'agents', 'member', 'social', 'research', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
+    ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'الدعم', 'خدمه العملاء', 'ادمن', 'مشرف', 'الاداره', 'الباحث الاجتماعي', 'الباحثه الاجتماعيه', 'الاخصائي الاجتماعي', 'الاخصائيه الاجتماعيه', 'مسوول البحث', 'مسوول البحث الاجتماعي'],
+    en: ['agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'support', 'admin', 'manager', 'researcher', 'humans', 'agents', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
     az: ['mowadhaf', 'mowazaf', 'mwazaf', 'mwzf', 'muwazaf', 'muwazzaf', 'mowazf', 'mwadhaf', 'mowathaf', 'mowa6af', 'mo6af', 'insan', 'ensan', 'bashar', 'bashari', 'shakhs', 'sha5s', 'shkhs', 'mas2ool', 'masool', 'masoul', 'mas2ol', 'ba7ith', 'ba7eth', 'bahith'],
+  },
+  PERSON_MOD: {
+    ar: ['اجتماعي', 'الاجتماعي', 'الاجتماعيه', 'اجتماعيه', 'البحث', 'حقيقي', 'حي', 'العملاء', 'الجمعيه', 'المختص', 'المختصين', 'مختص'],
+    en: ['social', 'research', 'real', 'live', 'customer', 'service', 'member', 'worker', 'actual', 'team'],
   },
   PERSON_WEAK: {
     ar: ['احد', 'حد', 'واحد', 'احدكم', 'حدا', 'احدن'],
@@ -220,7 +225,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   WRITE: {
     ar: ['اكتب', 'اكتبه', 'اكتبها', 'نكتب', 'ادخل', 'اعبي', 'اعبيه', 'ارسل', 'احط', 'اجاوب', 'ارد', 'اسوي', 'اختار', 'يكتب', 'نسوي', 'اقول', 'ادخله'],
-    en: ['write', 'type', 'enter', 'put', 'fill', 'send', 'answer', 'do', 'say', 'choose', 'reply', 'input', 'give', 'supposed', 'provide'],
+    en: ['write', 'type', 'enter', 'put', 'fill', 'send', 'answer', 'say', 'choose', 'reply', 'input', 'give', 'supposed', 'provide'],
     az: ['aktb', 'aktob', 'aktub', 'asawi', 'asawy', 'ad5l', 'ade5al', 'ar9el', 'ar9l', 'arsel', 'a7ot'],
   },
   MEAN: {

@@ -123,12 +123,13 @@ const agent: Rule = (m) => {
   const altReason = leadingNo(m) ? `, after a leading '${m.toks[0]!.key}'` : '';
   const sure = (s: Reading['sure']): Reading['sure'] => (leadingNo(m) ? 'likely' : s);
   // The whole message is a person noun: "موظف", "human please", "الباحث الاجتماعي".
-  if (person && only(m, 'PERSON', 'PERSON_WEAK')) {
+  if (person && only(m, 'PERSON', 'PERSON_WEAK', 'PERSON_MOD')) {
     const ck = coreKey(m);
     if (AGENT_UNAMBIGUOUS.has(ck) || AGENT_UNAMBIGUOUS.has(m.key)) return R('agent', sure('clear'), `agent: bare person word '${ck}'${altReason}`, alt);
     return R('agent', 'likely', `agent: bare person noun '${ck}'`, alt);
   }
-  if ((want || talk) && person) {
+  const realWant = any(m, 'WANT') || (any(m, 'CAN') && m.core.length <= 4);
+  if ((realWant || talk) && person) {
     const how = [want ? `want ${found(m, ['WANT', 'CAN'])}` : '', talk ? `talk ${found(m, ['TALK'])}` : '', `person ${found(m, ['PERSON'])}`].filter(Boolean).join(' + ');
     return R('agent', sure('clear'), `agent: ${how}${altReason}`, alt);
   }
@@ -205,7 +206,7 @@ const language: Rule = (m) => {
   const target: 'ar' | 'en' | undefined = en < 0 && ar < 0 ? undefined : en > ar ? 'en' : 'ar';
   const bare = m.core.length === 1;
   const how = target ? `'${m.toks[target === 'en' ? en : ar]!.key}'` : `'${m.toks.find((t) => has(t, 'LANG_N'))!.key}'`;
-  const sure = bare && target && !m.toks.some((t) => has(t, 'FILLER')) ? 'likely' : 'clear';
+  const sure = bare && (!target || !m.toks.some((t) => has(t, 'FILLER'))) ? 'likely' : 'clear';
   return R('language', sure, `language: ${bare ? 'bare ' : ''}language word ${how}${target ? ` → ${target}` : ''}`, target ? { target } : {});
 };
 

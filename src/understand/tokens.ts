@@ -200,6 +200,8 @@ function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how'
   const found = new Set<Concept>();
   if (word.length >= 5 && /^[a-z]+$/.test(word)) {
     for (const [form, set] of idx.enFuzzy) {
+      // "office" is not a misspelt "officer": a word that is the start of another is another word.
+      if (form.startsWith(word) || word.startsWith(form)) continue;
       if (editDistance(word, form, 1) <= 1) for (const c of set) found.add(c);
     }
     if (found.size > 0) return { concepts: found, how: 'fuzzy' };

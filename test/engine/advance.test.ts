@@ -199,7 +199,7 @@ describe('escalation and staff', () => {
     expect(d.events()).toContain('escalated');
     expect(d.send('أحتاج مساعدة في الطلب')).toContain(flow.officer.ar);
     expect(d.send('هل من أحد؟')).toBe('');
-    expect(d.events()).toEqual(['message_for_staff']);
+    expect(d.events()).toEqual(['message_for_staff', 'understood']);
   });
 
   it('names no working hours the association has not confirmed, and does not claim to be closed', () => {
@@ -225,7 +225,7 @@ describe('escalation and staff', () => {
     d.input({ type: 'staff_claimed', staffId: 's1', staffName: 'أ. نورة' });
     expect(d.reply()).toContain('أ. نورة');
     expect(d.send('القائمة')).toBe('');
-    expect(d.events()).toEqual(['message_for_staff']);
+    expect(d.events()).toEqual(['message_for_staff', 'understood']);
     d.input({ type: 'staff_released', resumeAt: { field: 'full_name' } });
     expect(d.reply()).toContain(flow.intake.fields[0]!.prompt.ar);
     expect(d.state.mode).toBe('form');

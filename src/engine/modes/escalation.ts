@@ -3,7 +3,6 @@ import { choiceByNumber } from '../choices.ts';
 import { escalationNotice } from '../hours.ts';
 import type { Answer, Run, Turn } from '../run.ts';
 import type { EscalationReason, Input, Mode } from '../types.ts';
-import { isNo, isYes } from '../words.ts';
 import { onFaq } from './faq.ts';
 import { activeDraft, firstDraft, onFormAnswer, promptField } from './form.ts';
 import { reprompt } from './index.ts';
@@ -30,7 +29,8 @@ export function promptOfferAgent(run: Run) {
 export function onOfferAgent(run: Run, msg: Answer) {
   const s = run.s;
   const offer = s.offer ?? { reason: 'not_understood' as const, returnTo: 'menu' as Mode };
-  const pick = msg.choiceId ?? choiceByNumber(msg.text, ['a:yes', 'a:no']) ?? (isYes(msg.text) ? 'a:yes' : isNo(msg.text) ? 'a:no' : undefined);
+  // Yes / no in words are read by the understanding layer before this (modes/global.ts).
+  const pick = msg.choiceId ?? choiceByNumber(msg.text, ['a:yes', 'a:no']);
   if (pick === 'a:yes') return escalate(run, offer.reason, offer.field);
   if (pick === 'a:no') {
     s.offer = undefined;

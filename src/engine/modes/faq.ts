@@ -1,4 +1,5 @@
 /** The FAQ list, and FAQ answers to questions typed anywhere. */
+import type { FlowFile } from '../../flows/schema.ts';
 import { matchFaq } from '../faq.ts';
 import { faqAnswer } from '../faq-answers.ts';
 import type { Answer, Run } from '../run.ts';
@@ -19,6 +20,13 @@ export function answerFaq(run: Run, text: string): boolean {
   run.say(run.L(faqAnswer(run.flow, entry)));
   run.say(run.t('anything_else'));
   return true;
+}
+
+/** Gives one FAQ's answer (a button pressed, or a question matched); the caller says what follows. */
+export function answerFaqEntry(run: Run, entry: FlowFile['faq'][number]) {
+  run.s.notUnderstood = 0;
+  run.emit({ type: 'faq_answered', faq: entry.id });
+  run.say(run.L(faqAnswer(run.flow, entry)));
 }
 
 /** Answers a question asked in the middle of a form; the caller asks its question again. */

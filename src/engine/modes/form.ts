@@ -3,7 +3,7 @@ import type { Field, Form } from '../../flows/schema.ts';
 import { rejectionText, validateField } from '../fields.ts';
 import type { Answer, Run, Turn } from '../run.ts';
 import type { Choice, DraftKey, FormKey, FormProgress } from '../types.ts';
-import { isGreeting, isSkipWord } from '../words.ts';
+import { isSkipWord } from '../words.ts';
 import { offerAgent } from './escalation.ts';
 import { answerFaqInline } from './faq.ts';
 import { reprompt } from './index.ts';
@@ -100,7 +100,6 @@ export function onFormAnswer(run: Run, msg: Answer, paused: boolean) {
   const field = currentField(run);
   if (!active || !field) return backToMenu(run);
   const { key, draft } = active;
-  if (paused && isGreeting(msg.text) && !msg.media) return welcomeBack(run);
   if (!field.required && !msg.media && isSkipWord(msg.text)) {
     draft.data[field.id] = { value: null, display: run.t('skipped') };
     run.emit({ type: 'field_skipped', form: draft.form, field: field.id });

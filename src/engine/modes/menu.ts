@@ -2,7 +2,6 @@
 import type { FlowFile } from '../../flows/schema.ts';
 import { validateChoice } from '../../validate/choice.ts';
 import type { Answer, Run } from '../run.ts';
-import { isGreeting } from '../words.ts';
 import { offerAgent, escalate } from './escalation.ts';
 import { answerFaq, showFaqList } from './faq.ts';
 import { startForm } from './form.ts';
@@ -46,10 +45,6 @@ export function onMenu(run: Run, msg: Answer) {
   if (action) {
     run.s.notUnderstood = 0;
     return doAction(run, action);
-  }
-  if (isGreeting(msg.text)) {
-    greet(run);
-    return showMenu(run);
   }
   if (answerFaq(run, msg.text)) return;
   notUnderstood(run, msg);

@@ -8,7 +8,6 @@ import { displayOf } from '../fields.ts';
 import { say } from '../messages.ts';
 import type { Answer, Run, Turn } from '../run.ts';
 import type { Choice, FieldValue, FormProgress } from '../types.ts';
-import { isGreeting, isNo, isYes } from '../words.ts';
 import { activeDraft, askMissing, promptField, welcomeBack } from './form.ts';
 import { backToMenu, showMenu } from './menu.ts';
 import { startSurvey } from './survey.ts';
@@ -42,14 +41,15 @@ function reviewChoices(run: Run, isIntake: boolean): Choice[] {
 }
 
 export function onReviewMessage(run: Run, turn: Turn) {
-  return turn.paused && isGreeting(turn.text) ? welcomeBack(run) : onReview(run, turn);
+  return onReview(run, turn);
 }
 
 export function onReview(run: Run, msg: Answer) {
-  const pick = msg.choiceId ?? (isYes(msg.text) ? 'r:confirm' : choiceByNumber(msg.text, ['r:confirm', 'r:correct']));
+  // Yes / no / correct in words are read by the understanding layer before this (modes/global.ts).
+  const pick = msg.choiceId ?? choiceByNumber(msg.text, ['r:confirm', 'r:correct']);
   const correctWords = validateChoice(msg.text, [{ id: 'r:correct', labels: [say('review_correct', 'ar'), say('review_correct', 'en'), 'تعديل', 'تصحيح', 'correct', 'edit', 'change'] }]);
   if (pick === 'r:confirm') return submit(run);
-  if (pick === 'r:correct' || (correctWords.ok && msg.text.length > 2) || isNo(msg.text)) return showPickCorrection(run);
+  if (pick === 'r:correct' || (correctWords.ok && msg.text.length > 2)) return showPickCorrection(run);
   run.say(run.t('review_choose'));
   run.offer(reviewChoices(run, activeDraft(run)?.draft.form === 'intake'));
 }
