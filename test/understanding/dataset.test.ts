@@ -390,6 +390,24 @@ function expectGroup(e: string) {
 
 // ---------------------------------------------------------------------------------------
 
+/** How many cases the files hold, by file, expectation, dialect and step, counting 'org: all' once. */
+function caseCounts() {
+  const count = (key: (l: Loaded) => string) => {
+    const t: Record<string, number> = {};
+    for (const l of dataset.cases) t[key(l)] = (t[key(l)] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(t).sort(([a], [b]) => a.localeCompare(b)));
+  };
+  const qalam = FLOWS.get('qalam')!;
+  return {
+    total: dataset.cases.length,
+    byFile: count((l) => l.file),
+    byIntent: count((l) => expectGroup(l.c.expect)),
+    byDialect: count((l) => l.c.dialect),
+    byStep: count((l) => stepKind(l.c.org === 'all' ? qalam : FLOWS.get(l.c.org)!, l.c.at)),
+    byOrg: count((l) => l.c.org),
+  };
+}
+
 const dataset = loadDataset();
 const results: Result[] = [];
 
@@ -426,12 +444,15 @@ describe('phrase dataset', () => {
       byDialect: tally(results, (r) => r.dialect),
       byOrg: tally(results, (r) => r.org),
       byFile: tally(results, (r) => r.file),
+      // The cases as written (an 'org: all' case once), before they run in each association.
+      cases: caseCounts(),
       failures,
     };
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     writeFileSync(join(ROOT, 'test-artifacts/understanding-report.json'), JSON.stringify(report, null, 2));
     const lines = [
-      `phrase dataset: ${ok}/${results.length} understood (${pct(ok, results.length)}), threshold ${THRESHOLD * 100}%; ${dataset.cases.length} cases in ${dataset.files.length} files`,
+      `phrase dataset: ${ok}/${results.length} understood (${pct(ok, results.length)}), threshold ${THRESHOLD * 100}%; ${dataset.cases.length} cases in ${dataset.files.length} files (a case with org: all runs in each of the ${ORGS.length} associations)`,
+      `cases by dialect: ${Object.entries(report.cases.byDialect).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       table('by intent (expect)', report.byIntent),
       table('by step', report.byStep),
       table('by dialect', report.byDialect),
