@@ -246,6 +246,10 @@ function classify(flow: FlowFile, at: string, before: ConversationState, after: 
     labels.add('no');
   }
   for (const e of events) if (e.type === 'faq_answered') labels.add(`faq:${e.faq}`);
+  // Two close FAQs offered as buttons count for either of them.
+  if (events.some((e) => (e as unknown as Understood).type === 'understood' && (e as unknown as Understood).as === 'faq_choice')) {
+    for (const c of reply.choices) if (c.startsWith('f:')) labels.add(`faq:${c.slice(2)}`);
+  }
   for (const e of events) {
     if (e.type === 'form_started') labels.add(e.form === 'intake' ? 'action:apply' : 'action:volunteer');
     if (e.type === 'survey_started') labels.add('action:survey');
@@ -259,7 +263,7 @@ function classify(flow: FlowFile, at: string, before: ConversationState, after: 
   if (menuShown && greetingShown) {
     labels.add('greeting');
     // The first message of a conversation is always greeted; with nothing else done, it read as the menu too.
-    if (at === 'new' && events.every((e) => e.type === 'reply')) labels.add('menu');
+    if (at === 'new' && events.every((e) => e.type === 'reply' || (e as unknown as Understood).type === 'understood')) labels.add('menu');
   } else if (menuShown && (before.mode !== 'menu' || at === 'menu')) labels.add('menu');
 
   const understood = events.find((e) => (e as unknown as Understood).type === 'understood') as Understood | undefined;
