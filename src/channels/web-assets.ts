@@ -6,6 +6,7 @@
  */
 import type { FlowFile } from '../flows/schema.ts';
 import { esc } from '../server/html.ts';
+import { NUMBER_RUN } from '../text/bidi.ts';
 
 
 export function pageHtml(flow: FlowFile, lang: 'ar' | 'en'): string {
@@ -138,13 +139,30 @@ export const WIDGET_JS = String.raw`(() => {
     head.style.display = 'none';
   }
 
+  // Numbers, phones, dates and references read left to right inside Arabic text: each run is a
+  // <bdi dir="ltr"> (built as elements, never parsed as HTML), so "+966 55 123 4567" keeps its order.
+  const RUN = new RegExp(${JSON.stringify(NUMBER_RUN.source)}, 'g');
+  function fill(el, text) {
+    text = String(text == null ? '' : text);
+    let last = 0;
+    for (const m of text.matchAll(RUN)) {
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      const run = document.createElement('bdi');
+      run.dir = 'ltr';
+      run.textContent = m[0];
+      el.appendChild(run);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   const shown = new Set();
   function bubble(item) {
     if (item.id && shown.has(item.id)) return;
     if (item.id) shown.add(item.id);
     const div = document.createElement('div');
     div.className = 'msg ' + item.from;
-    div.textContent = item.text;
+    fill(div, item.text);
     if (item.choices && item.choices.length) {
       const row = document.createElement('div');
       row.className = 'choices';

@@ -7,6 +7,7 @@
 import type { ConversationService } from '../conversation/service.ts';
 import { decide, notificationConversation, serviceDelivered } from '../conversation/work.ts';
 import type { FieldValue } from '../engine/types.ts';
+import { displayOf } from '../engine/fields.ts';
 import type { Db } from '../store/db.ts';
 import type { Role, User } from './accounts.ts';
 import { audit } from './audit.ts';
@@ -84,7 +85,7 @@ export class Requests {
     return form.fields.map((f) => {
       const v = data[f.id];
       const media = f.type === 'media' && v && typeof v.value === 'object' && v.value !== null && 'id' in (v.value as object) ? String((v.value as { id: string }).id) : undefined;
-      return { id: f.id, label: f.label[lang], display: v?.display ?? '—', ...(media ? { mediaId: media } : {}), ...(marks[f.id] ? { mark: marks[f.id] } : {}) };
+      return { id: f.id, label: f.label[lang], display: displayOf(f, v, lang) ?? '—', ...(media ? { mediaId: media } : {}), ...(marks[f.id] ? { mark: marks[f.id] } : {}) };
     });
   }
 

@@ -26,6 +26,7 @@ import type { ResumePoint } from '../engine/types.ts';
 import QRCode from 'qrcode';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { ConversationService } from '../conversation/service.ts';
+import { associationTimeZone, formatter, type FormatFor } from './format.ts';
 
 declare module 'fastify' {
   interface Session {
@@ -102,6 +103,16 @@ export const consoleRoutes = (root: FastifyInstance) => ROUTES.get(root) ?? [];
 
 export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void {
   const accounts = new Accounts(opts.db);
+  /** Formatters for one viewer's language, each association in its own time zone. */
+  const fmtFor = (lang: Lang): FormatFor => (associationId) => {
+    let flow;
+    try {
+      flow = associationId ? opts.service?.flow(associationId) : undefined;
+    } catch {
+      flow = undefined;
+    }
+    return formatter(lang, associationTimeZone(flow));
+  };
   const routes: Array<{ method: string; url: string }> = [];
   ROUTES.set(root, routes);
   void root.register(async (app) => {
@@ -239,7 +250,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const flow = service.flow(selected);
         const data = dashboardData(opts.db, flow, await pipeline.snapshot(), new Date());
         const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
-        return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data), user));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data, fmtFor(lang)(selected)), user));
       });
 
       type ById = { Params: { id: string } };
@@ -253,7 +264,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.get('/console/requests', async (req, reply) => {
         const lang = langOf(req);
         const rows = requests.list(req.user!, ['submitted', 'verifying', 'committee', 'more_info', 'accepted']);
-        return reply.type('text/html; charset=utf-8').send(layout(lang, requestsPage(lang, rows), req.user));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, requestsPage(lang, rows, fmtFor(lang)), req.user));
       });
       app.get<ByRef>('/console/requests/:ref', async (req, reply) => {
         const lang = langOf(req);
@@ -262,7 +273,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         audit(opts.db, req.user!, 'staff_viewed_request', { reference: row.reference }, { associationId: row.association_id, conversationId: row.conversation_id, requestId: row.id });
         const role = req.user!.role;
         const can = { verify: CAN.verify.includes(role), decide: CAN.decide.includes(role), deliver: CAN.deliver.includes(role) };
-        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row, lang), can, reply.generateCsrf()), req.user));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row, lang), can, reply.generateCsrf(), fmtFor(lang)(row.association_id)), req.user));
       });
       app.get<ById>('/console/media/:id', async (req, reply) => {
         const file = requests.media(req.user!, req.params.id);
@@ -310,7 +321,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const c = inbox.get(req.user!, req.params.id);
         if (!c) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         audit(opts.db, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, { associationId: c.association_id, conversationId: c.id });
-        const page = conversationPage(lang, { ...c, notes: records.notesOf(c.id), resume: inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf());
+        const holder = c.assigned_staff_id ? accounts.byId(c.assigned_staff_id)?.name : undefined;
+        const page = conversationPage(lang, { ...c, notes: records.notesOf(c.id), resume: inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf(), fmtFor(lang)(c.association_id), holder);
         return reply.type('text/html; charset=utf-8').send(layout(lang, page, req.user));
       });
 
@@ -386,7 +398,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         if (!first) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         live(req, reply, () => inbox.conversationSignature(first.id), () => {
           const c = inbox.get(user, first.id)!;
-          return { mode: `${c.mode}:${c.assigned_staff_id ?? ''}`, html: conversationLog(lang, c.history, records.notesOf(c.id)) };
+          return { mode: `${c.mode}:${c.assigned_staff_id ?? ''}`, html: conversationLog(lang, c.history, records.notesOf(c.id), fmtFor(lang)(c.association_id)) };
         });
       });
 
@@ -399,7 +411,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
 
       app.get('/console/beneficiaries', async (req, reply) => {
         const lang = langOf(req);
-        return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf() }), req.user);
+        return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf() }, fmtFor(lang)), req.user);
       });
       // A search by national ID or phone is a POST: such numbers never go in a URL (nor in access logs).
       app.post('/console/beneficiaries/search', { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -407,7 +419,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const q = str(body(req).q).slice(0, 200);
         const results = records.search(req.user!, q);
         audit(opts.db, req.user!, 'staff_searched_beneficiaries', { results: results.length });
-        return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), query: q, results }), req.user);
+        return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), query: q, results }, fmtFor(lang)), req.user);
       });
       app.post('/console/beneficiaries', { preHandler: app.csrfProtection }, async (req, reply) => {
         const lang = langOf(req);
@@ -417,7 +429,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           return reply.redirect(`/console/beneficiaries/${encodeURIComponent(id)}`);
         } catch (err) {
           if (!(err instanceof ConflictError) || err.message === 'not found') return fail(reply, err);
-          return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), error: err.message }), req.user));
+          return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), error: err.message }, fmtFor(lang)), req.user));
         }
       });
       app.get<ById>('/console/beneficiaries/:id', async (req, reply) => {
@@ -425,7 +437,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const record = records.get(req.user!, req.params.id);
         if (!record) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
         audit(opts.db, req.user!, 'staff_viewed_beneficiary', { beneficiaryId: record.beneficiary.id }, { associationId: record.beneficiary.association_id });
-        return html(reply, lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf()), req.user);
+        return html(reply, lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.association_id)), req.user);
       });
       const onRecord = (path: string, run: (user: User, id: string, b: Record<string, unknown>) => unknown, hash = '') =>
         app.post<ById>(`/console/beneficiaries/:id/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -437,7 +449,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
             if (!record) return fail(reply, err);
             // A form that could not be taken: the record again, with the reason at the top.
             const lang = langOf(req);
-            return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), (err as Error).message), req.user));
+            return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.association_id), (err as Error).message), req.user));
           }
           return reply.redirect(`/console/beneficiaries/${encodeURIComponent(req.params.id)}${hash}`);
         });
@@ -469,7 +481,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         } catch (err) {
           return fail(reply, err);
         }
-        return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data), req.user);
+        return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data, fmtFor(lang)((data.beneficiary as { association_id?: string } | undefined)?.association_id)), req.user);
       });
     }
   });

@@ -11,6 +11,7 @@ import type { User } from './accounts.ts';
 import { esc } from '../server/html.ts';
 import type { RequestField } from './requests.ts';
 import type { PersonRecord } from './records.ts';
+import type { FormatFor, Formatter } from './format.ts';
 
 export type Lang = 'ar' | 'en';
 
@@ -103,8 +104,8 @@ type HistoryItem = { direction: string; author: string; body: string; at: string
 type Note = { body: string; created_at: string; author: string };
 
 /** The live part of a conversation page: its messages and the staff's notes. */
-export function conversationLog(lang: Lang, history: HistoryItem[], notes: Note[]): string {
-  return render('conversation-log', { t: L[lang], history, notes });
+export function conversationLog(lang: Lang, history: HistoryItem[], notes: Note[], f: Formatter): string {
+  return render('conversation-log', { t: L[lang], history, notes, f });
 }
 
 export function conversationPage(
@@ -112,8 +113,11 @@ export function conversationPage(
   c: { id: string; mode: string; assigned_staff_id: string | null; channel: string; history: HistoryItem[]; notes: Note[]; resume: Array<{ id: string; label: string; answer: string | undefined; current: boolean }> },
   userId: string,
   csrfToken: string,
+  f: Formatter,
+  /** The name of the staff member who holds it, when someone does. */
+  holder?: string,
 ): string {
-  return render('conversation', { t: L[lang], lang, c, userId, csrfToken, log: conversationLog(lang, c.history, c.notes) });
+  return render('conversation', { t: L[lang], lang, c, userId, csrfToken, holder, log: conversationLog(lang, c.history, c.notes, f) });
 }
 
 const D = {
@@ -125,8 +129,8 @@ const D = {
     decisions: 'Committee decisions', satisfaction: 'Satisfaction', average: 'Average', responses: 'responses', comments: 'Latest comments', dropoff: 'Where beneficiaries stop in the intake', association: 'Association' },
 };
 
-export function dashboardPage(lang: Lang, associations: Array<{ id: string; name: string }>, selected: string, data: import('./dashboard.ts').DashboardData): string {
-  return render('dashboard', { t: D[lang], associations, selected, data });
+export function dashboardPage(lang: Lang, associations: Array<{ id: string; name: string }>, selected: string, data: import('./dashboard.ts').DashboardData, f: Formatter): string {
+  return render('dashboard', { t: D[lang], associations, selected, data, f });
 }
 
 /** Draws the dashboard's charts from the JSON the page carries (no inline script: CSP). */
@@ -174,8 +178,8 @@ const checkSummary = (checks: string | null, lang: Lang) => {
   return bad.length === 0 ? R[lang].ok : `${R[lang].fail}: ${bad.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ''}`).join('، ')}`;
 };
 
-export function requestsPage(lang: Lang, rows: Array<{ reference: string; status: string; submitted_at: string; checks: string | null }>): string {
-  return render('requests', { t: R[lang], rows, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
+export function requestsPage(lang: Lang, rows: Array<{ association_id: string; reference: string; status: string; submitted_at: string; checks: string | null }>, fmt: FormatFor): string {
+  return render('requests', { t: R[lang], rows, fmt, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
 }
 
 export function requestPage(
@@ -184,6 +188,7 @@ export function requestPage(
   fields: RequestField[],
   can: { verify: boolean; decide: boolean; deliver: boolean },
   csrfToken: string,
+  f: Formatter,
 ): string {
   // Which actions this person may take on a request in this status; the template draws them, <hr> between.
   const forms: Array<'forward' | 'corrections' | 'decide' | 'moreInfo' | 'delivered'> = [];
@@ -193,7 +198,7 @@ export function requestPage(
   if (can.deliver && r.status === 'accepted') forms.push('delivered');
   const tick = forms.includes('corrections') || forms.includes('moreInfo');
   const mark = can.verify && ['submitted', 'verifying', 'committee', 'more_info'].includes(r.status);
-  return render('request', { t: R[lang], r, fields, can, forms, tick, mark, csrfToken, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
+  return render('request', { t: R[lang], r, fields, can, forms, tick, mark, csrfToken, f, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
 }
 
 /** The inbox page: the list, inside the element its live stream refreshes. */
@@ -242,17 +247,18 @@ const B = {
 
 export function beneficiariesPage(
   lang: Lang,
-  v: { associations: Array<{ id: string; name: string }>; csrf: string; query?: string; results?: Array<{ id: string; name: string | null; association_name: string; created_at: string }>; error?: string },
+  v: { associations: Array<{ id: string; name: string }>; csrf: string; query?: string; results?: Array<{ id: string; association_id: string; name: string | null; association_name: string; created_at: string }>; error?: string },
+  fmt: FormatFor,
 ): string {
-  return render('beneficiaries', { t: B[lang], ...v });
+  return render('beneficiaries', { t: B[lang], ...v, fmt });
 }
 
-export function recordPage(lang: Lang, r: PersonRecord, can: { export: boolean; erase: boolean }, csrf: string, error?: string): string {
-  return render('record', { t: B[lang], r, can, csrf, error });
+export function recordPage(lang: Lang, r: PersonRecord, can: { export: boolean; erase: boolean }, csrf: string, f: Formatter, error?: string): string {
+  return render('record', { t: B[lang], r, can, csrf, error, f });
 }
 
-export function exportPage(lang: Lang, data: Record<string, unknown>): string {
-  return render('export', { t: B[lang], data });
+export function exportPage(lang: Lang, data: Record<string, unknown>, f: Formatter): string {
+  return render('export', { t: B[lang], data, f });
 }
 
 const W = {

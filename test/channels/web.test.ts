@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { ROOT } from '../support/scenario.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { increasing, screenXs } from '../support/bidi.ts';
 import { loadConfig, parseChatOrigins } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 
@@ -174,6 +175,14 @@ describe('website chat', () => {
       expect(await page.locator('#chat .msg.me b').count()).toBe(0);
       await page.locator('#chat .choices button').first().click();
       await page.waitForFunction(() => document.querySelector('#chat')!.shadowRoot!.querySelectorAll('.msg.bot').length >= 2);
+      // A phone inside Arabic text keeps its order on screen (each number run is isolated).
+      await input.fill('جوالي +966 55 123 4567 والطلب QLM-2026-00012');
+      await input.press('Enter');
+      const mine = page.locator('#chat .msg.me', { hasText: '4567' });
+      await mine.waitFor();
+      expect(await mine.innerText()).toBe('جوالي +966 55 123 4567 والطلب QLM-2026-00012');
+      expect(await screenXs(mine, ['+966', '55', '123', '4567'])).toSatisfy(increasing);
+      expect(await screenXs(mine, ['2026', '00012'])).toSatisfy(increasing);
       mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test-artifacts/web-chat-ar.png') });
     } finally {
