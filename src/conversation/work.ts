@@ -40,7 +40,8 @@ export function verifyRequest(service: ConversationService, reference: string, n
     const form = req.form === 'intake' ? flow.intake : flow.volunteer!;
     const data = req.data as Record<string, FieldValue>;
     const checks: CheckResult[] = [];
-    if (req.nationalId) checks.push({ check: 'id_checksum', ok: saudiIdChecksumOk(req.nationalId) });
+    // Only a national ID or iqama (10 digits from 1 or 2) has a check digit; a passport or border number has none to test.
+    if (req.nationalId && /^[12]\d{9}$/.test(req.nationalId)) checks.push({ check: 'id_checksum', ok: saudiIdChecksumOk(req.nationalId) });
     const others = duplicateRequests(service, req);
     if (others) checks.push({ check: 'duplicate_open_request', ok: others.length === 0, ...(others.length ? { detail: others.join(', ') } : {}) });
     const present = (id: string) => data[id] !== undefined && data[id]!.value !== null && data[id]!.value !== '';

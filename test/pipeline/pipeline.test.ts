@@ -135,6 +135,29 @@ describe('pipeline', () => {
     expect(checks.every((c) => c.ok)).toBe(true);
   });
 
+  it("verifies a pilgrim's request with a passport without a checksum check (a passport has no check digit)", async () => {
+    setup();
+    const sink = new MemorySink('t');
+    start([sink]);
+    const p = person('t', '3003', 'saa-hajj');
+    await p.send('السلام عليكم');
+    await p.send('١');
+    const flow = FLOWS.get('saa-hajj')!;
+    const answers = validAnswers(flow, 'intake', new Date());
+    for (const [i, field] of flow.intake.fields.entries()) {
+      const a = field.id === 'national_id' ? { text: 'جوازي A12345678' } : field.id === 'mobile' ? { text: '+20 100 123 4567' } : answers[i]!;
+      if ('file' in a) await p.file(a.file);
+      else await p.send(a.text);
+    }
+    await p.send('1');
+    expect(sink.for(p.conversationId).at(-1)?.text).toMatch(/SAA-\d{4}-00001/);
+    const req = await waitFor('verification', () => sql<{ national_id: string; phone: string; checks: string }>("SELECT national_id, phone, checks FROM requests WHERE status = 'verifying'")[0]);
+    expect([req.national_id, req.phone]).toEqual(['A12345678', '+201001234567']);
+    const checks = JSON.parse(req.checks) as Array<{ check: string; ok: boolean }>;
+    expect(checks.map((c) => c.check)).not.toContain('id_checksum');
+    expect(checks.every((c) => c.ok)).toBe(true);
+  });
+
   it('flags a second open request for the same national ID in the verification checks', async () => {
     setup();
     const sink = new MemorySink('t');
