@@ -12,6 +12,7 @@ import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
 import { Accounts, type User } from './accounts.ts';
+import { problemPage, type BackTo } from './views.ts';
 import { layout, loginPage, homePage, inboxPage, inboxScreen, conversationPage, conversationLog, dashboardPage, requestsPage, requestPage, beneficiariesPage, recordPage, exportPage, whatsappPage, DASHBOARD_JS, CONSOLE_JS, type Lang } from './views.ts';
 import { CAN, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
@@ -134,6 +135,20 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     await app.register(csrf, { sessionPlugin: '@fastify/session' });
     await app.register(rateLimit, { global: false });
 
+    /** An error page in the viewer's language with a link back (never a bare English line). */
+    const problem = (req: FastifyRequest, reply: FastifyReply, status: number, reason: string, params: Record<string, string> = {}) => {
+      const lang = langOf(req);
+      return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(lang, problemPage(lang, status, reason, backFor(req.method, req.url, status), params), req.user));
+    };
+    // The sixth sign-in attempt in a minute: the sign-in page again, saying how long to wait.
+    app.setErrorHandler(async (err: Error & { statusCode?: number; retryMinutes?: number }, req, reply) => {
+      if (err.statusCode === 429 && req.url.startsWith('/console/login')) {
+        const lang = langOf(req);
+        return reply.code(429).type('text/html; charset=utf-8').send(layout(lang, loginPage(lang, reply.generateCsrf(), true, err.retryMinutes ?? 1)));
+      }
+      throw err;
+    });
+
     // Open live views end when the server shuts down (they would otherwise hold it open).
     const streams = new Set<Stream>();
     app.addHook('preClose', async () => {
@@ -157,7 +172,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       }
       // bull-board shows every queue of the deployment: supervisors and admins only.
       if (req.url.startsWith('/admin/queues')) {
-        if (user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).send({ error: 'supervisors and admins only' });
+        if (user.role !== 'supervisor' && user.role !== 'admin') return req.method === 'GET' ? problem(req, reply, 403, 'supervisors and admins only') : reply.code(403).send({ error: 'supervisors and admins only' });
         // Its actions (retry, clean, pause) are fetch calls that cannot carry our CSRF token:
         // they must come from a page of this server (Origin checked, as browsers always send it).
         if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
@@ -187,6 +202,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
             timeWindow: '1 minute',
             hook: 'preHandler',
             keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+            errorResponseBuilder: (_req: FastifyRequest, context: { ttl: number }) => Object.assign(new Error('too many sign-in attempts'), { statusCode: 429, retryMinutes: Math.max(1, Math.ceil(context.ttl / 60_000)) }),
           },
         },
       },
@@ -217,7 +233,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     app.get('/console/whatsapp', async (req, reply) => {
       const lang = langOf(req);
       const user = req.user!;
-      if (user.role !== 'admin') return reply.code(403).type('text/plain; charset=utf-8').send('admins only');
+      if (user.role !== 'admin') return problem(req, reply, 403, 'admins only');
       const sessions = await Promise.all(
         user.associations.map(async (id) => {
           const s = opts.whatsappSession?.(id);
@@ -231,6 +247,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     app.get('/', async (_req, reply) => reply.redirect('/console'));
     app.get('/console/', async (_req, reply) => reply.redirect('/console'));
 
+    app.get('/console/*', async (req, reply) => problem(req, reply, 404, 'not found'));
+
     app.get('/console', async (req, reply) => {
       const lang = langOf(req);
       const user = req.user!;
@@ -243,10 +261,10 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       const pipeline = opts.pipeline;
       app.get<{ Querystring: { association?: string } }>('/console/dashboard', async (req, reply) => {
         const user = req.user!;
-        if (user.role !== 'supervisor' && user.role !== 'admin') return reply.code(403).type('text/plain; charset=utf-8').send('supervisors and admins only');
+        if (user.role !== 'supervisor' && user.role !== 'admin') return problem(req, reply, 403, 'supervisors and admins only');
         const lang = langOf(req);
         const selected = req.query.association && user.associations.includes(req.query.association) ? req.query.association : user.associations[0]!;
-        if (req.query.association && !user.associations.includes(req.query.association)) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        if (req.query.association && !user.associations.includes(req.query.association)) return problem(req, reply, 404, 'not found');
         const flow = service.flow(selected);
         const data = dashboardData(opts.db, flow, await pipeline.snapshot(), new Date());
         const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
@@ -254,10 +272,10 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       });
 
       type ById = { Params: { id: string } };
-      const fail = (reply: FastifyReply, err: unknown) => {
+      const fail = (req: FastifyRequest, reply: FastifyReply, err: unknown, params: Record<string, string> = {}) => {
         if (!(err instanceof ConflictError)) throw err;
         const code = err.message === 'not found' ? 404 : err.message === 'forbidden' ? 403 : 409;
-        return reply.code(code).type('text/plain; charset=utf-8').send(err.message);
+        return problem(req, reply, code, err.message, params);
       };
       const requests = new Requests(opts.db, opts.service);
       type ByRef = { Params: { ref: string } };
@@ -269,7 +287,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.get<ByRef>('/console/requests/:ref', async (req, reply) => {
         const lang = langOf(req);
         const row = requests.get(req.user!, req.params.ref);
-        if (!row) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        if (!row) return problem(req, reply, 404, 'not found');
         audit(opts.db, req.user!, 'staff_viewed_request', { reference: row.reference }, { associationId: row.association_id, conversationId: row.conversation_id, requestId: row.id });
         const role = req.user!.role;
         const can = { verify: CAN.verify.includes(role), decide: CAN.decide.includes(role), deliver: CAN.deliver.includes(role) };
@@ -277,7 +295,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       });
       app.get<ById>('/console/media/:id', async (req, reply) => {
         const file = requests.media(req.user!, req.params.id);
-        if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        if (!file) return problem(req, reply, 404, 'not found');
         audit(opts.db, req.user!, 'staff_viewed_attachment', { mediaId: req.params.id });
         return reply
           .type(file.mime)
@@ -293,7 +311,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
             if (conversationId) await pipeline.kickOutbound(conversationId);
             pipeline.dispatchSoon();
           } catch (err) {
-            return fail(reply, err);
+            return fail(req, reply, err);
           }
           return reply.redirect(`/console/requests/${encodeURIComponent(req.params.ref)}`);
         });
@@ -319,7 +337,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.get<ById>('/console/conversations/:id', async (req, reply) => {
         const lang = langOf(req);
         const c = inbox.get(req.user!, req.params.id);
-        if (!c) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        if (!c) return problem(req, reply, 404, 'not found');
         audit(opts.db, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, { associationId: c.association_id, conversationId: c.id });
         const holder = c.assigned_staff_id ? accounts.byId(c.assigned_staff_id)?.name : undefined;
         const page = conversationPage(lang, { ...c, notes: records.notesOf(c.id), resume: inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf(), fmtFor(lang)(c.association_id), holder);
@@ -332,7 +350,11 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           try {
             run(req.user!, req.params.id, (req.body ?? {}) as Record<string, unknown>);
           } catch (err) {
-            return fail(reply, err);
+            // Someone else took it first: say who.
+            const holderId = err instanceof ConflictError && err.message === 'someone else holds this conversation' ? inbox.get(req.user!, req.params.id)?.assigned_staff_id : undefined;
+            const holder = holderId ? accounts.byId(holderId)?.name : undefined;
+            if (holder) return problem(req, reply, 409, 'held by', { name: holder });
+            return fail(req, reply, err);
           }
           await pipeline.kickOutbound(req.params.id);
           pipeline.dispatchSoon();
@@ -351,7 +373,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         try {
           records.addNote(req.user!, { conversationId: req.params.id }, String((req.body as { text?: unknown })?.text ?? ''));
         } catch (err) {
-          return fail(reply, err);
+          return fail(req, reply, err);
         }
         return reply.redirect(`/console/conversations/${encodeURIComponent(req.params.id)}#notes`);
       });
@@ -361,7 +383,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         try {
           id = records.forConversation(req.user!, req.params.id);
         } catch (err) {
-          return fail(reply, err);
+          return fail(req, reply, err);
         }
         return reply.redirect(`/console/beneficiaries/${encodeURIComponent(id)}`);
       });
@@ -428,14 +450,14 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           const { id } = records.create(req.user!, str(b.association), { name: str(b.name), nationalId: str(b.nationalId), phone: str(b.phone) });
           return reply.redirect(`/console/beneficiaries/${encodeURIComponent(id)}`);
         } catch (err) {
-          if (!(err instanceof ConflictError) || err.message === 'not found') return fail(reply, err);
+          if (!(err instanceof ConflictError) || err.message === 'not found') return fail(req, reply, err);
           return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), error: err.message }, fmtFor(lang)), req.user));
         }
       });
       app.get<ById>('/console/beneficiaries/:id', async (req, reply) => {
         const lang = langOf(req);
         const record = records.get(req.user!, req.params.id);
-        if (!record) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+        if (!record) return problem(req, reply, 404, 'not found');
         audit(opts.db, req.user!, 'staff_viewed_beneficiary', { beneficiaryId: record.beneficiary.id }, { associationId: record.beneficiary.association_id });
         return html(reply, lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.association_id)), req.user);
       });
@@ -446,7 +468,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           } catch (err) {
             const refused = err instanceof ConflictError && err.message !== 'not found' && err.message !== 'forbidden';
             const record = refused ? records.get(req.user!, req.params.id) : undefined;
-            if (!record) return fail(reply, err);
+            if (!record) return fail(req, reply, err);
             // A form that could not be taken: the record again, with the reason at the top.
             const lang = langOf(req);
             return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.association_id), (err as Error).message), req.user));
@@ -465,7 +487,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         try {
           data = records.export(req.user!, req.params.id);
         } catch (err) {
-          return fail(reply, err);
+          return fail(req, reply, err);
         }
         return reply
           .type('application/json; charset=utf-8')
@@ -479,12 +501,25 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         try {
           data = records.export(req.user!, req.params.id);
         } catch (err) {
-          return fail(reply, err);
+          return fail(req, reply, err);
         }
         return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data, fmtFor(lang)((data.beneficiary as { association_id?: string } | undefined)?.association_id)), req.user);
       });
     }
   });
+}
+
+/** Where an error page links back to: the page the action was on, or the list a missing item was in. */
+function backFor(method: string, url: string, status: number): { href: string; to: BackTo } {
+  const path = url.split(/[?#]/)[0]!;
+  const m = /^\/console\/(requests|conversations|beneficiaries)\/([^/]+)(\/.*)?$/.exec(path);
+  if (!m) return { href: '/console', to: 'home' };
+  const [, kind, id] = m as unknown as [string, 'requests' | 'conversations' | 'beneficiaries', string];
+  const list = { requests: ['/console/requests', 'requests'], conversations: ['/console/inbox', 'inbox'], beneficiaries: ['/console/beneficiaries', 'people'] } as const;
+  const item = { requests: 'request', conversations: 'conversation', beneficiaries: 'record' } as const;
+  // A missing item: back to its list. A refused action on an item: back to the item's page.
+  if (status === 404 || method === 'GET') return { href: list[kind][0], to: list[kind][1] };
+  return { href: `/console/${kind}/${id}`, to: item[kind] };
 }
 
 /** The request comes from a page of this server (host compared: TLS may end at a proxy in front). */

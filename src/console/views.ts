@@ -28,6 +28,11 @@ const eta = new Eta({
 /** Renders `templates/<name>.eta`; the file's closing newline is not part of the page. */
 const render = (name: string, data: object): string => eta.render(name, data).replace(/\n$/, '');
 
+const R_STATUSES = {
+  ar: { submitted: 'مقدّم', verifying: 'قيد التحقق', committee: 'لدى اللجنة', more_info: 'بانتظار تصحيح', accepted: 'مقبول', rejected: 'مرفوض', completed: 'مكتمل' } as Record<string, string>,
+  en: { submitted: 'submitted', verifying: 'verifying', committee: 'with the committee', more_info: 'awaiting corrections', accepted: 'accepted', rejected: 'rejected', completed: 'completed' } as Record<string, string>,
+};
+
 const T = {
   ar: {
     title: 'تواصل — لوحة الموظفين',
@@ -63,8 +68,71 @@ export function layout(lang: Lang, body: string, user?: User): string {
   return render('layout', { lang, t: T[lang], user, body });
 }
 
-export function loginPage(lang: Lang, csrfToken: string, failed = false): string {
-  return render('login', { t: T[lang], csrfToken, failed });
+export function loginPage(lang: Lang, csrfToken: string, failed = false, retryMinutes?: number): string {
+  const limited = retryMinutes === undefined ? undefined : P[lang].limited.replace('{n}', String(retryMinutes));
+  return render('login', { t: T[lang], csrfToken, failed, limited });
+}
+
+/** Why a page or an action could not be served, in the viewer's words, and where to go back to. */
+const P = {
+  ar: {
+    limited: 'محاولات دخول كثيرة. انتظر {n} دقيقة ثم حاول مجددًا، أو اطلب من مدير النظام إعادة تعيين كلمة المرور.',
+    titles: { 400: 'تعذّر تنفيذ الطلب', 403: 'ليست لديك صلاحية', 404: 'الصفحة غير موجودة', 409: 'تعذّر تنفيذ الإجراء' } as Record<number, string>,
+    messages: {
+      'not found': 'لم نجد ما تبحث عنه، أو أنه لا يتبع جمعيتك.',
+      forbidden: 'دورك لا يسمح بهذا الإجراء. إن كنت تحتاجه فاطلبه من المشرف.',
+      'admins only': 'هذه الصفحة لمدير النظام فقط.',
+      'supervisors and admins only': 'هذه الصفحة للمشرفين ومدير النظام فقط.',
+      'held by': 'هذه المحادثة مع {name} الآن؛ لا يستلمها غيره حتى يعيدها إلى البوت.',
+      'someone else holds this conversation': 'هذه المحادثة مع موظف آخر الآن.',
+      'this conversation is not waiting for a person': 'هذه المحادثة لا تنتظر موظفًا (عادت إلى البوت أو انتهت).',
+      'claim the conversation first': 'استلم المحادثة أولًا، ثم اكتب ردك.',
+      'empty message': 'الرد فارغ؛ اكتب نص الرد.',
+      'no such question in the form': 'هذا السؤال ليس في نموذج الطلب.',
+      'no such field': 'هذا الحقل ليس في الطلب.',
+      'choose at least one field': 'حدّد حقلًا واحدًا على الأقل.',
+      'a rejection needs a reason': 'الرفض يحتاج سببًا يُبلَّغ للمستفيد.',
+      'request status': 'الطلب الآن «{status}»؛ هذا الإجراء لم يعد متاحًا له.',
+      'this record was erased': 'حُذفت بيانات هذا المستفيد.',
+      'cross-origin request refused': 'رُفض الطلب لأنه لم يأتِ من صفحات اللوحة.',
+    } as Record<string, string>,
+    back: { home: 'الصفحة الرئيسية', inbox: 'صندوق التصعيد', conversation: 'المحادثة', requests: 'الطلبات', request: 'الطلب', people: 'المستفيدون', record: 'سجل المستفيد' },
+    statuses: R_STATUSES.ar,
+  },
+  en: {
+    limited: 'Too many sign-in attempts. Wait {n} minute(s) and try again, or ask an administrator to reset your password.',
+    titles: { 400: 'That could not be done', 403: 'Not allowed', 404: 'Page not found', 409: 'That could not be done' } as Record<number, string>,
+    messages: {
+      'not found': 'We could not find it, or it does not belong to your association.',
+      forbidden: 'Your role does not allow this. Ask a supervisor if you need it.',
+      'admins only': 'This page is for administrators only.',
+      'supervisors and admins only': 'This page is for supervisors and administrators only.',
+      'held by': '{name} holds this conversation now; nobody else can take it until it is handed back to the bot.',
+      'someone else holds this conversation': 'Another staff member holds this conversation now.',
+      'this conversation is not waiting for a person': 'This conversation is not waiting for a person (it is back with the bot or finished).',
+      'claim the conversation first': 'Claim the conversation first, then write your reply.',
+      'empty message': 'The reply is empty; write its text.',
+      'no such question in the form': 'That question is not in the form.',
+      'no such field': 'That field is not in the request.',
+      'choose at least one field': 'Tick at least one field.',
+      'a rejection needs a reason': 'A rejection needs a reason to tell the beneficiary.',
+      'request status': 'The request is now "{status}"; this action is no longer open for it.',
+      'this record was erased': 'This person\'s data was erased.',
+      'cross-origin request refused': 'Refused: the request did not come from the console\'s own pages.',
+    } as Record<string, string>,
+    back: { home: 'Home', inbox: 'Inbox', conversation: 'Conversation', requests: 'Requests', request: 'Request', people: 'Beneficiaries', record: 'Beneficiary record' },
+    statuses: R_STATUSES.en,
+  },
+};
+export type BackTo = keyof typeof P.ar.back;
+
+/** An error page: what went wrong in the viewer's language (English reason as key), and a link back. */
+export function problemPage(lang: Lang, status: number, reason: string, back: { href: string; to: BackTo }, params: Record<string, string> = {}): string {
+  const p = P[lang];
+  const status_ = /^the request is (\w+)$/.exec(reason)?.[1];
+  let message = status_ ? p.messages['request status']!.replace('{status}', p.statuses[status_] ?? status_) : (p.messages[reason] ?? reason);
+  for (const [k, v] of Object.entries(params)) message = message.replace(`{${k}}`, v);
+  return render('problem', { t: p, status, title: p.titles[status] ?? p.titles[409], message, back: { href: back.href, label: p.back[back.to] }, rtl: lang === 'ar' });
 }
 
 export function homePage(lang: Lang, user: User, waiting: Array<{ associationId: string; name: string; waiting: number }>, csrfToken: string): string {
@@ -76,7 +144,7 @@ const L = {
     inbox: 'بانتظار موظف', none: 'لا محادثات بانتظار أحد.', waitingSince: 'ينتظر منذ', channel: 'القناة', association: 'الجمعية', why: 'السبب', collected: 'إجابات مجمّعة',
     held: 'مع موظف', open: 'فتح', claim: 'استلام المحادثة', reply: 'إرسال الرد', release: 'إعادة إلى البوت', releaseMenu: 'إلى القائمة', releaseForm: 'إلى حيث توقف الطلب', back: 'الصندوق',
     releaseReview: 'إلى مراجعة الطلب', releaseField: 'إلى السؤال:', resolve: 'تمت الإجابة — إنهاء التصعيد', notes: 'ملاحظات داخلية (لا يراها المستفيد)', addNote: 'إضافة ملاحظة', noNotes: 'لا ملاحظات.',
-    record: 'سجل المستفيد', live: 'تتحدث تلقائيًا', heldBy: 'مع', status: { queued: 'في الطابور', sending: 'يُرسل', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'تعذّر الإرسال', unknown: 'غير مؤكد' } as Record<string, string>,
+    record: 'سجل المستفيد', live: 'تتحدث تلقائيًا', heldBy: 'مع', heldByName: 'المحادثة مع {name}', heldByYou: 'المحادثة معك', status: { queued: 'في الطابور', sending: 'يُرسل', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'تعذّر الإرسال', unknown: 'غير مؤكد' } as Record<string, string>,
     reasons: { requested: 'طلب موظفًا', repeated_failures: 'تعثّر في سؤال', not_understood: 'لم يُفهم', staff_initiated: 'بمبادرة موظف' } as Record<string, string>,
     who: { beneficiary: 'المستفيد', bot: 'البوت', staff: 'الموظف', system: 'النظام' } as Record<string, string>,
   },
@@ -84,7 +152,7 @@ const L = {
     inbox: 'Waiting for a person', none: 'Nobody is waiting.', waitingSince: 'Waiting since', channel: 'Channel', association: 'Association', why: 'Why', collected: 'Answers so far',
     held: 'With staff', open: 'Open', claim: 'Claim', reply: 'Send reply', release: 'Hand back to the bot', releaseMenu: 'to the menu', releaseForm: 'where the form stopped', back: 'Inbox',
     releaseReview: 'to the request review', releaseField: 'to the question:', resolve: 'Answered — end the escalation', notes: 'Internal notes (the beneficiary never sees them)', addNote: 'Add note', noNotes: 'No notes.',
-    record: 'Beneficiary record', live: 'updates live', heldBy: 'with', status: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', unknown: 'unconfirmed' } as Record<string, string>,
+    record: 'Beneficiary record', live: 'updates live', heldBy: 'with', heldByName: 'Held by {name}', heldByYou: 'You hold this conversation', status: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', unknown: 'unconfirmed' } as Record<string, string>,
     reasons: { requested: 'asked for a person', repeated_failures: 'stuck on a question', not_understood: 'not understood', staff_initiated: 'staff initiated' } as Record<string, string>,
     who: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' } as Record<string, string>,
   },
@@ -163,12 +231,12 @@ const R = {
     attestation: 'الإقرار', at: 'في', via: 'عبر', message: 'رسالة', hash: 'بصمة البيانات (sha256)', forward: 'إحالة إلى لجنة البحث', corrections: 'طلب تصحيح الحقول المحددة', note: 'ملاحظة للمستفيد',
     decide: 'قرار اللجنة', accept: 'قبول', reject: 'رفض', reason: 'السبب (مطلوب عند الرفض)', delivered: 'تسجيل تقديم الخدمة (يُرسل استبيان الرضا لاحقًا)', none: 'لا طلبات.', ok: 'سليم', fail: 'يحتاج مراجعة',
     moreInfo: 'طلب معلومات إضافية عن الحقول المحددة', verified: 'مطابق', mismatched: 'غير مطابق', clear: 'مسح', check: 'التحقق', person: 'سجل المستفيد',
-    statuses: { submitted: 'مقدّم', verifying: 'قيد التحقق', committee: 'لدى اللجنة', more_info: 'بانتظار تصحيح', accepted: 'مقبول', rejected: 'مرفوض', completed: 'مكتمل' } as Record<string, string> },
+    statuses: R_STATUSES.ar },
   en: { requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', checks: 'Automated checks', open: 'Open', data: 'Data', attachment: 'View attachment',
     attestation: 'Attestation', at: 'at', via: 'via', message: 'message', hash: 'Data fingerprint (sha256)', forward: 'Forward to the research committee', corrections: 'Ask to correct the ticked fields', note: 'Note to the beneficiary',
     decide: 'Committee decision', accept: 'Accept', reject: 'Reject', reason: 'Reason (required to reject)', delivered: 'Record service delivery (the survey follows)', none: 'No requests.', ok: 'ok', fail: 'needs review',
     moreInfo: 'Ask for more information on the ticked fields', verified: 'verified', mismatched: 'mismatched', clear: 'clear', check: 'Check', person: 'Beneficiary record',
-    statuses: { submitted: 'submitted', verifying: 'verifying', committee: 'with the committee', more_info: 'awaiting corrections', accepted: 'accepted', rejected: 'rejected', completed: 'completed' } as Record<string, string> },
+    statuses: R_STATUSES.en },
 };
 
 const checkSummary = (checks: string | null, lang: Lang) => {
