@@ -1,6 +1,7 @@
 /** The satisfaction survey: invitation, questions, answers, thanks, and its reminder. */
 import type { Field, SurveyQuestion } from '../../flows/schema.ts';
 import { validateInteger } from '../../validate/number.ts';
+import { ratingFromWords } from '../rating-words.ts';
 import { validateText } from '../../validate/text.ts';
 import { rejectionText } from '../fields.ts';
 import type { Answer, Run } from '../run.ts';
@@ -48,7 +49,16 @@ export function onSurveyAnswer(run: Run, msg: Answer) {
     const stars = [...msg.text].filter((c) => c === '⭐' || c === '★').length;
     const fromButton = msg.choiceId?.startsWith('s:') ? Number(msg.choiceId.slice(2)) : NaN;
     const fromText = validateInteger(msg.text, { min: 1, max: q.scale });
-    const value = Number.isInteger(fromButton) && fromButton >= 1 && fromButton <= q.scale ? fromButton : fromText.ok ? fromText.value : stars >= 1 && stars <= q.scale ? stars : undefined;
+    const value =
+      Number.isInteger(fromButton) && fromButton >= 1 && fromButton <= q.scale
+        ? fromButton
+        : fromText.ok
+          ? fromText.value
+          : stars >= 1 && stars <= q.scale
+            ? stars
+            : q.labels
+              ? ratingFromWords(msg.text, q.labels)
+              : undefined;
     if (value === undefined) {
       run.say(run.t('survey_rating_reason', { scale: q.scale }));
       return run.offer(ratingChoices(q, run.lang));
