@@ -91,6 +91,8 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   const db = openDb(join(dir, 'bench.db'));
   const flows = loadFlows(join(ROOT, 'flows'));
   const service = new ConversationService({ db, flows, mediaDir: join(dir, 'media') });
+  // Where this process's event loop waits on SQLite: the synchronous calls of the accept and send paths.
+  const blocked = timeCalls(service, ['accept', 'markSending', 'markSent', 'processNext']);
   const sink = new BenchSink();
   // workers = 0: everything in this one process (what `npm start` runs); n > 0: this process is
   // the gateway (accepts, sends) and n `tawasul worker` processes run the engine.
@@ -158,6 +160,7 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const t0 = performance.now();
+  blocked.reset();
   await sleep(seconds * 1000);
   const elapsed = performance.now() - t0;
   loop.disable();
@@ -165,6 +168,10 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   const sendsPerSecond = ((sends - s0) / elapsed) * 1000;
   const loopP99ms = loop.percentile(99) / 1e6;
   const loopMaxMs = loop.max / 1e6;
+  const sqliteLine = Object.entries(blocked.stats())
+    .filter(([, v]) => v.calls > 0)
+    .map(([name, v]) => `${name} ${fmt(v.calls)} calls, ${((v.totalMs / elapsed) * 100).toFixed(0)} % of the time, max ${v.maxMs.toFixed(0)} ms`)
+    .join('; ');
   if (process.env.BENCH_DEBUG) {
     const text = await pipeline.metrics.registry.getSingleMetricAsString('tawasul_jobs_processed_total');
     log(`${text}\nmessages handled: ${processed}`);
@@ -174,6 +181,7 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   log(
     `gateway under inbound load (${workers === 0 ? 'this process also runs the engine' : 'this process accepts and sends'}): ${fmt(sendsPerSecond)} replies sent/s while accepting ${fmt(sustainedPerSecond)} msg/s; event-loop delay p99 ${loopP99ms.toFixed(1)} ms, max ${loopMaxMs.toFixed(1)} ms`,
   );
+  log(`  its synchronous SQLite calls: ${sqliteLine}`);
 
   // 2. Latency at a fixed 500 msg/s: acceptance → the sink's send call of the first reply.
   mode = 'open';
@@ -286,6 +294,37 @@ async function rawChain(redis: EmbeddedRedis, seconds: number): Promise<number> 
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Wraps synchronous methods to add up how long they hold the event loop (counted after `reset`). */
+function timeCalls<T extends object>(target: T, names: Array<keyof T & string>) {
+  const stats = new Map<string, { calls: number; totalMs: number; maxMs: number }>();
+  let counting = false;
+  for (const name of names) {
+    const original = (target[name] as (...a: unknown[]) => unknown).bind(target);
+    stats.set(name, { calls: 0, totalMs: 0, maxMs: 0 });
+    (target as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return original(...args);
+      } finally {
+        if (counting) {
+          const ms = performance.now() - t;
+          const s = stats.get(name)!;
+          s.calls++;
+          s.totalMs += ms;
+          s.maxMs = Math.max(s.maxMs, ms);
+        }
+      }
+    };
+  }
+  return {
+    stats: () => Object.fromEntries([...stats].map(([k, v]) => [k, { ...v }])),
+    reset() {
+      counting = true;
+      for (const s of stats.values()) Object.assign(s, { calls: 0, totalMs: 0, maxMs: 0 });
+    },
+  };
+}
 
 async function waitUntil(pred: () => boolean, ms: number) {
   const deadline = Date.now() + ms;

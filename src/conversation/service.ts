@@ -330,6 +330,25 @@ export class ConversationService {
     return this.q.outboundById.get({ id });
   }
 
+  /**
+   * Runs a write without waiting for SQLite's lock: `done: false` when another process holds
+   * it (the caller waits asynchronously and tries again). better-sqlite3's busy_timeout sleeps
+   * synchronously, stalling every other request and send of the process meanwhile.
+   */
+  tryWrite<T>(write: () => T): { done: true; value: T } | { done: false } {
+    const c = this.db.$client;
+    const timeout = c.pragma('busy_timeout', { simple: true }) as number;
+    c.pragma('busy_timeout = 0');
+    try {
+      return { done: true, value: write() };
+    } catch (err) {
+      if (String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) return { done: false };
+      throw err;
+    } finally {
+      c.pragma(`busy_timeout = ${timeout}`);
+    }
+  }
+
   /** Marks a message as being sent: if the sender dies now, nobody resends it blindly. */
   markSending(id: string): boolean {
     return this.q.markSending.run({ id }).changes === 1;

@@ -8,10 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { FLOWS } from '../support/scenario.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { FaultyReceiver, type PostFault } from '../support/receiver.ts';
+import { MemorySink } from '../support/sink.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
@@ -201,5 +203,42 @@ describe('the shared failure classifier on a real HTTP sender', { timeout: 30_00
     expect(await sender.wasSent('never')).toBe(false);
     // No pipeline in this test: a closable one for afterEach.
     pipeline = undefined;
+  });
+});
+
+describe('sending while another process holds the write lock', { timeout: 30_000 }, () => {
+  it('waits for the lock without blocking the event loop (inbound HTTP and other sends go on)', async () => {
+    await setup();
+    const sink = new MemorySink('t');
+    const acc = service.handleInbound({ associationId: 'qalam', channel: 't', address: 'w', messageId: 'w1', text: 'مرحبا' });
+    start([sink], { sweepMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 300)); // the pipeline's own start-up writes are done
+    // Another process takes the write lock and keeps it for 600 ms, then commits.
+    const other = new Database(join(dir, 't.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const released = new Promise<void>((r) =>
+      setTimeout(() => {
+        other.exec('COMMIT');
+        r();
+      }, 600),
+    );
+    let last = Date.now();
+    let worstGap = 0;
+    const tick = setInterval(() => {
+      worstGap = Math.max(worstGap, Date.now() - last);
+      last = Date.now();
+    }, 10);
+    try {
+      await pipeline!.kickOutbound(acc.conversationId);
+      await sink.until(() => sink.for(acc.conversationId).length > 0, 10_000, 'the reply');
+      await released;
+    } finally {
+      clearInterval(tick);
+      other.close();
+    }
+    // A synchronous busy wait would hold the loop until busy_timeout (5 s), never letting the
+    // other side's COMMIT run; waiting asynchronously, the reply goes out right after it.
+    expect(worstGap).toBeLessThan(250);
+    expect(sql<{ status: string }>("SELECT status FROM messages WHERE direction = 'out' ORDER BY rowid LIMIT 1")[0]!.status).toBe('sent');
   });
 });
