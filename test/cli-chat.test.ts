@@ -65,8 +65,10 @@ describe('tawasul chat (piped)', () => {
   it('reports a missing /file path without stopping', () => {
     const result = chat(['--org', 'qalam', '--db', join(dir, 'f.db'), '--user', 'f'], '/file /no/such/file.pdf\nمرحبا\n');
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain('file not found');
+    expect(result.stderr).toContain('لم نجد الملف: /no/such/file.pdf'); // in the conversation's language
     expect(result.stdout).toContain('جمعية قلم العلمية');
+    const en = chat(['--org', 'qalam', '--lang', 'en', '--db', join(dir, 'f-en.db'), '--user', 'f'], 'hello\n/file /no/such/file.pdf\n');
+    expect(en.stderr).toContain('file not found: /no/such/file.pdf');
   });
 });
 

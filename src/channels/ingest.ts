@@ -1,12 +1,13 @@
-/** The one way an adapter's inbound event enters the system: its file stored, then the message accepted. */
+/** The one way an adapter's inbound event enters the system: its file stored (typed by its bytes), then the message accepted. */
 import type { ConversationService } from '../conversation/service.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { InboundEvent } from './types.ts';
+import { trustedMime } from './mime.ts';
 
 export function ingestFor(service: ConversationService, pipeline: Pipeline, channel: string): (ev: InboundEvent) => void {
   return (ev) => {
     const media = ev.file
-      ? service.storeMedia(ev.associationId, { data: ev.file.data, mime: ev.file.mime, ...(ev.file.filename ? { filename: ev.file.filename } : {}) })
+      ? service.storeMedia(ev.associationId, { data: ev.file.data, mime: trustedMime(ev.file.data, ev.file.mime), ...(ev.file.filename ? { filename: ev.file.filename } : {}) })
       : undefined;
     pipeline.ingest({
       associationId: ev.associationId,

@@ -3,14 +3,14 @@
  * per line. Uses the same service, engine and storage as every other channel.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ConversationService, OutboundMessage } from '../conversation/service.ts';
 import type { Lang } from '../engine/types.ts';
 import { renderPlain } from './render.ts';
-import { mimeFromPath } from './mime.ts';
+import { mimeFromPath, trustedMime } from './mime.ts';
 
 export const TERMINAL_CHANNEL = 'terminal';
 
@@ -30,8 +30,11 @@ export interface TerminalChatOptions {
 export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   const { service, output, errors } = opts;
   const rl = createInterface({ input: opts.input, terminal: opts.interactive, ...(opts.interactive ? { output } : {}) });
+  // The conversation's language as its last reply shows it (it changes when the person switches).
+  let lang = opts.lang;
   const write = (replies: OutboundMessage[]) => {
     for (const reply of replies) {
+      lang = reply.lang;
       const text = renderPlain(reply.text, reply.choices);
       output.write(opts.interactive ? `\n\x1b[36m${text}\x1b[0m\n\n` : `${text}\n\n`);
       // Printed is sent: the terminal is its own delivery, nothing for the queues to do.
@@ -55,9 +58,9 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
     if (fileMatch) {
       const path = fileMatch[1]!.trim().replace(/^["']|["']$/g, '');
       if (!existsSync(path) || !statSync(path).isFile()) {
-        errors.write(`file not found: ${path}\n`);
+        errors.write(`${lang === 'ar' ? 'لم نجد الملف' : 'file not found'}: ${path}\n`);
       } else {
-        const media = service.storeMedia(opts.associationId, { path, mime: mimeFromPath(path), filename: basename(path) });
+        const media = service.storeMedia(opts.associationId, { path, mime: trustedMime(readFileSync(path), mimeFromPath(path)), filename: basename(path) });
         write(service.handleInbound({ ...base, media }).outbound);
       }
     } else {

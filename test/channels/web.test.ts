@@ -158,6 +158,20 @@ describe('website chat', () => {
     expect(() => parseChatOrigins('https://qalam.org.sa')).toThrow(/WEB_CHAT_ORIGINS/);
   });
 
+  it('types an upload by its bytes: a text file sent as a .jpg photo is stored as not an image, a real PNG as PNG whatever it is called', async () => {
+    const upload = (id: string, data: Buffer, type: string, name: string) =>
+      fetch(`${base}/chat/qalam/files`, { method: 'POST', headers: { 'content-type': type, 'x-chat-id': 'UpLoAdUpLoAdUpLoAdUpLoAd', 'x-message-id': id, 'x-file-name': name }, body: new Uint8Array(data) });
+    expect((await upload('f1', Buffer.from('this is not a photo at all\n'), 'image/jpeg', 'id.jpg')).status).toBe(202);
+    const png = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64, 1)]);
+    expect((await upload('f2', png, 'image/jpeg', 'id.jpg')).status).toBe(202);
+    const db = runtime.app.db.$client;
+    const mimes = await waitFor('both stored', () => {
+      const rows = db.prepare("SELECT filename, mime, size FROM media WHERE filename = 'id.jpg' ORDER BY size").all() as Array<{ mime: string; size: number }>;
+      return rows.length === 2 ? rows.map((r) => r.mime) : undefined;
+    });
+    expect(mimes).toEqual(['application/octet-stream', 'image/png']);
+  });
+
   const chromium = '/usr/bin/chromium';
   it.skipIf(!existsSync(chromium))('works in a real browser: RTL page, typing, a button, and text shown as text', async () => {
     const { chromium: pw } = await import('playwright-core');
