@@ -64,7 +64,8 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
   mountHttp(app: FastifyInstance): void {
     void app.register(async (scope) => {
       // The signature covers the exact bytes: keep them, parse afterwards.
-      scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      // Whatever the declared type (a proxy may rewrite it to text/plain): the signature decides.
+      scope.addContentTypeParser(['application/json', 'text/plain', '*'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
       scope.get('/channels/whatsapp', async (req, reply) => {
         const q = req.query as Record<string, string | undefined>;

@@ -56,8 +56,8 @@ afterEach(async () => {
 });
 
 const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
-const post = (body: string, signature?: string) =>
-  fetch(`${base}/channels/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
+const post = (body: string, signature?: string, type = 'application/json') =>
+  fetch(`${base}/channels/whatsapp`, { method: 'POST', headers: { 'content-type': type, ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
 let seq = 0;
 const deliver = (value: Record<string, unknown>) => {
   const w = webhook(PHONE_ID, value, SECRET);
@@ -83,6 +83,16 @@ describe('whatsapp cloud adapter', () => {
     const { createHmac } = await import('node:crypto');
     expect((await post(notJson, `sha256=${createHmac('sha256', SECRET).update(notJson).digest('hex')}`)).status).toBe(400);
     expect(sql('SELECT id FROM messages')).toHaveLength(0);
+  });
+
+  it('takes a correctly signed webhook whatever content type it is labelled with (text/plain, none); a wrong signature is still 401', async () => {
+    await setup();
+    const plain = webhook(PHONE_ID, textMessage('966501112299', 'wamid.plain1', 'مرحبا'), SECRET);
+    expect((await post(plain.body, plain.signature, 'text/plain; charset=utf-8')).status).toBe(200);
+    const bare = webhook(PHONE_ID, textMessage('966501112299', 'wamid.plain2', 'مرحبا'), SECRET);
+    expect((await post(bare.body, bare.signature, 'application/octet-stream')).status).toBe(200);
+    expect((await post(plain.body.replace('مرحبا', 'مرحبا!'), plain.signature, 'text/plain')).status).toBe(401);
+    expect(sql<{ id: string }>("SELECT id FROM messages WHERE direction = 'in'")).toHaveLength(2);
   });
 
   it('replies to a signed message through the Graph API, with a list for the menu; a redelivery changes nothing', async () => {
