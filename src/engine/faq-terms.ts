@@ -25,6 +25,8 @@ const AR_STOP = `
 قائمه القائمه رجوع ارجع توقف وقف اوقف ايقاف الغاء رسايل الرسايل تراسلوني تراسلني راسلوني وصل
 حاله الحاله حالتي حالته طلب طلبي الطلب طلبات طلباتي طلبك رقم رقمي الرقم قبل بعد سوال سوالي السوال استفسار
 اكتب اكتبه اكتبها فهمت
+يحدث يحصل تحدث صاير يصيرله يصيرلي صاير صايره وشو ايشو شنهو شلون كيفه ولا والا
+بالضبط بالزبط تحديدا بالتحديد معي معاي ودي ودنا نبغى نبي حقكم حقتكم عندكم
 `;
 
 const EN_STOP = `
@@ -36,6 +38,7 @@ please pls plz hi hello hey thanks thank ok okay yes yeah yep no nope not dont d
 get got let lets let's tell know any some all just also very really much many more
 agent human person someone somebody staff talk speak chat representative operator menu stop status back
 request requests number after before question
+happen happens happened happening exactly
 `;
 
 const STOP = new Set([...AR_STOP.split(/\s+/), ...EN_STOP.split(/\s+/)].map((w) => matchKey(w)).filter(Boolean));
@@ -112,13 +115,32 @@ export function faqWords(text: string): string[] {
  */
 const SYNONYM_GROUPS: string[][] = [
   ['مستند', 'مستندات', 'اوراق', 'ورق', 'وثايق', 'وثيقه', 'document', 'paper', 'paperwork'],
-  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'accept', 'accepted'],
+  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'يوافق', 'توافق', 'يوافقو', 'توافقو', 'وافقتو', 'accept', 'accepted'],
   ['رفض', 'انرفض', 'اترفض', 'رفضت', 'رفضو', 'مرفوض', 'reject', 'rejected'],
   ['دوام', 'تداوم', 'تداومو', 'يداوم', 'داوم'],
   ['فاتح', 'مفتوح', 'تفتح', 'فتح', 'open'],
   ['تقفل', 'قافل', 'مقفل', 'تسكر', 'close', 'closed'],
   ['تطوع', 'متطوع', 'اتطوع', 'تطوعي', 'volunteer', 'volunteering'],
-  ['تقييم', 'اقيم', 'قيم', 'rate', 'rating'],
+  ['تقييم', 'اقيم', 'قيم', 'قيمت', 'نقيم', 'تقيمو', 'rate', 'rating', 'evaluate', 'evaluation'],
+  // A call or a phone: the channels (رقم alone is too common: "رقم الطلب" asks the status).
+  ['اتصال', 'هاتف', 'تلفون', 'تليفون', 'اتصل', 'اتصالات', 'phone', 'telephone', 'call', 'contact'],
+  // The social-media accounts by name.
+  ['تواصل', 'تويتر', 'انستقرام', 'انستغرام', 'انستا', 'سناب', 'سنابشات', 'فيسبوك', 'فيس', 'تيك', 'تيكتوك', 'واتس', 'واتساب', 'twitter', 'instagram', 'snapchat', 'snap', 'facebook', 'tiktok', 'whatsapp', 'touch'],
+  // A reply from the association (تردون، يردون).
+  ['رد', 'ترد', 'يرد', 'تردو', 'يردو', 'ردكم', 'reply', 'respond', 'response'],
+  // The committee studying a request.
+  ['دراسه', 'يدرس', 'تدرس', 'يدرسو', 'تدرسو', 'يدرسونه', 'study'],
+  // Something typed wrong.
+  ['غلط', 'خطا', 'خاطي', 'خاطيه', 'غلطت', 'اخطات', 'wrong', 'mistake', 'error', 'incorrect'],
+  // What the association asks for (بتطلبونها، المتطلبات).
+  ['مطلوب', 'تطلب', 'بتطلب', 'يطلب', 'يطلبو', 'تطلبو', 'متطلب', 'require', 'required'],
+  ['بيانات', 'معلومات', 'معلومه', 'data', 'information', 'info'],
+  // The aim of the association.
+  ['هدف', 'غايه', 'الغايه', 'غرض', 'goal', 'aim', 'purpose'],
+  // To file a request (ارفع طلب = submit one).
+  ['اقدم', 'ارفع', 'نرفع', 'submit'],
+  // Procedures that are not clear (مو واضحة، ما افهم).
+  ['واضح', 'افهم', 'نفهم', 'مفهوم', 'understand', 'clear', 'unclear'],
   ['مسؤول', 'مسوول', 'responsible', 'liable'],
 ];
 const SYNONYM = new Map<string, string>();
@@ -129,12 +151,75 @@ for (const group of SYNONYM_GROUPS) {
   }
 }
 
+/**
+ * Arabizi (Arabic in Latin letters, digits for the letters Latin lacks: 3 ع, 7 ح, 2 ء, 5 خ, 8 ق):
+ * the words that carry meaning for the FAQ, read as their Arabic, and the function words, which
+ * carry none. Looked up after a leading al-/el- and a trailing -kom/-km/-na/-i are taken off.
+ */
+const ARABIZI: Record<string, string> = Object.fromEntries(
+  (
+    [
+      ['تواصل', 'twasal', 'atwasal', 'tawasol', 'tawasul', 'twasl', 'tawasal', 'atwasl', 'twasol', 'atwasel', 'tawasel'],
+      ['اتصال', 'etisal', 'itisal', 'ittisal', 'ataswl', 'raqm', 'rakam', 'raqam', 'ra8m', 'jawal', 'jwal'],
+      ['اوراق', 'awraq', 'awra8', 'awrag', 'awra2', 'awraaq', 'mustanadat', 'mostanadat', 'wathayeq'],
+      ['مطلوبه', 'matlooba', 'matlouba', 'matloob', 'matlub', 'matluba', 'matlooob', 'mtlob', 'mtloba'],
+      ['شروط', 'shurut', 'shroot', 'shorot', 'shrot'],
+      ['باحث', 'ba7ith', 'baheth', 'ba7eth', 'bahith', 'ba7th', 'ba7es', 'bahes', 'ba7ath'],
+      ['اجتماعي', 'ijtima3i', 'ejtima3i', 'ejtma3i', 'ijtimaai', 'egtma3y', 'ejtma3y', 'ijtima3y', 'ijtimai'],
+      ['هدف', 'hadaf', 'hadf', 'ahdaf', 'ahdaf', 'ghaya'],
+      ['دوام', 'dawam', 'dwam', 'dawaam', 'tdawmon', 'tdawmoon', 'tedawmon'],
+      ['تطوع', 'tatawa3', 'atatawa3', 'tatawo3', 'tatawa', 'atatawa', 'tatawu3', 'tataww3', 'tatw3', 'attw3', 'mutatawe3', 'mtatw3', 'motatawe3'],
+      ['اقدم', 'aqdem', 'a8dem', 'aqadim', 'aqaddim', 'agdm', 'aqdm', 'agdem', 'aqdim', 'a8dm', 'taqdeem', 'tqdeem', 'taqdim', 'tagdeem', 'tqdem'],
+      ['تسجيل', 'tasjeel', 'tasjil', 'asajel', 'asjel', 'asajjel', 'asjl'],
+      ['رد', 'rad', 'radd', 'yrdon', 'yerdon', 'trdon', 'terdon', 'yrdoon'],
+      ['ياخذ', 'yaakhth', 'yakhth', 'yakhud', 'yakhuth', 'ya5th', 'ya5ith', 'ta5th', 'takhth', 'yakhoth', 'yakhed'],
+      ['مده', 'mudda', 'muddah', 'mudah', 'modah', 'moda', 'mdah'],
+      ['قبول', 'qubool', 'qobool', '8bool', 'gubool', 'qabool', 'anqbal', 'an8bal', 'ingbal', 'angbal'],
+      ['رفض', 'rafd', 'rafdh', 'anrfad', 'anrafad'],
+      ['تقييم', 'taqyeem', 'tagyeem', 'taqyim', 'aqayem', 'aqyem', 'agayem'],
+      ['لايحه', 'lai7a', 'la2e7a', 'laiha', 'la2i7a'],
+      ['مسوول', 'mas2ool', 'masool', 'mas2ol', 'masoul'],
+      ['بيانات', 'bayanat', 'byanat', 'ma3lomat', 'ma3loomat'],
+      ['صحه', 'se7at', 'se7a', 'sehat', 'si7at'],
+    ] as string[][]
+  ).flatMap(([ar, ...forms]) => forms.map((f) => [f, ar!] as const)),
+);
+const ARABIZI_STOP = new Set(
+  `kaif kef keef kif kaef kayf wsh wesh wish wish esh eish aish ish shu sho meen mn min mta mata emta amta mate kam km hal
+  m3kom m3kum ma3kom ma3kum m3ak m3k 3ndkom 3ndukum 3ndk 3endkom endkom ana enta anta abi abgha abga abgh ebi ebgha abaa
+  b fi fe fee 3la 3ala ala ila ela 3n 3an wa w ya ma mw mo la al el ely elly illi alli hatha hadha hatha hathi hadi hada
+  lw law smat smaht sama7t ba3d b3d gabl qabl ya3ni yani sh shay shy 7g 7ag 7aq
+  talab talabi tlb tlby talaby alwaqt waqt yoom youm yom ayam`.split(/\s+/),
+);
+
+/** The Arabic word an Arabizi word stands for, '' when it is a function word, undefined when unknown. */
+function fromArabizi(word: string): string | undefined {
+  if (!/^[a-z0-9']+$/.test(word) || !/[a-z]/.test(word)) return undefined;
+  const w = word.replace(/'/g, '');
+  const candidates = [w];
+  const bare = w.replace(/^(?:al|el|il|l|b|bel|bal|wal|wel)(?=[a-z0-9]{3,})/, '');
+  candidates.push(bare);
+  for (const c of [w, bare]) {
+    const cut = c.replace(/(?:kom|kum|km|kon|na|ha|hom|i|y|ak|ek|k)$/, '');
+    if (cut.length >= 3) candidates.push(cut);
+  }
+  for (const c of candidates) if (ARABIZI[c]) return ARABIZI[c];
+  if (ARABIZI_STOP.has(w)) return '';
+  return undefined;
+}
+
+/** "رقمكم", "رقم الجمعية", "رقم تلفون": asking for the association's number is asking how to reach it. */
+const ASSOCIATION_NUMBER = /(^| )(?:رقمكم|ارقامكم|رقم (?:الجمعيه|للجمعيه|جمعيه|التواصل|للتواصل|تواصل|التلفون|تلفون|الهاتف|هاتف|الجوال|جوال|الاتصال|اتصال))(?= |$)/g;
+
 /** The stemmed meaning-bearing words of a text, in order (duplicates kept). */
 export function faqTerms(text: string): string[] {
-  const key = matchKey(text);
+  const key = matchKey(text).replace(ASSOCIATION_NUMBER, '$1اتصال');
   if (key === '') return [];
   const out: string[] = [];
-  for (const word of key.split(' ')) {
+  for (const raw of key.split(' ')) {
+    const arabizi = ARABIC.test(raw) ? undefined : fromArabizi(raw);
+    if (arabizi === '') continue;
+    const word = arabizi ?? raw;
     if (isStopWord(word)) continue;
     const stemmed = ARABIC.test(word) ? stemArabic(word) : stemEnglish(word);
     if (stemmed.length > 0 && !isStopWord(stemmed)) out.push(SYNONYM.get(stemmed) ?? stemmed);
