@@ -134,7 +134,7 @@ function takeMessage(run: Run, turn: Turn, place: Place, u: Understanding) {
     if (intent === 'language' && u.kind === 'intent') run.setLang(u.target ?? run.lang);
     greet(run);
     const soft = intent === 'help' || intent === 'greeting' || intent === 'thanks';
-    if (!turn.text || intent === 'start' || intent === 'menu' || intent === 'language' || (soft && !menuAction(run, turn) && !matchFaq(run.flow, turn.text))) {
+    if (!turn.text || intent === 'start' || intent === 'menu' || intent === 'language' || (soft && !menuAction(run, turn) && !(intent === 'help' && looksLikeQuestion(turn.text) && matchFaq(run.flow, turn.text)))) {
       run.hear(intent ? `intent:${intent}` : 'unknown', intent ? u.reason : 'new conversation: greeted, menu shown');
       return showMenu(run);
     }
@@ -168,7 +168,7 @@ function takeMessage(run: Run, turn: Turn, place: Place, u: Understanding) {
 function takesIntent(run: Run, turn: Turn, intent: Intent): boolean {
   const s = run.s;
   const soft = intent === 'help' || intent === 'greeting' || intent === 'thanks';
-  if (soft && (s.mode === 'menu' || s.mode === 'faq') && (menuAction(run, turn) || (intent !== 'greeting' && matchFaq(run.flow, turn.text)))) return false;
+  if (soft && (s.mode === 'menu' || s.mode === 'faq') && (menuAction(run, turn) || (intent === 'help' && looksLikeQuestion(turn.text) && matchFaq(run.flow, turn.text)))) return false;
   if (s.mode === 'survey' && intent === 'thanks') return false;
   if (s.mode === 'waiting_staff') return intent === 'agent' || intent === 'menu' || intent === 'status' || intent === 'language';
   return true;

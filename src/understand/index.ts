@@ -60,10 +60,12 @@ function sureEnough(r: Reading, place: Place): boolean {
 export function understand(text: string, place: Place): Understanding {
   const readings = readIntents(text);
   if (readings.length === 0) return { kind: 'none', reason: `none: no intent reading at ${place}` };
-  const fit = readings.filter((r) => allowed(r.intent, place));
+  // Once opted out, "رجعوني" / "ابي ارجع" ask to come back: a start.
+  const read = place === 'opted_out' ? readings.map((r) => (r.intent === 'menu' && !r.alt ? { ...r, intent: 'start' as Intent, reason: `start: opted out, ${r.reason}` } : r)) : readings;
+  const fit = read.filter((r) => allowed(r.intent, place));
   const firing = fit.filter((r) => sureEnough(r, place));
   if (firing.length === 0) {
-    const top = fit[0] ?? readings[0]!;
+    const top = fit[0] ?? read[0]!;
     const why = fit.length === 0 ? `'${top.intent}' does not apply at ${place}` : `'${top.intent}' not clear enough at ${place}`;
     return { kind: 'none', reason: `none: ${why} (${top.reason})` };
   }
@@ -80,7 +82,7 @@ export function understand(text: string, place: Place): Understanding {
 
 const QUESTION_START = new Set(
   [
-    'وش', 'ايش', 'شنو', 'شو', 'اش', 'ويش', 'كيف', 'متى', 'هل', 'ليش', 'لماذا', 'كم', 'وين', 'اين', 'ماذا', 'ما', 'ماهي', 'ماهو', 'من', 'مين', 'ممكن', 'يمكن', 'اقدر', 'ينفع', 'يصير', 'فيه', 'في', 'عندكم', 'شلون', 'لمن', 'هلا',
+    'وش', 'ايش', 'شنو', 'شو', 'اش', 'ويش', 'كيف', 'متى', 'هل', 'ليش', 'لماذا', 'كم', 'وين', 'اين', 'ماذا', 'ماهي', 'ماهو', 'مين', 'ممكن', 'يمكن', 'اقدر', 'ينفع', 'يصير', 'عندكم', 'شلون', 'لمن',
     'what', 'whats', 'how', 'when', 'where', 'why', 'who', 'which', 'can', 'could', 'do', 'does', 'did', 'is', 'are', 'will', 'should', 'may', 'am', 'would', 'hows',
     'wesh', 'esh', 'shno', 'kaif', 'mata', 'wain', 'laish', 'kam', 'hal',
   ].map(messageKey),

@@ -65,7 +65,12 @@ export type Concept =
   | 'I' // انا، i
   | 'YOU' // انت، انتم، you
   | 'SHOW' // اعرض، ورني، show, open
-  | 'AGAIN'; // من جديد، over, again
+  | 'AGAIN' // من جديد، over, again
+  | 'REQUEST_MINE' // طلبي، معاملتي، my request — a request that is the beneficiary's own
+  | 'CONFIRM' // اعتمد، اقر، ارسله، submit — confirming at the review
+  | 'RECEIVE' // استقبل، تصلني، receive
+  | 'EXCEPT' // الا، ماعدا، except
+  | 'QUESTION_N'; // السؤال، question
 
 export interface Forms {
   ar?: string[];
@@ -87,11 +92,11 @@ export const LEXICON: Record<Concept, Forms> = {
   TALK: {
     ar: ['اكلم', 'كلم', 'كلمني', 'كلموني', 'يكلمني', 'يكلمنى', 'تكلمني', 'اتكلم', 'نتكلم', 'التكلم', 'الكلام', 'اتحدث', 'التحدث', 'نتحدث', 'المحادثه', 'محادثه', 'احاكي', 'احكي', 'اتواصل', 'التواصل', 'تواصل', 'نتواصل', 'يتواصل', 'يتصل', 'تتصل', 'اتصال', 'اتصل', 'اتصلوا', 'اتصلو', 'دقوا', 'كلمه', 'ارد', 'يرد', 'يرد علي', 'وصلني', 'حولني', 'حولوني', 'تحويل', 'خاطب', 'اخاطب', 'اراجع', 'اكلمكم', 'اكلمك'],
     en: ['talk', 'speak', 'chat', 'contact', 'connect', 'call', 'reach', 'transfer', 'put', 'talking', 'speaking', 'communicate'],
-    az: ['akalem', 'akalm', 'akallem', 'akalim', 'akllm', 'akalmk', 'kalmni', 'kalemni', 'kalmoni', 'ykalmni', 'ykalemni', 'atkalam', 'atkallam', 'at7adath', 'at7adth', 'atwasal', 'atwasl', 'twasal', 'ettisal', 'atasel', 'atsl', 'a7aki', 'a7ki', '2kalm', '2kalem', '2kalmk'],
+    az: ['7wlni', '7wlny', '7awelni', '7welni', '7awilni', 'hwlni', 'akalem', 'akalm', 'akallem', 'akalim', 'akllm', 'akalmk', 'kalmni', 'kalemni', 'kalmoni', 'ykalmni', 'ykalemni', 'atkalam', 'atkallam', 'at7adath', 'at7adth', 'atwasal', 'atwasl', 'twasal', 'ettisal', 'atasel', 'atsl', 'a7aki', 'a7ki', '2kalm', '2kalem', '2kalmk'],
   },
   PERSON: {
-    ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'الدعم', 'خدمه العملاء', 'ادمن', 'مشرف', 'الاداره', 'الباحث الاجتماعي', 'الباحثه الاجتماعيه', 'الاخصائي الاجتماعي', 'الاخصائيه الاجتماعيه', 'مسوول البحث', 'مسوول البحث الاجتماعي'],
-    en: ['agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'support', 'admin', 'manager', 'researcher', 'humans', 'agents', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
+    ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'خدمه العملاء', 'ادمن', 'مشرف', 'الاداره', 'الباحث الاجتماعي', 'الباحثه الاجتماعيه', 'الاخصائي الاجتماعي', 'الاخصائيه الاجتماعيه', 'مسوول البحث', 'مسوول البحث الاجتماعي'],
+    en: ['agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'admin', 'manager', 'researcher', 'humans', 'agents', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
     az: ['mowadhaf', 'mowazaf', 'mwazaf', 'mwzf', 'muwazaf', 'muwazzaf', 'mowazf', 'mwadhaf', 'mowathaf', 'mowa6af', 'mo6af', 'insan', 'ensan', 'bashar', 'bashari', 'shakhs', 'sha5s', 'shkhs', 'mas2ool', 'masool', 'masoul', 'mas2ol', 'ba7ith', 'ba7eth', 'bahith'],
   },
   PERSON_MOD: {
@@ -101,18 +106,18 @@ export const LEXICON: Record<Concept, Forms> = {
   PERSON_WEAK: {
     ar: ['احد', 'حد', 'واحد', 'احدكم', 'حدا', 'احدن'],
     en: ['someone', 'somebody', 'anyone', 'anybody', 'one'],
-    az: ['a7ad', '7ad', 'ahad', 'had', 'wa7ed', 'wahed'],
+    az: ['a7ad', '7ad', 'ahad', 'had', 'wa7ed', 'wahed', 'a7d', 'ahd', '7d'],
   },
   NEG: {
-    ar: ['ما', 'مو', 'مب', 'مش', 'ماني', 'مانيب', 'لست', 'ليس', 'لم', 'لن', 'بدون', 'مافي', 'ماهو', 'مهو'],
+    ar: ['ما', 'مو', 'مب', 'مش', 'ماني', 'مانيب', 'لست', 'ليس', 'لم', 'لن', 'بدون', 'مافي', 'ماهو', 'مهو', 'عدم', 'بلاش'],
     en: ['not', 'dont', 'do not', 'never', 'no', 'stop', 'doesnt', 'didnt', 'wont', 'nt'],
     az: ['ma', 'mo', 'mob', 'mub', 'mish', 'mesh', 'mu'],
   },
   LA: { ar: ['لا', 'لاء', 'لاا'], az: ['la', 'laa', 'la2', 'lae'] },
   STOP_V: {
-    ar: ['وقف', 'وقفوا', 'وقفو', 'اوقف', 'اوقفوا', 'اوقفو', 'توقف', 'توقفوا', 'توقفو', 'ايقاف', 'بطلوا', 'بطلو', 'بطل', 'كفايه', 'خلاص', 'يكفي', 'كفى', 'امنع', 'امنعوا', 'اقطع', 'اقطعوا'],
+    ar: ['وقف', 'وقفوا', 'وقفو', 'اوقف', 'اوقفوا', 'اوقفو', 'توقف', 'توقفوا', 'توقفو', 'ايقاف', 'بطلوا', 'بطلو', 'بطل', 'كفايه', 'خلاص', 'يكفي', 'كفى', 'امنع', 'امنعوا', 'اقطع', 'اقطعوا', 'كافي', 'اوقفو', 'بطلوا'],
     en: ['stop', 'cease', 'halt', 'end', 'quit', 'enough', 'stopall', 'block'],
-    az: ['wagef', 'wgf', 'wa8ef', 'waqqef', 'wa9ef', 'w9f', 'wqf', 'e2af', 'i9af', 'ebtilo', 'btlo', 'kfaya'],
+    az: ['wagef', 'wgf', 'wa8ef', 'waqqef', 'wa9ef', 'w9f', 'wqf', 'e2af', 'i9af', 'ebtilo', 'btlo', 'kfaya', 'wgfo', 'wagfo', 'awgf', 'awagef', 'wa8fo', 'wqfo', 'wagfoo'],
   },
   CANCEL: {
     ar: ['الغاء', 'الغي', 'الغوا', 'الغو', 'الغيه', 'الغ', 'كنسل', 'كانسل', 'الغيت'],
@@ -120,17 +125,17 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['el8a2', 'ilgha', 'elgha', '2l8a2', 'kansel', 'cansel'],
   },
   SEND: {
-    ar: ['تراسل', 'تراسلني', 'تراسلوني', 'تراسلونني', 'تراسلون', 'تراسلوا', 'راسلوني', 'ترسل', 'ترسلون', 'ترسلوا', 'ترسلو', 'ترسلي', 'ترسلولي', 'ترسلوني', 'ترسلونلي', 'ارسال', 'ترسلين', 'تبعت', 'تبعتوا', 'تتصلون', 'تتصلوا', 'تتصل', 'تدقون', 'تزعجوني', 'تزعجني', 'ازعاج', 'مراسله', 'المراسله', 'مراسلتي', 'مراسلات', 'تتواصلون', 'تتواصلوا', 'تكلموني', 'تكلمني', 'يراسلني', 'يرسلون', 'ترسلونها', 'تراسلني'],
-    en: ['message', 'messaging', 'messages', 'text', 'texting', 'texts', 'send', 'sending', 'contact', 'contacting', 'spam', 'spamming', 'bother', 'bothering', 'email', 'emailing', 'call', 'calling', 'msg', 'msging', 'write'],
+    ar: ['تراسل', 'تراسلني', 'تراسلوني', 'تراسلونني', 'تراسلون', 'تراسلوا', 'راسلوني', 'ترسل', 'ترسلون', 'ترسلوا', 'ترسلو', 'ترسلي', 'ترسلولي', 'ترسلوني', 'ترسلونلي', 'ارسال', 'ترسلين', 'تبعت', 'تبعتوا', 'تزعجوني', 'مراسلتي', 'ارسال', 'الارسال', 'تزعجني', 'ازعاج', 'مراسله', 'المراسله', 'مراسلتي', 'مراسلات', 'تتواصلون', 'تتواصلوا', 'تكلموني', 'تكلمني', 'يراسلني', 'يرسلون', 'ترسلونها', 'تراسلني'],
+    en: ['message', 'messaging', 'messages', 'text', 'texting', 'texts', 'send', 'sending', 'contact', 'contacting', 'spam', 'spamming', 'bother', 'bothering', 'email', 'emailing', 'msg', 'msging'],
     az: ['trasloni', 'trasilni', 'trasloony', 'tarsloon', 'tirsloon', 'tarsilon', 'trslon', 'traslni', 'trasilna'],
   },
   MSG: {
     ar: ['رسائل', 'رسايل', 'رساله', 'رسايلكم', 'رسائلكم', 'الرسايل', 'مسجات', 'المسجات', 'مسج', 'اشعارات', 'الاشعارات', 'تنبيهات', 'رسايلكم', 'الرسائل', 'رسالات'],
     en: ['messages', 'message', 'texts', 'msgs', 'notifications', 'sms', 'alerts', 'emails', 'reminders', 'spam', 'msg'],
-    az: ['rasayel', 'rasa2el', 'rasail', 'rasayl', 'msjat', 'masjat', 'mesjat'],
+    az: ['rasayel', 'rasa2el', 'rasail', 'rasayl', 'rsayl', 'rsayel', 'rasa2l', 'msjat', 'masjat', 'mesjat', 'resala', 'rsala'],
   },
   SUBSCRIPTION: {
-    ar: ['اشتراك', 'الاشتراك', 'اشتراكي', 'القائمه البريديه', 'التسجيل'],
+    ar: ['اشتراك', 'الاشتراك', 'اشتراكي', 'القائمه البريديه'],
     en: ['subscription', 'subscribe', 'subscribed', 'list', 'mailing'],
     az: ['eshterak', 'ishtirak', 'eshtirak'],
   },
@@ -140,13 +145,13 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   REMOVE: {
     ar: ['احذف', 'احذفوا', 'احذفو', 'حذف', 'شيل', 'شيلوا', 'شيلو', 'امسح', 'امسحوا', 'امسحو', 'اطلعني', 'طلعوني', 'طلعني', 'اخرجوني', 'اخرجني'],
-    en: ['remove', 'delete', 'take', 'erase'],
-    az: ['e7thf', 'shilo', 'sheelo', 'imsa7', 'emsa7o'],
+    en: ['remove', 'delete', 'erase', 'take off', 'take me off'],
+    az: ['e7thf', 'shilo', 'sheelo', 'shelo', 'shilu', 'imsa7', 'emsa7o', 'e7zfo', 'ehthfo'],
   },
   MY_NUMBER: {
     ar: ['رقمي', 'جوالي', 'رقم', 'جوال', 'اسمي'],
     en: ['number', 'my number', 'phone'],
-    az: ['ra8mi', 'ra9mi', 'rgmi', 'jawali'],
+    az: ['ra8mi', 'ra9mi', 'rgmi', 'ragmi', 'raqmi', 'jawali'],
   },
   REQUEST: {
     ar: ['طلب', 'طلبي', 'طلبنا', 'طلبات', 'طلباتي', 'معامله', 'معاملتي', 'معاملتنا', 'الطلب', 'ملفي', 'ملف', 'تقديمي', 'التقديم', 'حالتي'],
@@ -154,17 +159,17 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['talab', 'talabi', 'tlbi', 'tlabi', '6alabi', '6lbi', '6alab', 'talaby', '6lby', 'tlby', 'mo3amala', 'm3amlti', 'mo3amalti'],
   },
   STATUS_N: {
-    ar: ['حاله', 'الحاله', 'مستجدات', 'تحديث', 'تحديثات', 'نتيجه', 'النتيجه', 'مرحله', 'وين وصل', 'حاله الطلب', 'حاله طلبي', 'متابعه الطلب'],
+    ar: ['حاله', 'الحاله', 'مستجدات', 'نتيجه', 'النتيجه', 'مرحله', 'وين وصل', 'حاله الطلب', 'حاله طلبي', 'متابعه الطلب'],
     en: ['status', 'update', 'updates', 'progress', 'state', 'stage', 'request status', 'application status'],
     az: ['7ala', '7alah', '7alat', 'mostajadat'],
   },
   STATUS_WEAK: {
-    ar: ['وضع', 'وضعه', 'اخبار', 'جديد', 'الرد', 'رد', 'ردكم', 'القرار', 'قرار', 'موافقه'],
+    ar: ['وضع', 'وضعه', 'اخبار', 'جديد', 'الرد', 'رد', 'ردكم', 'القرار', 'قرار', 'موافقه', 'تحديث', 'تحديثات'],
     en: ['news', 'result', 'results', 'outcome', 'answer', 'response', 'reply', 'decision', 'feedback', 'word'],
     az: ['wad3', 'akhbar', 'a5bar', 'jdeed', 'jadeed', 'radd', 'rad'],
   },
   QWORD: {
-    ar: ['وين', 'وش', 'ايش', 'شنو', 'اش', 'ويش', 'شو', 'متى', 'كيف', 'هل', 'ماذا', 'ما', 'ليش', 'لماذا', 'كم', 'اين', 'فين', 'شلون', 'شنهو', 'ايش هو', 'وشو', 'ايه'],
+    ar: ['وين', 'وش', 'ايش', 'شنو', 'اش', 'ويش', 'شو', 'متى', 'كيف', 'هل', 'ماذا', 'ما هي', 'ما هو', 'ماهي', 'ماهو', 'ليش', 'لماذا', 'كم', 'اين', 'فين', 'شلون', 'شنهو', 'ايش هو', 'وشو'],
     en: ['where', 'what', 'whats', 'when', 'how', 'any', 'is', 'has', 'did', 'whens', 'wheres', 'hows', 'why', 'which'],
     az: ['wain', 'wein', 'wen', 'ween', 'wayn', 'wesh', 'wsh', 'wish', 'esh', 'aish', 'eish', 'shno', 'shnu', 'shino', 'mata', 'mita', 'kaif', 'kef', 'keef', 'shlon', 'hal'],
   },
@@ -174,24 +179,24 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['sar', 'saar', 'sa2er', 'sayer', '9ar', '9aar', 'w9al', 'wsl', 'wasal'],
   },
   FOLLOW: {
-    ar: ['تابع', 'اتابع', 'متابعه', 'المتابعه', 'تتبع', 'اتتبع', 'اعرف', 'نعرف', 'اشوف', 'استعلم', 'استعلام', 'الاستعلام', 'استفسر', 'راجع'],
+    ar: ['تابع', 'اتابع', 'متابعه', 'المتابعه', 'تتبع', 'اتتبع', 'اعرف', 'نعرف', 'معرفه', 'اشوف', 'استعلم', 'استعلام', 'الاستعلام', 'استفسر', 'راجع'],
     en: ['track', 'follow', 'check', 'know', 'see', 'find', 'following', 'tracking', 'checking', 'inquire', 'enquire', 'trace'],
     az: ['ata3ab', 'at2akad', 'a3rf', 'a3ref', 'ashoof', 'ashuf', 'ashof', 'mutaba3a', 'mtab3a'],
   },
   MENU_N: {
     ar: ['قائمه', 'القائمه', 'قايمه', 'القايمه', 'الرئيسيه', 'رئيسيه', 'الرييسيه', 'البدايه', 'بدايه', 'الخيارات', 'خيارات', 'الاختيارات', 'الصفحه الرئيسيه', 'المنيو', 'منيو', 'الخدمات', 'خدمات', 'القائمه الرئيسيه'],
     en: ['menu', 'options', 'home', 'main', 'beginning', 'choices', 'services', 'mainmenu', 'main menu', 'home page', 'homepage'],
-    az: ['8a2ema', 'qa2ima', 'ga2ema', 'ka2ema', 'menu', 'el2a2ema', 'albedaya', 'bedaya', 'bidaya', 'raeesia', 'ra2isya'],
+    az: ['8a2ema', 'qa2ima', 'ga2ema', 'ka2ema', 'menu', 'el2a2ema', 'albedaya', 'bedaya', 'bidaya', 'raeesia', 'ra2isya', 'qaema', 'qaima', 'qa2ema', 'gaema', 'gaima', '2a2ema', '2aema', 'qayma', 'qaemah', 'qa2mah', 'ga2ma', 'qa2ma', 'khayarat', '5ayarat', 'menyu'],
   },
   BACK_V: {
     ar: ['ارجع', 'رجعني', 'رجعوني', 'ارجعني', 'رجوع', 'الرجوع', 'نرجع', 'رجع', 'ارجعوني', 'عودة', 'عوده', 'العوده', 'اعود', 'عودني', 'وديني', 'ودني', 'روح'],
-    en: ['back', 'return', 'go', 'goback', 'previous'],
-    az: ['arja3', 'erja3', 'rj3ni', 'raj3ni', 'rajje3ni', 'rooh', 'ruju3', 'rjoo3'],
+    en: ['back', 'return', 'go', 'goback', 'take', 'bring'],
+    az: ['arja3', 'erja3', 'arj3', 'erj3', 'rj3ni', 'raj3ni', 'rajje3ni', 'rj3ny', 'rooh', 'ruju3', 'rjoo3', 'rjo3'],
   },
   START_V: {
-    ar: ['ابدا', 'بدء', 'ابدء', 'تفعيل', 'فعل', 'فعلوا', 'استئناف', 'استيناف', 'شغل', 'شغلوا', 'رجعوا', 'ارجعوا', 'كمل', 'كملوا', 'ابدي', 'نبدا'],
+    ar: ['ابدا', 'بدء', 'ابدء', 'تفعيل', 'فعل', 'فعلوا', 'فعلو', 'استئناف', 'استيناف', 'رجعوا', 'ارجعوا', 'رجعو', 'ابدي', 'نبدا'],
     en: ['start', 'unstop', 'resume', 'restart', 'begin', 'subscribe', 'resubscribe', 'continue'],
-    az: ['ebda', 'ibda', 'abda', 'nbda', 'fa3el', 'fa33el'],
+    az: ['ebda', 'ibda', 'abda', 'nbda', 'fa3el', 'fa33el', 'fa3lo', 'fa3loo', 'ebda2', 'ibda2', 'rj3o', 'rag3o', 'raj3o'],
   },
   ENGLISH: {
     ar: ['انجليزي', 'انقليزي', 'انجلش', 'انقلش', 'انكليزي', 'الانجليزيه', 'الانجليزي', 'انجليزيه', 'الانقليزي', 'الانكليزيه', 'انجلیزي', 'بالانجليزي', 'بالانقليزي', 'بالانجلش', 'بالانقلش', 'انجلزي', 'انقلزي'],
@@ -209,8 +214,8 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['lo8a', 'lugha', 'lu8a', 'logha'],
   },
   SPEAK_LANG: {
-    ar: ['تكلم', 'تتكلم', 'تتكلمون', 'تحدث', 'تتحدث', 'تتحدثون', 'كلمني', 'كلموني', 'اكتب', 'اكتبوا', 'ردوا', 'رد', 'حول', 'حولوا', 'غير', 'غيروا', 'تغيير', 'بدل', 'اتكلم', 'افهم', 'اعرف', 'يتكلم'],
-    en: ['speak', 'talk', 'write', 'reply', 'switch', 'change', 'use', 'in', 'respond', 'speaks', 'understand', 'know', 'set'],
+    ar: ['تكلم', 'تتكلم', 'تتكلمون', 'تحدث', 'تتحدث', 'تتحدثون', 'كلمني', 'كلموني', 'اكتب', 'اكتبوا', 'ردوا', 'رد', 'حول', 'حولوا', 'غير', 'غيروا', 'تغيير', 'بدل', 'اتكلم', 'افهم', 'اعرف', 'يتكلم', 'نكمل', 'كمل', 'كملوا', 'تكملون', 'تكمل'],
+    en: ['speak', 'talk', 'write', 'reply', 'switch', 'change', 'use', 'in', 'respond', 'speaks', 'understand', 'know', 'set', 'continue', 'have'],
     az: ['tkalam', 'tetkalam', 'kalmni'],
   },
   HELP: {
@@ -220,7 +225,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   UNDERSTAND: {
     ar: ['فهمت', 'فاهم', 'فاهمه', 'افهم', 'فهمتك', 'فهمتكم', 'فهمني', 'يفهم', 'استوعب', 'فاهمين', 'واضح', 'واضحه'],
-    en: ['understand', 'understood', 'get', 'clear', 'follow', 'confused', 'confusing', 'unclear', 'lost'],
+    en: ['understand', 'understood', 'clear', 'follow', 'confused', 'confusing', 'unclear', 'lost', 'get it', 'get the question', 'get you', 'get what'],
     az: ['fahamt', 'fhmt', 'fahmt', 'fahim', 'fahem', 'fahma', 'afham', 'fhemt'],
   },
   WRITE: {
@@ -229,7 +234,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['aktb', 'aktob', 'aktub', 'asawi', 'asawy', 'ad5l', 'ade5al', 'ar9el', 'ar9l', 'arsel', 'a7ot'],
   },
   MEAN: {
-    ar: ['يعني', 'تقصد', 'تقصدون', 'قصدك', 'المقصود', 'معنى', 'معناه', 'قصدكم'],
+    ar: ['يعني', 'تقصد', 'تقصدون', 'يقصد', 'يقصدون', 'قصدك', 'المقصود', 'معنى', 'معناه', 'قصدكم', 'الفرق'],
     en: ['mean', 'means', 'meaning', 'meant'],
     az: ['ya3ni', 'y3ni', 'ta8sed', 'tg9d', 'tgsd', 'tqsd'],
   },
@@ -244,9 +249,9 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['mithal', 'methal', 'mthal', 'ishra7', 'eshra7'],
   },
   GREET: {
-    ar: ['السلام', 'مرحبا', 'مرحبتين', 'مرحبه', 'صباح', 'مساء', 'هاي', 'هلو', 'هالو', 'يسعد', 'صباحكم', 'مساكم', 'السلاام', 'سلاام', 'مرحباا', 'اهلين', 'هلاو', 'حياك', 'حياكم', 'كيف حالك', 'كيف الحال', 'كيف حالكم', 'شلونك', 'شلونكم', 'وش اخبارك', 'وش اخباركم', 'ايش اخبارك', 'كيفك', 'علومك', 'وش علومك', 'السلام عليكم', 'سلام عليكم', 'وعليكم السلام', 'صباح الخير', 'مساء الخير', 'صباح النور', 'مساء النور', 'emojihi'],
+    ar: ['السلام', 'مرحبا', 'مرحبتين', 'مرحبه', 'هاي', 'هلو', 'هالو', 'يسعد', 'صباحكم', 'مساكم', 'السلاام', 'سلاام', 'مرحباا', 'اهلين', 'هلاو', 'حياك', 'حياكم', 'كيف حالك', 'كيف الحال', 'كيف حالكم', 'شلونك', 'شلونكم', 'وش اخبارك', 'وش اخباركم', 'ايش اخبارك', 'كيفك', 'علومك', 'وش علومك', 'السلام عليكم', 'سلام عليكم', 'وعليكم السلام', 'صباح الخير', 'مساء الخير', 'صباح النور', 'مساء النور', 'emojihi'],
     en: ['hi', 'hello', 'hey', 'hiya', 'greetings', 'good morning', 'good evening', 'good afternoon', 'yo', 'heya', 'hii', 'hiii', 'hellooo', 'helo', 'hallo', 'howdy', 'salam', 'salaam', 'assalamu', 'assalam', 'asalam', 'asalamu', 'how are you', 'how r u', 'hows it going', 'whats up', 'sup', 'peace be upon you'],
-    az: ['slm', 'salam', 'slam', 'salaam', 'assalam', 'assalamu', 'marhaba', 'mar7aba', 'mr7ba', 'mar7ba', 'sba7', 'sabah', 'masa', 'masa2', 'ahlan', 'ahlen', 'ahleen', 'hala wallah', 'kaifak', 'kefak', 'shlonak', 'shlonk'],
+    az: ['slm', 'salam', 'slam', 'salaam', 'assalam', 'assalamu', 'marhaba', 'mar7aba', 'mr7ba', 'mar7ba', 'sba7 el5er', 'sabah alkhair', 'masa2 el5er', 'ahlan', 'ahlen', 'ahleen', 'hala wallah', 'kaifak', 'kefak', 'shlonak', 'shlonk'],
   },
   GREET_TAIL: {
     ar: ['عليكم', 'وعليكم', 'ورحمه', 'الله', 'وبركاته', 'الخير', 'النور', 'والله', 'يا', 'هلا', 'جميعا', 'الجميع', 'ياهلا', 'بكم', 'بك', 'فيكم', 'فيك', 'بالجميع'],
@@ -259,18 +264,18 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['hala', 'hla', 'ahlan', 'ahleen'],
   },
   THANKS: {
-    ar: ['شكرا', 'شكر', 'شكراا', 'مشكور', 'مشكوره', 'مشكورين', 'تسلم', 'تسلمين', 'تسلمون', 'يسلمو', 'يسلموا', 'يسلمك', 'يعطيك', 'يعطيكم', 'العافيه', 'جزاك', 'جزاكم', 'يجزاك', 'يجزاكم', 'يجزيك', 'يجزيكم', 'خير', 'خيرا', 'ماقصرت', 'ماقصرتوا', 'قصرت', 'قصرتوا', 'كفو', 'الف', 'ممنون', 'ممنونه', 'متشكر', 'شاكر', 'شاكره', 'شكرًا'],
-    en: ['thanks', 'thank', 'thx', 'thnx', 'ty', 'tq', 'thankyou', 'thanx', 'appreciate', 'appreciated', 'grateful', 'cheers', 'tks', 'tnx', 'thanku'],
+    ar: ['شكرا', 'شكر', 'شكراا', 'مشكور', 'مشكوره', 'مشكورين', 'تسلم', 'تسلمين', 'تسلمون', 'يسلمو', 'يسلموا', 'يسلمك', 'يعطيك', 'يعطيكم', 'العافيه', 'جزاك', 'جزاكم', 'يجزاك', 'يجزاكم', 'يجزيك', 'يجزيكم', 'خير', 'خيرا', 'ماقصرت', 'ماقصرتوا', 'قصرت', 'قصرتوا', 'كفو', 'الف', 'ممنون', 'ممنونه', 'متشكر', 'شاكر', 'شاكره', 'جزيلا', 'جزيل', 'يعافيك', 'يعافيكم', 'يسعدك', 'يسعدكم', 'يوفقك', 'يوفقكم', 'اجركم', 'اجرك', 'وكتب', 'يحفظك', 'يحفظكم', 'التجاوب', 'تعاونكم', 'الجهود', 'جهودكم', 'ماقصرتوا', 'ماقصرتو', 'قصرتو', 'بارك', 'فيكم'],
+    en: ['thanks', 'thank', 'thx', 'thnx', 'ty', 'tq', 'thankyou', 'thanx', 'appreciate', 'appreciated', 'grateful', 'cheers', 'tks', 'tnx', 'thanku', 'emojithanks', 'jazakallah', 'jazakumullah', 'khair', 'khayr', 'kheir'],
     az: ['shukran', 'shokran', 'shkran', 'shukrn', 'shokrn', 'mashkoor', 'mashkur', 'mshkor', 'mashkoora', 'tislam', 'teslam', 'tslm', 'ya3teek', 'y3tik', 'ya3tik', 'el3afia', 'al3afya', 'jazak', 'jazakallah', 'ma8sart', 'ma9art', 'ma9artw', 'kafu', 'kfo'],
   },
   YES: {
-    ar: ['نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايي', 'اييه', 'ايواا', 'اوكي', 'اوكيه', 'اوك', 'اوكك', 'تمام', 'اكيد', 'صح', 'موافق', 'موافقه', 'اوافق', 'اكد', 'اؤكد', 'اوكد', 'تاكيد', 'بلى', 'اجل', 'يب', 'يس', 'ييس', 'اقر', 'نعم اؤكد', 'ابشر', 'طبعا', 'بالتاكيد', 'اكيد', 'حيل', 'ايوة', 'موافقين', 'اوافق على', 'نعمم', 'تم'],
-    en: ['yes', 'y', 'yeah', 'yea', 'yep', 'yup', 'ya', 'yah', 'ok', 'okay', 'okey', 'oki', 'okie', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'agree', 'agreed', 'correct', 'right', 'absolutely', 'definitely', 'certainly', 'of course', 'affirmative', 'yess', 'yesss', 'yas', 'alright', 'fine', 'go', 'go ahead', 'please do', 'do it', 'submit', 'send it', 'proceed', 'emojiyes'],
-    az: ['aywa', 'aiwa', 'aywah', 'ewa', 'eywa', 'ee', 'eeh', 'eh', 'ih', 'iyeh', 'ay', 'aih', 'na3am', 'n3m', 'na3m', 'tamam', 'tmam', 'tmm', 'akeed', 'akid', 'akeeed', 'sa7', 's7', 'sah', 'mwafeg', 'mowafiq', 'mwafq', 'mwafg', 'okay', 'oki', 'okk', 'yes'],
+    ar: ['نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايي', 'اييه', 'ايواا', 'اوكي', 'اوكيه', 'اوك', 'اوكك', 'تمام', 'اكيد', 'صح', 'موافق', 'موافقه', 'اوافق', 'اكد', 'اؤكد', 'اوكد', 'تاكيد', 'بلى', 'اجل', 'يب', 'يس', 'ييس', 'اقر', 'نعم اؤكد', 'ابشر', 'طبعا', 'بالتاكيد', 'حيل', 'ايوة', 'موافقين', 'اوافق على', 'نعمم', 'تم', 'ابغى', 'ابي', 'اريد', 'ارغب', 'ياليت', 'ليت', 'اكيد ابي', 'يب'],
+    en: ['yes', 'y', 'yeah', 'yea', 'yep', 'yup', 'ya', 'yah', 'ok', 'okay', 'looks good', 'all good', 'all correct', 'thats right', 'that is right', 'sounds good', 'okey', 'oki', 'okie', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'agree', 'agreed', 'correct', 'right', 'absolutely', 'definitely', 'certainly', 'of course', 'affirmative', 'yess', 'yesss', 'yas', 'alright', 'fine', 'go', 'go ahead', 'please do', 'do it', 'submit', 'send it', 'proceed', 'emojiyes'],
+    az: ['aywa', 'aiwa', 'aywah', 'ewa', 'eywa', 'ee', 'eeh', 'eh', 'ih', 'iyeh', 'ay', 'aih', 'na3am', 'n3m', 'na3m', 'tamam', 'tmam', 'tmm', 'akeed', 'akid', 'akeeed', 'sa7', 's7', 'sah', 'mwafeg', 'mowafiq', 'mwafq', 'mwafg', 'okay', 'oki', 'okk', 'yes', 'ya leet', 'yaleet', 'leet', 'abi', 'abgha', 'kolo sa7', 'kollo sa7'],
   },
   YES_WEAK: {
-    ar: ['طيب', 'زين', 'ماشي', 'خلاص', 'حلو', 'ممتاز', 'عادي', 'اوكي شكرا', 'يلا', 'يالله', 'ابشر', 'ان شاء الله', 'انشاءالله', 'انشالله', 'بعد', 'ممكن'],
-    en: ['fine', 'good', 'great', 'cool', 'perfect', 'alright', 'sounds good', 'why not', 'lets go', 'go on', 'i guess'],
+    ar: ['طيب', 'زين', 'ماشي', 'خلاص', 'حلو', 'ممتاز', 'عادي', 'اوكي شكرا', 'يلا', 'يالله', 'ابشر', 'ان شاء الله', 'انشاءالله', 'انشالله', 'ممكن', 'كلها', 'كله'],
+    en: ['fine', 'good', 'great', 'cool', 'perfect', 'alright', 'why not', 'lets go', 'go on', 'i guess', 'everything', 'would help'],
     az: ['6ayeb', 'tayeb', 'tyb', 'zain', 'zein', 'zen', 'mashi', 'khalas', '5alas', 'yalla', 'yallah', 'inshallah', 'enshallah'],
   },
   NO: {
@@ -294,9 +299,9 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['sa7ee7', 'sahih', 'sa7', 'madboot', 'mazboot'],
   },
   FILLER: {
-    ar: ['لو', 'سمحت', 'سمحتي', 'لوسمحت', 'لوسمحتي', 'فضلك', 'فضلكم', 'من', 'بليز', 'الله', 'يخليك', 'يخليكم', 'يعافيك', 'رجاء', 'رجاءا', 'الحين', 'الان', 'حالا', 'بسرعه', 'يا', 'اخوي', 'اخي', 'اختي', 'طال', 'عمرك', 'يرحم', 'والديك', 'والدينك', 'ياليت', 'ليت', 'طيب', 'بس', 'يااخي', 'اذا', 'ممكن', 'لوسمحتو', 'لوسمحتوا', 'عاد', 'تكفى', 'تكفون', 'فديتك', 'ابو', 'الغالي', 'هلا', 'عزيزي', 'عزيزتي', 'اه', 'ههه', 'هههه', 'ههههه', 'يااخوان', 'كل', 'شي', 'شيء', 'كله', 'كلها', 'البيانات', 'بيانات', 'المعلومات', 'معلومات', 'فيه', 'في', 'هذا', 'هذي', 'هذه', 'هنا', 'عشان', 'لان', 'حتى', 'اللي', 'الي', 'و'],
-    en: ['please', 'pls', 'plz', 'plez', 'pleas', 'pleasee', 'kindly', 'now', 'just', 'asap', 'right now', 'thanks', 'sir', 'madam', 'bro', 'hey', 'hi', 'um', 'uh', 'umm', 'hmm', 'ok', 'so', 'well', 'again', 'urgently', 'quickly', 'the', 'a', 'an', 'really', 'lol', 'it', 'this', 'that', 'do', 'does', 'is', 'are', 'am', 'be', 'all', 'everything', 'lot', 'much', 'very', 'so', 'details', 'info', 'information', 'data', 'here', 'there', 'and', 'any', 'more', 'to', 'of', 'for', 'with', 'from', 'about', 'in', 'on', 'oh', 'some', 'something', 'anything', 'else'],
-    az: ['plz', 'pls', 'law', 'samat', 'sma7t', 'lw', 'smht', 'lo', 'samaht', 'alhin', 'l7in', 'al7ean', 'yalla', 'takfa', 'tkfa', 'ya'],
+    ar: ['لو', 'سمحت', 'سمحتي', 'لوسمحت', 'لوسمحتي', 'فضلك', 'فضلكم', 'من', 'بليز', 'الله', 'يخليك', 'يخليكم', 'يعافيك', 'رجاء', 'رجاءا', 'الحين', 'الان', 'حالا', 'بسرعه', 'يا', 'اخوي', 'اخي', 'اختي', 'طال', 'عمرك', 'يرحم', 'والديك', 'والدينك', 'ياليت', 'ليت', 'طيب', 'بس', 'يااخي', 'اذا', 'ممكن', 'لوسمحتو', 'لوسمحتوا', 'عاد', 'تكفى', 'تكفون', 'فديتك', 'ابو', 'الغالي', 'هلا', 'عزيزي', 'عزيزتي', 'اه', 'ههه', 'هههه', 'ههههه', 'يااخوان', 'كل', 'شي', 'شيء', 'كله', 'كلها', 'البيانات', 'بيانات', 'المعلومات', 'معلومات', 'فيه', 'في', 'هذا', 'هذي', 'هذه', 'هنا', 'عشان', 'لان', 'حتى', 'اللي', 'الي', 'و', 'ال', 'معليش', 'عفوا', 'بالضبط', 'ضروري', 'مستعجل', 'عاجل', 'بسرعه', 'ان', 'والله', 'وايد', 'مره', 'لو سمحتوا', 'الرجاء', 'ارجو', 'اي', 'اخوك', 'اختك'],
+    en: ['please', 'pls', 'plz', 'plez', 'pleas', 'pleasee', 'kindly', 'now', 'just', 'asap', 'right now', 'thanks', 'sir', 'madam', 'bro', 'hey', 'hi', 'um', 'uh', 'umm', 'hmm', 'ok', 'so', 'well', 'again', 'urgently', 'quickly', 'the', 'a', 'an', 'really', 'lol', 'it', 'this', 'that', 'do', 'does', 'is', 'are', 'am', 'be', 'all', 'everything', 'lot', 'much', 'very', 'so', 'details', 'info', 'information', 'data', 'here', 'there', 'and', 'any', 'more', 'to', 'of', 'for', 'with', 'from', 'about', 'in', 'on', 'oh', 'some', 'something', 'anything', 'else', 'sorry', 'exactly', 'excuse', 'urgent', 'its', 'asap', 'me', 'guys', 'ive', 'been', 'trying', 'while', 'for', 'still', 'again', 'need'],
+    az: ['plz', 'pls', 'law', 'samat', 'sma7t', 'lw', 'smht', 'lo', 'samaht', 'alhin', 'l7in', 'al7ean', 'yalla', 'takfa', 'tkfa', 'ya', 'lel', 'lil', 'll', 'el', 'al', 'il', 'ila', 'ela', '3la', '3ala', 'ala', 'b', 'bel', 'fe', 'fi'],
   },
   ME: {
     ar: ['لي', 'علي', 'انا', 'عني', 'معي', 'لنا', 'علينا', 'رقمي', 'ياي', 'فيني'],
@@ -313,13 +318,36 @@ export const LEXICON: Record<Concept, Forms> = {
     en: ['i', 'im', 'ive', 'id', 'ill', 'we'],
     az: ['ana', 'ani'],
   },
+  REQUEST_MINE: {
+    ar: ['طلبي', 'طلبنا', 'طلباتي', 'معاملتي', 'معاملتنا', 'ملفي', 'تقديمي', 'حالتي', 'حاله طلبي', 'الطلب حقي', 'طلبي حقي', 'الطلب تبعي', 'طلب حقي'],
+    en: ['my request', 'my application', 'my case', 'my file', 'my ticket', 'my submission', 'my requests', 'my applications', 'our request', 'our application'],
+    az: ['talabi', 'tlbi', 'tlabi', '6alabi', '6lbi', 'talaby', '6lby', 'tlby', 'm3amlti', 'mo3amalti'],
+  },
+  CONFIRM: {
+    ar: ['اعتمد', 'اعتمده', 'اعتمدوا', 'اقر', 'اقر بذلك', 'ارسل', 'ارسله', 'ارسلها', 'ارسلوه', 'ارسلو', 'ارسلوها', 'ارسلوا', 'قدموه', 'قدموها', 'قدمه', 'قدمها', 'قدم', 'اوافق', 'موافق', 'الاقرار', 'بصحه', 'ارسل الطلب', 'اعتمد الطلب', 'اكد الطلب', 'اكمل', 'كمل'],
+    en: ['submit', 'send it', 'send', 'confirm', 'approve', 'go ahead', 'proceed', 'finalize', 'done'],
+    az: ['ar9el', 'arsel', 'arslh', 'e3tamed', 'a3tamed'],
+  },
+  RECEIVE: {
+    ar: ['استقبل', 'تصلني', 'تجيني', 'يجيني', 'يوصلني', 'توصلني', 'استلم', 'وصول', 'استقبال'],
+    en: ['receive', 'receiving', 'get', 'getting'],
+    az: ['astagbel', 'asta8bel', 'astaqbel', 'estegbal', 'tjeeni', 'tjini'],
+  },
+  EXCEPT: {
+    ar: ['الا', 'ماعدا', 'عدا', 'بس', 'لكن', 'غير'],
+    en: ['except', 'but', 'apart', 'besides'],
+  },
+  QUESTION_N: {
+    ar: ['السوال', 'سوال', 'السوال هذا', 'الخانه', 'الخطوه', 'الحقل'],
+    en: ['question', 'step', 'field', 'part'],
+  },
   YOU: {
     ar: ['انت', 'انتي', 'انتم', 'انتو', 'معكم', 'معاكم', 'لكم', 'عندكم', 'منكم', 'وياكم'],
     en: ['you', 'u', 'your', 'yourself', 'ya', 'yall'],
     az: ['enta', 'inta', 'entum', 'intu', 'm3akm', 'ma3akom', 'wyakom'],
   },
   SHOW: {
-    ar: ['اعرض', 'اعرضوا', 'عرض', 'ورني', 'وريني', 'اظهر', 'افتح', 'افتحوا', 'اعطني', 'اعطيني', 'عطني', 'عطوني', 'ارسل لي', 'ارسلوا', 'طلعلي', 'طلعوا'],
+    ar: ['اعرض', 'اعرضوا', 'عرض', 'ورني', 'وريني', 'اظهر', 'افتح', 'افتحوا', 'اعطني', 'اعطيني', 'عطني', 'عطوني', 'ارسل لي', 'طلعلي', 'اشوف', 'نشوف', 'ابغى اشوف', 'خلني', 'خليني'],
     en: ['show', 'open', 'display', 'give', 'see', 'bring', 'view', 'get'],
     az: ['warini', 'wareeni', '3a6ni', 'a36ni', '3tni', '3atni'],
   },

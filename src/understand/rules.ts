@@ -37,24 +37,45 @@ const first = (m: Msg, ...cs: Concept[]) => m.toks.findIndex((t) => has(t, ...cs
 const only = (m: Msg, ...cs: Concept[]) => m.core.length > 0 && m.core.every((t) => has(t, ...cs));
 const keys = (...forms: string[]) => new Set(forms.map((f) => messageKey(f)));
 /** The core tokens without politeness, as one key ("stop please" → "stop"). */
-const coreKey = (m: Msg) => m.core.map((t) => t.key).join(' ');
+const coreKey = (m: Msg) => m.core.map((t) => t.norm ?? t.key).join(' ');
 
 function found(m: Msg, cs: Concept[]): string {
   const t = m.toks.find((x) => has(x, ...cs));
   return t ? `'${t.key}'` : '';
 }
 
-/** A negation (ما، مو، مب، not, don't) within two tokens before a token with one of `cs`. */
+const NEGATIONS = keys('ما', 'وما', 'مو', 'مب', 'مش', 'عدم', 'بدون', 'لم', 'ولم', 'لن', 'ليس', 'لست', 'not', 'dont', 'never', 'cant', 'doesnt', 'didnt', 'wont', 'cannot', 'ma', 'mo', 'mu', 'mob', 'mub', 'mesh', 'mish');
+
+/** A negation (ما، مو، مب، مش، عدم، لم، not, don't) within two tokens before token `i`. */
+function negatedAt(m: Msg, i: number, withLa = false): Token | undefined {
+  for (let j = Math.max(0, i - 2); j < i; j++) {
+    const t = m.toks[j]!;
+    if (NEGATIONS.has(t.key)) return t;
+    if (withLa && has(t, 'LA')) return t;
+  }
+  return undefined;
+}
+
+/** The first token with one of `cs` is negated. */
 function negatedBefore(m: Msg, cs: Concept[]): boolean {
   const i = first(m, ...cs);
-  if (i < 0) return false;
-  for (let j = Math.max(0, i - 3); j < i; j++) {
-    const t = m.toks[j]!;
-    if (has(t, 'NEG') && !has(t, 'QWORD', 'STOP_V')) return true;
-    if (t.key === 'ما' || t.key === 'مو' || t.key === 'مب' || t.key === 'مش') return true;
-  }
-  return false;
+  return i >= 0 && negatedAt(m, i) !== undefined;
 }
+
+/** "قدمت طلب", "I submitted a request": the request is the writer's own. */
+const MY_VERBS = keys('قدمت', 'رفعت', 'سجلت', 'ارسلت', 'قدمنا', 'رفعنا', 'submitted', 'sent', 'made', 'filed', 'applied');
+
+/** Is token i a request of the beneficiary's own ("طلبي", "my request", "الطلب حقي")? */
+function mine(m: Msg, i: number): boolean {
+  const t = m.toks[i]!;
+  if (has(t, 'REQUEST_MINE')) return true;
+  const prev = m.toks[i - 1]?.key;
+  const next = m.toks[i + 1]?.key;
+  const prev2 = m.toks[i - 2]?.key;
+  const mineBefore = (k?: string) => k === 'my' || k === 'our' || MY_VERBS.has(k ?? '');
+  return mineBefore(prev) || mineBefore(prev2) || next === 'حقي' || next === 'تبعي' || next === 'حقنا' || next === 'حقتي';
+}
+const anyMine = (m: Msg) => m.toks.some((t, i) => (has(t, 'REQUEST', 'REQUEST_MINE') && mine(m, i)));
 
 /** "لا" (or "no") as the first word, followed by more. */
 const leadingNo = (m: Msg) => m.toks.length > 1 && (has(m.toks[0]!, 'LA') || m.toks[0]!.key === 'no');
@@ -93,6 +114,11 @@ const stop: Rule = (m) => {
   // احذفوا رقمي، remove me from your list
   if (any(m, 'REMOVE') && (any(m, 'MY_NUMBER', 'SUBSCRIPTION', 'MSG') || m.key.includes('list'))) return R('stop', 'clear', `stop: remove ${found(m, ['REMOVE'])} + number/list`);
   if (any(m, 'WANT') && any(m, 'STOP_V', 'CANCEL') && any(m, 'MSG', 'SEND')) return R('stop', 'clear', `stop: want + stop + messages`);
+  // لا أريد/لا أرغب (MSA negation), ما ابي + رسائل / استقبال رسائل
+  const iWant = first(m, 'WANT');
+  if (iWant >= 0 && negatedAt(m, iWant, true) && any(m, 'MSG', 'SEND', 'RECEIVE') && any(m, 'MSG', 'SEND') && !question) {
+    return R('stop', 'clear', `stop: '${negatedAt(m, iWant, true)!.key}' + want + messages ${found(m, ['MSG', 'SEND'])}`);
+  }
   return undefined;
 };
 
@@ -101,47 +127,67 @@ const START_BARE = keys('start', 'unstop', 'resume', 'ابدا', 'ابدأ', 'ت
 const start: Rule = (m) => {
   const ck = coreKey(m);
   if (START_BARE.has(m.key) || START_BARE.has(ck)) return R('start', 'clear', `start: bare word '${ck || m.key}'`);
-  if (any(m, 'START_V') && any(m, 'MSG', 'SUBSCRIPTION') && !negatedBefore(m, ['START_V'])) return R('start', 'clear', `start: ${found(m, ['START_V'])} + messages`);
-  if (any(m, 'WANT') && any(m, 'SUBSCRIPTION') && !any(m, 'CANCEL', 'STOP_V', 'NEG')) return R('start', 'likely', 'start: want + subscription');
+  if (any(m, 'STOP_V', 'CANCEL', 'UNSUB') || negatedBefore(m, ['START_V', 'WANT', 'RECEIVE'])) return undefined;
+  if (any(m, 'START_V') && any(m, 'MSG', 'SUBSCRIPTION', 'SEND')) return R('start', 'clear', `start: ${found(m, ['START_V'])} + messages`);
+  if (any(m, 'RECEIVE') && any(m, 'MSG', 'SEND')) return R('start', 'clear', `start: receive ${found(m, ['RECEIVE'])} + messages`);
+  if (any(m, 'WANT') && any(m, 'SUBSCRIPTION')) return R('start', 'likely', 'start: want + subscription');
+  if (any(m, 'START_V') && m.core.length <= 3 && m.unknown === 0) return R('start', 'likely', `start: ${found(m, ['START_V'])}`);
   return undefined;
 };
 
 // ── agent ─────────────────────────────────────────────────────────────────
 
-const AGENT_UNAMBIGUOUS = keys('موظف', 'موظفه', 'agent', 'human', 'خدمه العملاء', 'customer service', 'real person', 'live agent', 'representative', 'الباحث الاجتماعي', 'مسوول البحث الاجتماعي', 'مسوول البحث', 'مسؤول البحث', 'مسؤول البحث الاجتماعي', 'الباحث', 'الباحثه', 'الباحثه الاجتماعيه', 'operator', 'talk to a person', 'اريد موظف', 'أريد موظف', 'كلمني موظف', 'human please', 'mowadhaf', 'mwazaf', 'موظف لو سمحت');
+const AGENT_UNAMBIGUOUS = keys('موظف', 'موظفه', 'agent', 'human', 'real person', 'live agent', 'representative', 'الباحث الاجتماعي', 'مسوول البحث الاجتماعي', 'مسوول البحث', 'مسؤول البحث', 'مسؤول البحث الاجتماعي', 'الباحث', 'الباحثه', 'الباحثه الاجتماعيه', 'operator', 'talk to a person', 'اريد موظف', 'أريد موظف', 'كلمني موظف', 'human please', 'mowadhaf', 'mwazaf', 'موظف لو سمحت');
 
 const agent: Rule = (m) => {
   const person = any(m, 'PERSON');
   const weak = any(m, 'PERSON_WEAK');
-  const want = any(m, 'WANT', 'CAN');
+  const want = any(m, 'WANT', 'CAN', 'SHOW');
   const talk = any(m, 'TALK');
   if (!person && !weak && !talk) return undefined;
-  if (negatedBefore(m, ['WANT', 'TALK', 'PERSON'])) {
-    return person || talk ? R('no', 'likely', `no: negated request for a person ('${m.toks.find((t) => has(t, 'NEG'))?.key ?? ''}')`) : undefined;
+  // "I don't speak Arabic", "أريد التحدث بالعربية": about a language, not a person.
+  if (!person && any(m, 'ENGLISH', 'ARABIC', 'LANG_N')) return undefined;
+  // The verbs just before the person decide the negation: "ما ابي اكلم آلة، ابي موظف" asks for one,
+  // "I do not want to talk to a human" does not.
+  const iPerson = first(m, 'PERSON', 'PERSON_WEAK');
+  const verbs: number[] = [];
+  for (let i = (iPerson >= 0 ? iPerson : m.toks.length) - 1; i >= 0; i--) {
+    const t = m.toks[i]!;
+    if (has(t, 'WANT', 'CAN', 'TALK', 'SHOW')) verbs.push(i);
+    else if (!(t.concepts.size > 0 && [...t.concepts].every((c) => FILLERISH.has(c)))) break;
   }
-  const alt = leadingNo(m) ? ({ alt: 'no' } as const) : {};
-  const altReason = leadingNo(m) ? `, after a leading '${m.toks[0]!.key}'` : '';
-  const sure = (s: Reading['sure']): Reading['sure'] => (leadingNo(m) ? 'likely' : s);
+  const neg = verbs.map((v) => negatedAt(m, v)).find(Boolean) ?? (iPerson >= 0 && verbs.length === 0 ? negatedAt(m, iPerson) : undefined);
+  if (neg) return person || talk ? R('no', 'likely', `no: negated request for a person ('${neg.key}')`) : undefined;
+  const lead = leadingNo(m);
+  const alt = lead ? ({ alt: 'no' } as const) : {};
+  const altReason = lead ? `, after a leading '${m.toks[0]!.key}'` : '';
+  // A long sentence that mentions a person is a story ("ليت فيه خيار اكلم موظف اسرع"), not a request.
+  const sure = (s: Reading['sure']): Reading['sure'] => (lead || m.unknown >= 2 ? 'likely' : s);
   // The whole message is a person noun: "موظف", "human please", "الباحث الاجتماعي".
   if (person && only(m, 'PERSON', 'PERSON_WEAK', 'PERSON_MOD')) {
     const ck = coreKey(m);
-    if (AGENT_UNAMBIGUOUS.has(ck) || AGENT_UNAMBIGUOUS.has(m.key)) return R('agent', sure('clear'), `agent: bare person word '${ck}'${altReason}`, alt);
+    if (AGENT_UNAMBIGUOUS.has(ck) || AGENT_UNAMBIGUOUS.has(m.key)) return R('agent', lead ? 'likely' : 'clear', `agent: bare person word '${ck}'${altReason}`, alt);
     return R('agent', 'likely', `agent: bare person noun '${ck}'`, alt);
   }
-  const realWant = any(m, 'WANT') || (any(m, 'CAN') && m.core.length <= 4);
-  if ((realWant || talk) && person) {
-    const how = [want ? `want ${found(m, ['WANT', 'CAN'])}` : '', talk ? `talk ${found(m, ['TALK'])}` : '', `person ${found(m, ['PERSON'])}`].filter(Boolean).join(' + ');
-    return R('agent', sure('clear'), `agent: ${how}${altReason}`, alt);
+  const realWant = any(m, 'WANT', 'SHOW') || (any(m, 'CAN') && (m.core.length <= 4 || any(m, 'HELP', 'PERSON_MOD')));
+  if (talk && person) return R('agent', sure('clear'), `agent: ${want ? `want ${found(m, ['WANT', 'CAN', 'SHOW'])} + ` : ''}talk ${found(m, ['TALK'])} + person ${found(m, ['PERSON'])}${altReason}`, alt);
+  if (realWant && person) {
+    // "ابي موظف" is a request; "I work as a staff member … and need a course" is not.
+    const iw = first(m, 'WANT', 'CAN', 'SHOW');
+    const near = iPerson - iw > 0 && iPerson - iw <= 3;
+    return R('agent', near && m.core.length <= 5 ? sure('clear') : 'likely', `agent: want ${found(m, ['WANT', 'CAN', 'SHOW'])} + person ${found(m, ['PERSON'])}${altReason}`, alt);
   }
-  if (talk && weak) return R('agent', sure('clear'), `agent: talk ${found(m, ['TALK'])} + someone ${found(m, ['PERSON_WEAK'])}${altReason}`, alt);
-  if (want && weak && m.core.length <= 4) return R('agent', 'likely', `agent: want + someone ${found(m, ['PERSON_WEAK'])}`, alt);
-  // "ابي اتواصل معكم", "can I talk to you", "كلموني", "call me"
-  if (talk && !any(m, 'LANG_N', 'ENGLISH', 'ARABIC') && m.core.length <= 4 && m.unknown <= 1) {
+  const question = any(m, 'QWORD') || /[?؟]\s*$/.test(m.text);
+  const qBefore = first(m, 'QWORD') >= 0 && first(m, 'QWORD') < first(m, 'TALK');
+  if (talk && weak && !qBefore) return R('agent', sure('clear'), `agent: talk ${found(m, ['TALK'])} + someone ${found(m, ['PERSON_WEAK'])}${altReason}`, alt);
+  if (want && weak && m.core.length <= 4 && m.unknown === 0) return R('agent', 'likely', `agent: want + someone ${found(m, ['PERSON_WEAK'])}`, alt);
+  // "ابي اتواصل معكم", "كلموني"; not "how do I contact you?" (a question about the channels)
+  if (talk && !question && m.core.length <= 4 && m.unknown === 0) {
     const withYou = any(m, 'YOU', 'ME');
     return R('agent', want && withYou ? 'clear' : 'likely', `agent: talk ${found(m, ['TALK'])}${want ? ' + want' : ''}${withYou ? ' + you/me' : ''}`, alt);
   }
-  // "وين الموظفين؟", "is anyone there?", "فيه احد؟"
-  if ((person || weak) && (any(m, 'QWORD') || /[?؟]\s*$/.test(m.text)) && m.unknown === 0 && m.core.length <= 4) {
+  // "وين الموظفين؟", "is anyone there?", "فيه احد؟", "مافي احد يرد؟"
+  if ((person || weak) && question && m.unknown === 0 && m.core.length <= 4 && !m.toks.some((t) => ['كم', 'how many', 'many'].includes(t.key))) {
     return R('agent', 'likely', `agent: asks for ${found(m, ['PERSON', 'PERSON_WEAK'])}`);
   }
   return undefined;
@@ -154,20 +200,26 @@ const STATUS_BARE = keys('حالة', 'الحالة', 'حالة الطلب', 'ح�
 const status: Rule = (m) => {
   const ck = coreKey(m);
   if (STATUS_BARE.has(m.key) || STATUS_BARE.has(ck)) return R('status', ck === 'طلبي' || ck === 'حالتي' ? 'likely' : 'clear', `status: bare word '${ck || m.key}'`);
-  const req = any(m, 'REQUEST');
+  // Questions about requests in general ("كيف اقدم طلب؟", "متى تردون على الطلبات؟") are FAQs;
+  // the status is about the beneficiary's own request, or asks for a status by name.
+  const own = anyMine(m);
   const q = any(m, 'QWORD');
   const strong = any(m, 'STATUS_N');
   const weakS = any(m, 'STATUS_WEAK');
   const follow = any(m, 'FOLLOW');
   const happen = any(m, 'HAPPEN');
   const long = m.unknown > 3;
-  if (strong && only(m, 'STATUS_N', 'REQUEST', 'QWORD', 'WANT', 'CAN', 'FOLLOW', 'SHOW', 'HAPPEN')) return R('status', 'clear', `status: status word ${found(m, ['STATUS_N'])}`);
-  if (req && (q || follow || strong || weakS)) {
-    const how = [q && `question ${found(m, ['QWORD'])}`, follow && `follow ${found(m, ['FOLLOW'])}`, (strong || weakS) && `status ${found(m, ['STATUS_N', 'STATUS_WEAK'])}`].filter(Boolean).join(' + ');
-    return R('status', long ? 'likely' : 'clear', `status: request ${found(m, ['REQUEST'])} + ${how}`);
+  const iq = first(m, 'QWORD');
+  const whatIs = m.toks[0]?.key === 'ما' && m.core.length <= 3; // "ما حالة طلبي؟"
+  if (strong && (only(m, 'STATUS_N', 'REQUEST', 'REQUEST_MINE', 'QWORD', 'WANT', 'CAN', 'FOLLOW', 'SHOW', 'HAPPEN') || whatIs)) return R('status', 'clear', `status: status word ${found(m, ['STATUS_N'])}`);
+  if (own && (q || follow || strong || weakS || (happen && /[?؟]/.test(m.text)))) {
+    // "اذا انقبل طلبي متى استلم؟" asks what happens after; "وين طلبي" asks where it is.
+    const how = [q && `question ${found(m, ['QWORD'])}`, follow && `follow ${found(m, ['FOLLOW'])}`, (strong || weakS) && `status ${found(m, ['STATUS_N', 'STATUS_WEAK'])}`, happen && `${found(m, ['HAPPEN'])}`].filter(Boolean).join(' + ');
+    const conditional = m.toks.some((t) => ['اذا', 'لو', 'if', 'once', 'when', 'بعد'].includes(t.key)) && first(m, 'REQUEST', 'REQUEST_MINE') > iq;
+    return R('status', long || conditional ? 'likely' : 'clear', `status: own request ${found(m, ['REQUEST_MINE', 'REQUEST'])} + ${how}`);
   }
-  if (req && happen && /[?؟]\s*$/.test(m.text) && !long) return R('status', 'likely', `status: request + ${found(m, ['HAPPEN'])}?`);
-  if (strong && (q || follow || any(m, 'WANT', 'SHOW'))) return R('status', long ? 'likely' : 'clear', `status: ${found(m, ['QWORD', 'FOLLOW', 'WANT', 'SHOW'])} + status ${found(m, ['STATUS_N'])}`);
+  if (strong && (q || follow || any(m, 'WANT', 'SHOW')) && m.unknown <= 1) return R('status', m.core.length > 5 ? 'likely' : 'clear', `status: ${found(m, ['QWORD', 'FOLLOW', 'WANT', 'SHOW'])} + status ${found(m, ['STATUS_N'])}`);
+  if (any(m, 'REQUEST') && (strong || (q && happen && m.toks.some((t) => t.key === 'وصل' || t.key === 'صار')) ) && !long && m.core.length <= 4) return R('status', 'likely', `status: where did the request get to`);
   if (weakS && q && m.core.length <= 3 && m.unknown === 0 && !any(m, 'GREET')) return R('status', 'likely', `status: question + ${found(m, ['STATUS_WEAK'])}`);
   return undefined;
 };
@@ -185,7 +237,8 @@ const menu: Rule = (m) => {
   const menuN = any(m, 'MENU_N');
   const back = any(m, 'BACK_V');
   if (back && (menuN || any(m, 'AGAIN')) && !negatedBefore(m, ['BACK_V'])) return R('menu', 'clear', `menu: back ${found(m, ['BACK_V'])} + menu ${found(m, ['MENU_N', 'AGAIN'])}`);
-  if (menuN && only(m, 'MENU_N', 'WANT', 'CAN', 'SHOW', 'BACK_V', 'AGAIN', 'GREET', 'GREET_TAIL', 'START_V', 'QWORD')) return R('menu', m.unknown === 0 ? 'clear' : 'likely', `menu: menu word ${found(m, ['MENU_N'])}`);
+  const menuOnly = m.core.filter((t) => t.concepts.size > 0).every((t) => has(t, 'MENU_N', 'WANT', 'CAN', 'SHOW', 'BACK_V', 'AGAIN', 'GREET', 'GREET_TAIL', 'START_V', 'QWORD'));
+  if (menuN && menuOnly && (m.unknown === 0 || (m.unknown === 1 && any(m, 'WANT', 'SHOW', 'BACK_V', 'QWORD'))) && !any(m, 'NEG')) return R('menu', m.unknown === 0 ? 'clear' : 'likely', `menu: menu word ${found(m, ['MENU_N'])}`);
   if (any(m, 'START_V') && any(m, 'AGAIN') && m.core.length <= 4) return R('menu', 'clear', `menu: start ${found(m, ['START_V'])} + again`);
   if (any(m, 'CANCEL') && m.core.length <= 4 && m.unknown <= 1 && !any(m, 'SUBSCRIPTION', 'MSG')) return R('menu', 'likely', `menu: cancel ${found(m, ['CANCEL'])}`);
   if (back && m.core.length <= 3 && m.unknown === 0 && !any(m, 'EDIT')) return R('menu', 'likely', `menu: back ${found(m, ['BACK_V'])}`);
@@ -197,32 +250,52 @@ const CANCEL_BARE = keys('الغاء', 'إلغاء', 'cancel', 'الغ', 'الغ
 // ── language ──────────────────────────────────────────────────────────────
 
 const language: Rule = (m) => {
-  const en = first(m, 'ENGLISH');
-  const ar = first(m, 'ARABIC');
+  const langToks = m.toks.map((t, i) => ({ t, i })).filter(({ t }) => has(t, 'ENGLISH', 'ARABIC'));
   const langN = any(m, 'LANG_N');
-  if (en < 0 && ar < 0 && !langN) return undefined;
-  if (!only(m, 'ENGLISH', 'ARABIC', 'LANG_N', 'SPEAK_LANG', 'WANT', 'CAN', 'QWORD', 'EDIT', 'GREET', 'THANKS', 'START_V')) return undefined;
-  // "from Arabic to English": the language named last is the one wanted.
-  const target: 'ar' | 'en' | undefined = en < 0 && ar < 0 ? undefined : en > ar ? 'en' : 'ar';
-  const bare = m.core.length === 1;
-  const how = target ? `'${m.toks[target === 'en' ? en : ar]!.key}'` : `'${m.toks.find((t) => has(t, 'LANG_N'))!.key}'`;
-  const sure = bare && (!target || !m.toks.some((t) => has(t, 'FILLER'))) ? 'likely' : 'clear';
-  return R('language', sure, `language: ${bare ? 'bare ' : ''}language word ${how}${target ? ` → ${target}` : ''}`, target ? { target } : {});
+  if (langToks.length === 0 && !langN) return undefined;
+  if (m.unknown > 3 || any(m, 'PERSON', 'REQUEST', 'REQUEST_MINE', 'STATUS_N')) return undefined;
+  // "I don't speak Arabic", "ما اعرف انجليزي": the other language is wanted.
+  let target: 'ar' | 'en' | undefined;
+  let negated = false;
+  for (const { t, i } of langToks) {
+    const l: 'ar' | 'en' = has(t, 'ENGLISH') ? 'en' : 'ar';
+    // "لا اعرف انجليزي", "my arabic is not good"
+    const after = m.toks.slice(i + 1, i + 4).some((x) => NEGATIONS.has(x.key) || ['weak', 'bad', 'ضعيف', 'ضعيفه'].includes(x.key));
+    const neg = negatedAt(m, i) ?? (i >= 2 ? negatedAt(m, i - 1) : undefined) ?? (after ? t : undefined);
+    if (neg) {
+      negated = true;
+      target ??= l === 'en' ? 'ar' : 'en';
+    } else target = l;
+  }
+  const words = only(m, 'ENGLISH', 'ARABIC', 'LANG_N');
+  const how = target ? `'${langToks[langToks.length - 1]!.t.key}'${negated ? ' (negated)' : ''}` : `'${m.toks.find((t) => has(t, 'LANG_N'))!.key}'`;
+  // Only language words ("English", "اللغة العربية") may be a field of study: likely, not clear;
+  // "English please", "can we continue in English?" ask for the switch.
+  const asked = m.toks.some((t) => has(t, 'SPEAK_LANG', 'TALK', 'WANT', 'CAN', 'QWORD', 'START_V') || (has(t, 'FILLER') && !has(t, 'WITH'))) || negated;
+  // "ابي دورة انجليزي للمبتدئين", "English literature": a language named in an answer.
+  return R('language', asked && m.unknown <= 1 ? 'clear' : 'likely', `language: ${words ? 'bare ' : ''}language word ${how}${target ? ` → ${target}` : ''}`, target ? { target } : {});
 };
 
 // ── help ──────────────────────────────────────────────────────────────────
 
 const help: Rule = (m) => {
   if (/^[\s?؟]+$/.test(m.text)) return R('help', 'likely', 'help: a bare question mark');
-  const short = m.core.length <= 5 && m.unknown <= 1;
-  if (any(m, 'UNDERSTAND') && (negatedBefore(m, ['UNDERSTAND']) || any(m, 'LA')) && short) return R('help', 'clear', `help: negated understand ${found(m, ['UNDERSTAND'])}`);
+  const short = m.core.length <= 8 && m.unknown <= 3;
+  const question = /[?؟]/.test(m.text);
+  const iu = first(m, 'UNDERSTAND');
+  // "ما فهمت" asks for help; "the bot did not understand me" is a complaint.
+  const aboutMe = iu >= 0 && (['me', 'فيني', 'علي'].includes(m.toks[iu + 1]?.key ?? '') || /(?:ني|تني)$/.test(m.toks[iu]!.key));
+  if (iu >= 0 && !aboutMe && (negatedBefore(m, ['UNDERSTAND']) || any(m, 'LA')) && short) return R('help', 'clear', `help: negated understand ${found(m, ['UNDERSTAND'])}`);
   if (only(m, 'UNDERSTAND') && m.toks.some((t) => ['confused', 'unclear', 'lost', 'confusing'].includes(t.key))) return R('help', 'clear', `help: '${coreKey(m)}'`);
-  if (only(m, 'HELP', 'WANT', 'CAN', 'EXAMPLE', 'SHOW')) return R('help', any(m, 'WANT') && m.lang === 'ar' ? 'likely' : 'clear', `help: help word ${found(m, ['HELP', 'EXAMPLE'])}`);
-  if (any(m, 'QWORD') && any(m, 'WRITE') && short) return R('help', 'clear', `help: question ${found(m, ['QWORD'])} + write ${found(m, ['WRITE'])}`);
-  if (any(m, 'QWORD') && any(m, 'REQUIRED') && only(m, 'QWORD', 'REQUIRED', 'WRITE', 'NEG')) return R('help', 'clear', `help: question + required ${found(m, ['REQUIRED'])}`);
-  if (any(m, 'QWORD', 'SHOW') && any(m, 'MEAN') && short) return R('help', 'clear', `help: what do you mean ${found(m, ['MEAN'])}`);
-  if (any(m, 'EXAMPLE') && only(m, 'EXAMPLE', 'WANT', 'CAN', 'SHOW', 'QWORD', 'HELP', 'WRITE')) return R('help', 'clear', `help: example ${found(m, ['EXAMPLE'])}`);
-  if (only(m, 'QWORD') && m.core.length === 1 && (/[?؟]/.test(m.text) || m.key === 'كيف' || m.key === 'what')) return R('help', 'likely', `help: bare question word '${m.key}'`);
+  if (any(m, 'HELP') && only(m, 'HELP', 'WANT', 'CAN', 'EXAMPLE', 'SHOW', 'QUESTION_N', 'ME')) return R('help', any(m, 'WANT') && m.lang === 'ar' && !any(m, 'QUESTION_N') ? 'likely' : 'clear', `help: help word ${found(m, ['HELP'])}`);
+  if (first(m, 'QWORD') >= 0 && first(m, 'QWORD') <= 3 && first(m, 'WRITE') > first(m, 'QWORD') && short && !any(m, 'STATUS_N', 'STATUS_WEAK', 'REQUEST')) return R('help', 'clear', `help: question ${found(m, ['QWORD'])} + write ${found(m, ['WRITE'])}`);
+  if (any(m, 'QWORD') && any(m, 'REQUIRED') && only(m, 'QWORD', 'REQUIRED', 'WRITE', 'NEG', 'QUESTION_N', 'ME')) return R('help', 'clear', `help: question + required ${found(m, ['REQUIRED'])}`);
+  if ((any(m, 'QWORD', 'SHOW') || m.toks[0]?.key === 'ما' || question) && any(m, 'MEAN') && m.core.length <= 6) return R('help', 'clear', `help: what do you mean ${found(m, ['MEAN'])}`);
+  if (any(m, 'EXAMPLE') && only(m, 'EXAMPLE', 'WANT', 'CAN', 'SHOW', 'QWORD', 'HELP', 'WRITE', 'QUESTION_N')) return R('help', 'clear', `help: example ${found(m, ['EXAMPLE'])}`);
+  // "اكتب رقم الهوية ولا الاقامة؟", "هل اكتب التاريخ هجري ولا ميلادي؟"
+  const iw = first(m, 'WRITE');
+  if (iw >= 0 && iw <= 1 && question && m.core.length <= 8) return R('help', 'likely', `help: a question about what to write ${found(m, ['WRITE'])}`);
+  if (only(m, 'QWORD') && m.core.length === 1 && (question || m.key === 'كيف' || m.key === 'what')) return R('help', 'likely', `help: bare question word '${m.key}'`);
   return undefined;
 };
 
@@ -231,42 +304,70 @@ const help: Rule = (m) => {
 const greeting: Rule = (m) => {
   if (!any(m, 'GREET', 'GREET_WEAK')) return undefined;
   if (!only(m, 'GREET', 'GREET_WEAK', 'GREET_TAIL', 'THANKS')) return undefined;
-  return any(m, 'GREET') ? R('greeting', 'clear', `greeting: ${found(m, ['GREET'])}`) : R('greeting', 'likely', `greeting: ${found(m, ['GREET_WEAK'])} (also a name)`);
+  if (any(m, 'GREET')) return R('greeting', 'clear', `greeting: ${found(m, ['GREET'])}`);
+  // "هلا" and "سلام" are names too; "هلا والله" is not.
+  const more = m.toks.length > 1 || m.key.includes(' ');
+  return R('greeting', more ? 'clear' : 'likely', `greeting: ${found(m, ['GREET_WEAK'])}${more ? '' : ' (also a name)'}`);
 };
+
+/** Concepts that make a message more than thanks ("شكرا، وين طلبي؟"). */
+const ACTION: Concept[] = ['WANT', 'TALK', 'PERSON', 'REQUEST', 'REQUEST_MINE', 'STATUS_N', 'STOP_V', 'SEND', 'MSG', 'QWORD', 'EDIT', 'WRONG', 'BACK_V', 'MENU_N', 'ENGLISH', 'ARABIC', 'LANG_N', 'UNDERSTAND', 'CANCEL', 'NO', 'LA'];
 
 const thanks: Rule = (m) => {
   if (!any(m, 'THANKS')) return undefined;
-  if (!only(m, 'THANKS', 'GREET_TAIL', 'YES_WEAK', 'GREET', 'GREET_WEAK')) return undefined;
-  return R('thanks', 'clear', `thanks: ${found(m, ['THANKS'])}`);
+  if (m.toks.some((t) => has(t, ...ACTION) && !has(t, 'THANKS'))) return undefined;
+  if (m.unknown > 3 || m.core.length > 9 || m.toks.some((t) => t.script === 'num')) return undefined;
+  return R('thanks', m.unknown <= 1 ? 'clear' : 'likely', `thanks: ${found(m, ['THANKS'])}`);
 };
 
 // ── yes, no, correct (review and offer) ───────────────────────────────────
 
 const BARE_CORRECT = keys('correct', 'صحح', 'تصحيح');
 
+/** Edit words, but not the English "correct" of "yes, everything is correct". */
+function editTokens(m: Msg): Token[] {
+  return m.toks.filter((t, i) => has(t, 'EDIT') && !(t.key === 'correct' && !['to', 'want', 'need', 'can', 'i'].includes(m.toks[i - 1]?.key ?? '')));
+}
+
 const correct: Rule = (m) => {
   if (BARE_CORRECT.has(m.key) && m.key === 'correct') return R('correct', 'clear', `correct: bare 'correct' (or yes, it is correct?)`, { alt: 'yes' });
-  const edit = any(m, 'EDIT');
+  const edits = editTokens(m);
   const wrong = any(m, 'WRONG');
-  if (edit && negatedBefore(m, ['EDIT'])) return R('yes', 'likely', `yes: no edit wanted ('${m.toks.find((t) => has(t, 'NEG'))?.key}' + ${found(m, ['EDIT'])})`);
+  if (edits.length > 0 && negatedAt(m, m.toks.indexOf(edits[0]!))) return R('yes', 'likely', `yes: no edit wanted ('${negatedAt(m, m.toks.indexOf(edits[0]!))!.key}' + '${edits[0]!.key}')`);
   if (wrong && !negatedBefore(m, ['WRONG'])) return R('correct', 'clear', `correct: mistake ${found(m, ['WRONG'])}`);
-  if (any(m, 'RIGHT') && (negatedBefore(m, ['RIGHT']) || m.toks.some((t, i) => t.key === 'غير' && has(m.toks[i + 1] ?? t, 'RIGHT')))) return R('correct', 'clear', `correct: not right ${found(m, ['RIGHT'])}`);
-  if (edit && m.core.length <= 8) return R('correct', 'clear', `correct: edit ${found(m, ['EDIT'])}`);
+  const iRight = first(m, 'RIGHT');
+  if (iRight >= 0 && (negatedAt(m, iRight) || m.toks.some((t, i) => t.key === 'غير' && has(m.toks[i + 1] ?? t, 'RIGHT')))) return R('correct', 'clear', `correct: not right ${found(m, ['RIGHT'])}`);
+  // "كل شي صح الا تاريخ الميلاد"
+  if (iRight >= 0 && m.toks.some((t, i) => i > iRight && has(t, 'EXCEPT'))) return R('correct', 'clear', `correct: right ${found(m, ['RIGHT'])} except ${found(m, ['EXCEPT'])}`);
+  if (edits.length > 0 && m.core.length <= 8) return R('correct', 'clear', `correct: edit '${edits[0]!.key}'`);
   return undefined;
 };
 
+/** Words that may sit beside a yes without changing it ("تمام كل شي صحيح، اعتمد الطلب"). */
+const YES_COMPANY: Concept[] = ['YES', 'YES_WEAK', 'RIGHT', 'CONFIRM', 'THANKS', 'GREET_TAIL', 'REQUEST', 'REQUEST_MINE', 'SEND', 'WANT', 'CAN', 'WRITE'];
+
+const PLEASE = keys('please', 'pls', 'plz', 'سمحت', 'فضلك', 'ياليت', 'يا ليت');
+
 const yes: Rule = (m) => {
-  if (!any(m, 'YES', 'YES_WEAK', 'RIGHT')) return undefined;
-  if (any(m, 'NEG') && !any(m, 'YES')) return undefined;
-  if (!only(m, 'YES', 'YES_WEAK', 'RIGHT', 'THANKS', 'GREET_TAIL', 'SEND', 'WANT', 'CAN')) return undefined;
-  if (any(m, 'WANT', 'CAN', 'SEND') && !any(m, 'YES')) return undefined;
-  return any(m, 'YES', 'RIGHT') ? R('yes', 'clear', `yes: ${found(m, ['YES', 'RIGHT'])}`) : R('yes', 'likely', `yes: weak agreement ${found(m, ['YES_WEAK'])}`);
+  // A bare "please" / "لو سمحت" answers an offer.
+  if (m.core.length === 0 && m.toks.some((t) => PLEASE.has(t.key))) return R('yes', 'likely', `yes: bare 'please'`);
+  if (!any(m, 'YES', 'YES_WEAK', 'RIGHT', 'CONFIRM')) return undefined;
+  if ((any(m, 'NEG', 'NO', 'LA', 'WRONG', 'EXCEPT', 'PERSON') || m.toks.some((t) => has(t, 'STOP_V') && !has(t, 'YES_WEAK'))) && !(m.toks[0] && has(m.toks[0], 'YES') && !has(m.toks[0], 'NO', 'LA', 'NEG'))) return undefined;
+  const strong = any(m, 'YES', 'RIGHT', 'CONFIRM');
+  if (only(m, ...YES_COMPANY) && m.unknown === 0) {
+    return strong ? R('yes', 'clear', `yes: ${found(m, ['YES', 'RIGHT', 'CONFIRM'])}`) : R('yes', 'likely', `yes: weak agreement ${found(m, ['YES_WEAK'])}`);
+  }
+  // "yes please, I can't get it right": an answer that starts with yes.
+  const t0 = m.core[0];
+  if (t0 && has(t0, 'YES') && !has(t0, 'NO', 'LA', 'NEG') && m.core.length <= 10) return R('yes', 'likely', `yes: starts with '${t0.key}'`);
+  if (strong && m.unknown <= 1 && m.core.length <= 6 && !any(m, 'NEG', 'NO', 'LA')) return R('yes', 'likely', `yes: ${found(m, ['YES', 'RIGHT', 'CONFIRM'])} with other words`);
+  return undefined;
 };
 
 const no: Rule = (m) => {
-  if (m.core.length > 0 && only(m, 'NO', 'LA', 'THANKS', 'GREET_TAIL') && any(m, 'NO', 'LA')) return R('no', 'clear', `no: ${found(m, ['NO', 'LA'])}`);
-  if (negatedBefore(m, ['WANT']) && only(m, 'NEG', 'LA', 'NO', 'WANT', 'THANKS', 'START_V', 'AGAIN')) return R('no', 'clear', `no: negated want`);
-  if (leadingNo(m) && m.core.length <= 6) return R('no', 'likely', `no: leading '${m.toks[0]!.key}'`);
+  if (m.core.length > 0 && only(m, 'NO', 'LA', 'THANKS', 'GREET_TAIL', 'YES_WEAK', 'STOP_V') && any(m, 'NO', 'LA') && !any(m, 'MSG', 'SEND')) return R('no', 'clear', `no: ${found(m, ['NO', 'LA'])}`);
+  if (negatedBefore(m, ['WANT']) && only(m, 'NEG', 'LA', 'NO', 'WANT', 'THANKS', 'START_V', 'AGAIN', 'YES')) return R('no', 'clear', `no: negated want`);
+  if ((leadingNo(m) || (m.core[0] && has(m.core[0], 'NO') && m.core.length > 1)) && m.core.length <= 8) return R('no', 'likely', `no: starts with '${m.core[0]!.key}'`);
   return undefined;
 };
 

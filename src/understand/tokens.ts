@@ -13,6 +13,8 @@ export interface Token {
   concepts: ReadonlySet<Concept>;
   /** How the token was recognised: exact, stem, arabizi, fuzzy, or unknown. */
   how: 'exact' | 'stem' | 'arabizi' | 'fuzzy' | 'unknown';
+  /** The word as recognised, when it was written stretched or with an Arabizi article ("ايقااااف" → "ايقاف"). */
+  norm?: string;
 }
 
 const EMOJI: [RegExp, string][] = [
@@ -154,7 +156,23 @@ function phrases(): string[] {
   return PHRASES;
 }
 
-function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how'] } {
+/** Letters held down for emphasis: "تمااام" → "تمام", "ايوووه" → "ايوه", "لاااا" → "لا". */
+function unstretched(word: string): string[] {
+  if (!/(.)\1/u.test(word)) return [];
+  return [...new Set([word.replace(/(.)\1+/gu, '$1'), word.replace(/(.)\1{2,}/gu, '$1$1')])].filter((w) => w !== word);
+}
+
+function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
+  const first = arabicConceptsOf(word);
+  if (first.how !== 'unknown') return first;
+  for (const w of unstretched(word)) {
+    const again = arabicConceptsOf(w);
+    if (again.how !== 'unknown') return { concepts: again.concepts, how: 'fuzzy', norm: w };
+  }
+  return first;
+}
+
+function arabicConceptsOf(word: string): { concepts: Set<Concept>; how: Token['how'] } {
   const idx = index();
   const exact = idx.ar.get(word);
   if (exact) return { concepts: new Set(exact), how: 'exact' };
@@ -171,9 +189,16 @@ function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how
       for (const [form, set] of idx.arFuzzy) {
         const fl = Array.from(form);
         if (Math.abs(fl.length - sl.length) > 1) continue;
-        if (sl.length >= 5 && fl.length >= 5) {
+        if (sl.length >= 5 && fl.length >= 5 && sl.length !== fl.length) {
+          // A letter left out or doubled (مسول for مسوول).
           if (editDistance(stem, form, 1) <= 1) for (const c of set) found.add(c);
         } else if (sl.length === fl.length) {
+          // Two letters swapped (موفظ), or one letter people confuse (موضف); not any letter
+          // (مستندات is not مستجدات).
+          if (sl.length >= 5 && editDistance(stem, form, 1) <= 1 && sl.some((ch, i) => ch !== fl[i] && sl[i + 1] === fl[i] && fl[i + 1] === ch)) {
+            for (const c of set) found.add(c);
+            continue;
+          }
           const diff = sl.map((ch, i) => [ch, fl[i]!] as const).filter(([a, b]) => a !== b);
           if (diff.length === 1 && confusable(diff[0]![0], diff[0]![1])) for (const c of set) found.add(c);
         }
@@ -184,7 +209,26 @@ function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how
   return { concepts: found, how: 'unknown' };
 }
 
-function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how'] } {
+/** Arabizi words carry the article or a preposition glued on: "alqaema", "lel2a2ema", "bel3arabi". */
+const ARABIZI_PREFIX = /^(?:al|el|il|ll|lel|lil|l|bel|bil|bl|wal|wel)(?=[a-z0-9]{3,})/;
+
+function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
+  const first = latinConceptsOf(word, true);
+  if (first.how !== 'unknown') return first;
+  const bare = word.replace(ARABIZI_PREFIX, '');
+  const others = [bare, ...unstretched(word), ...unstretched(bare)].filter((w) => w && w !== word);
+  for (const w of others) {
+    const again = latinConceptsOf(w, true);
+    if (again.how !== 'unknown') return { concepts: again.concepts, how: 'fuzzy', norm: w };
+  }
+  for (const w of [word, ...others]) {
+    const again = latinConceptsOf(w, false);
+    if (again.how !== 'unknown') return { concepts: again.concepts, how: 'fuzzy' };
+  }
+  return first;
+}
+
+function latinConceptsOf(word: string, strict: boolean): { concepts: Set<Concept>; how: Token['how'] } {
   const idx = index();
   const exact = idx.lat.get(word);
   if (exact) return { concepts: new Set(exact), how: 'exact' };
@@ -198,6 +242,7 @@ function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how'
     if (az) return { concepts: new Set(az), how: 'arabizi' };
   }
   const found = new Set<Concept>();
+  if (strict) return { concepts: found, how: 'unknown' };
   if (word.length >= 5 && /^[a-z]+$/.test(word)) {
     for (const [form, set] of idx.enFuzzy) {
       // "office" is not a misspelt "officer": a word that is the start of another is another word.
@@ -216,15 +261,35 @@ function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how'
   return { concepts: found, how: 'unknown' };
 }
 
+/** What a word glued to ما / لا may be for the two to be read apart: a verb of wanting, understanding, sending … */
+const GLUED: ReadonlySet<Concept> = new Set<Concept>(['WANT', 'UNDERSTAND', 'RIGHT', 'SEND', 'THANKS', 'CAN', 'TALK', 'RECEIVE', 'EDIT']);
+
 /** Arabic words glued to a leading negation or "لا": "مابي" → "ما" "ابي", "لاتراسلوني" → "لا" "تراسلوني". */
 function splitGlued(word: string): string[] {
-  for (const p of ['ما', 'لا', 'مو']) {
-    if (word.startsWith(p) && Array.from(word).length - p.length >= 3) {
-      const rest = word.slice(p.length);
-      if (index().ar.has(rest) && !index().ar.has(word)) return [p, rest];
+  for (const p of ['ما', 'لا']) {
+    if (word.startsWith(p) && Array.from(word).length - p.length >= 2) {
+      // "مابي" is ما + ابي with the alef dropped.
+      const rest = [word.slice(p.length), `ا${word.slice(p.length)}`].find((r) => index().ar.has(r)) ?? word.slice(p.length);
+      // "مابي" is "ما ابي"; "ماشي" and "مافي" stay whole (their rest is only a filler).
+      const meaning = [...(index().ar.get(rest) ?? arabicConcepts(rest).concepts)].filter((c) => GLUED.has(c));
+      if (meaning.length > 0 && !['ماشي', 'مافي', 'مانع', 'لازم', 'ماعدا'].includes(word)) return [p, rest];
     }
   }
   // "ياريت"/"يااخي": a leading vocative.
+  return [word];
+}
+
+/** Two words typed without the space between them: "ابياكلم" → "ابي" "اكلم". */
+function splitRunTogether(word: string): string[] {
+  const letters = Array.from(word);
+  if (!ARABIC.test(word) || letters.length < 6 || arabicConcepts(word).how !== 'unknown') return [word];
+  for (let i = 3; i <= letters.length - 3; i++) {
+    const a = letters.slice(0, i).join('');
+    const b = letters.slice(i).join('');
+    const ca = index().ar.get(a);
+    const cb = arabicConcepts(b);
+    if (ca && [...ca].some((c) => GLUED.has(c) || c === 'PERSON') && cb.how !== 'unknown' && cb.how !== 'fuzzy') return [a, b];
+  }
   return [word];
 }
 
@@ -238,7 +303,7 @@ export function tag(text: string): Token[] {
       key = ` ${key} `.split(` ${p} `).join(` ${p.replace(/ /g, '_')} `).trim();
     }
   }
-  const words = key.split(' ').flatMap((w) => (ARABIC.test(w) ? splitGlued(w) : [w]));
+  const words = key.split(' ').flatMap((w) => (ARABIC.test(w) ? splitGlued(w) : [w])).flatMap(splitRunTogether);
   const idx = index();
   return words.map((raw): Token => {
     const w = raw.replace(/_/g, ' ');
