@@ -21,6 +21,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD } from '../support/console.ts';
+import { increasing, screenXs } from '../support/bidi.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -185,6 +186,15 @@ describe.skipIf(!existsSync(CHROMIUM))('staff console in a real browser', () => 
     const committee = await signIn('khalid@qalam.org');
     await committee.page.goto(`${base}/console/requests/${reference}?lang=en`);
     await shot(committee.page, 'console-request-committee-en');
+    // On the English page each answer is in English, numbers in order, the attestation in Riyadh time.
+    expect(await committee.page.locator('tr[data-field="birth_date"] td').nth(1).innerText()).toBe('15/03/1410 AH (14/10/1989)');
+    const mobile = committee.page.locator('tr[data-field="mobile"] td').nth(1);
+    const groups = (await mobile.innerText()).split(/\s+/).filter(Boolean);
+    expect(await screenXs(mobile, groups)).toSatisfy(increasing);
+    const { attested_at } = runtime.app.db.$client.prepare('SELECT attested_at FROM requests WHERE reference = ?').get(reference) as { attested_at: string };
+    const riyadh = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Riyadh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(attested_at));
+    expect(await committee.page.locator('[data-value="attested-at"]').innerText()).toContain(riyadh);
+    expect(await committee.page.locator('[data-value="attested-at"]').innerText()).toMatch(/\(\d\d\/\d\d\/14\d\d AH\)/);
     await committee.page.click('form[action$="/decide"] button[value="accepted"]');
     await committee.page.locator('text=accepted').first().waitFor();
     await person.sees(new RegExp(`${reference}[\\s\\S]*وافقت|وافقت[\\s\\S]*${reference}`));
@@ -240,6 +250,28 @@ describe.skipIf(!existsSync(CHROMIUM))('staff console in a real browser', () => 
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(phone.page, 'console-phone-beneficiaries-ar');
+
+    // Every page this work changed, at phone and desktop width, for the closing note.
+    const pages: Array<[string, string]> = [
+      ['requests', `${base}/console/requests`],
+      ['request', `${base}/console/requests/${reference}`],
+      ['beneficiaries', `${base}/console/beneficiaries`],
+    ];
+    await staff.page.goto(`${base}/console/requests/${reference}`);
+    await staff.page.click('a[href^="/console/beneficiaries/"]');
+    pages.push(['record', staff.page.url()]);
+    const conversationLink = staff.page.locator('a[href^="/console/conversations/"]').first();
+    pages.push(['conversation', `${base}${await conversationLink.getAttribute('href')}`]);
+    for (const [name, url] of pages) {
+      for (const lang of ['ar', 'en'] as const) {
+        for (const width of [390, 1200]) {
+          await staff.page.setViewportSize({ width, height: 900 });
+          await staff.page.goto(`${url}${url.includes('?') ? '&' : '?'}lang=${lang}`);
+          await shot(staff.page, `changed-${name}-${lang}-${width}`);
+        }
+      }
+    }
+    await staff.page.setViewportSize({ width: 1200, height: 900 });
 
     // Admins see the WhatsApp web sessions page (no session runs in this deployment).
     const admin = await signIn('admin@qalam.org');
