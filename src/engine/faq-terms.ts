@@ -26,7 +26,7 @@ const AR_STOP = `
 حاله الحاله حالتي حالته طلب طلبي الطلب طلبات طلباتي طلبك رقم رقمي الرقم قبل بعد سوال سوالي السوال استفسار
 اكتب اكتبه اكتبها فهمت
 يحدث يحصل تحدث صاير يصيرله يصيرلي صاير صايره وشو ايشو شنهو شلون كيفه ولا والا
-بالضبط بالزبط تحديدا بالتحديد معي معاي ودي ودنا نبغى نبي حقكم حقتكم عندكم
+بالضبط بالزبط تحديدا بالتحديد معي معاي ارغب نرغب اتمني ودي ودنا نبغى نبي حقكم حقتكم عندكم
 `;
 
 const EN_STOP = `
@@ -99,7 +99,8 @@ export function stemEnglish(word: string): string {
 
 /** True for a word that carries no meaning for FAQ matching (function word, intent word, digits only). */
 export function isStopWord(key: string): boolean {
-  return STOP.has(key) || /^\d+$/.test(key);
+  // what's → "what s": a Latin letter alone is no word.
+  return STOP.has(key) || /^\d+$/.test(key) || /^[a-z]$/.test(key);
 }
 
 /** The meaning-bearing words of a text, normalised but not stemmed. */
@@ -169,7 +170,7 @@ const ARABIZI: Record<string, string> = Object.fromEntries(
       ['هدف', 'hadaf', 'hadf', 'ahdaf', 'ahdaf', 'ghaya'],
       ['دوام', 'dawam', 'dwam', 'dawaam', 'tdawmon', 'tdawmoon', 'tedawmon'],
       ['تطوع', 'tatawa3', 'atatawa3', 'tatawo3', 'tatawa', 'atatawa', 'tatawu3', 'tataww3', 'tatw3', 'attw3', 'mutatawe3', 'mtatw3', 'motatawe3'],
-      ['اقدم', 'aqdem', 'a8dem', 'aqadim', 'aqaddim', 'agdm', 'aqdm', 'agdem', 'aqdim', 'a8dm', 'taqdeem', 'tqdeem', 'taqdim', 'tagdeem', 'tqdem'],
+      ['اقدم', 'aqdem', 'a8dem', 'aqadim', 'aqadem', 'agadem', 'a8adem', 'aqaddem', 'aqaddim', 'agdm', 'aqdm', 'agdem', 'aqdim', 'a8dm', 'taqdeem', 'tqdeem', 'taqdim', 'tagdeem', 'tqdem'],
       ['تسجيل', 'tasjeel', 'tasjil', 'asajel', 'asjel', 'asajjel', 'asjl'],
       ['رد', 'rad', 'radd', 'yrdon', 'yerdon', 'trdon', 'terdon', 'yrdoon'],
       ['ياخذ', 'yaakhth', 'yakhth', 'yakhud', 'yakhuth', 'ya5th', 'ya5ith', 'ta5th', 'takhth', 'yakhoth', 'yakhed'],
@@ -222,7 +223,10 @@ export function faqTerms(text: string): string[] {
     const word = arabizi ?? raw;
     if (isStopWord(word)) continue;
     const stemmed = ARABIC.test(word) ? stemArabic(word) : stemEnglish(word);
-    if (stemmed.length > 0 && !isStopWord(stemmed)) out.push(SYNONYM.get(stemmed) ?? stemmed);
+    if (stemmed.length === 0 || isStopWord(stemmed)) continue;
+    // كمتطوع، بالدوام: a clitic letter in front of a word the synonyms know.
+    const clitic = /^[بلكف]/.test(stemmed) && len(stemmed) >= 5 ? SYNONYM.get(stemArabic(stemmed.slice(1))) : undefined;
+    out.push(SYNONYM.get(stemmed) ?? clitic ?? stemmed);
   }
   return out;
 }
