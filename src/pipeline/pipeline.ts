@@ -65,6 +65,12 @@ export interface PipelineOptions {
   sweepMs?: number;
   /** How long a pending row may wait before the sweep re-queues it. */
   sweepGraceMs?: number;
+  /**
+   * Conversations the sweep looks at per pass and kind (inbound, outbound); the next pass
+   * carries on after the last one, round the list, so every stalled one is reached and a
+   * long outage of one channel costs a bounded amount of Redis work per pass.
+   */
+  sweepBatch?: number;
   /** Attempts and first backoff of verification, notification and timer jobs. */
   jobAttempts?: number;
   jobBackoffMs?: number;
@@ -108,6 +114,8 @@ export class Pipeline {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Where the next sweep pass carries on (the last conversation id it looked at). */
+  private readonly sweepCursor = { inbound: '', outbound: '', outbox: 0 };
   private sweeping: Promise<void> | undefined;
   /** Replies this process is sending right now: a stalled copy of their job must not ask and resend. */
   private readonly inFlight = new Set<string>();
@@ -493,13 +501,20 @@ export class Pipeline {
     const sweep = async () => {
       if (this.closed) return;
       try {
-        // Every page, not the first 500: rows that stay stuck (a channel whose gateway is
-        // down) must not hide the ones behind them.
-        for (let page = this.service.stalledInbound(grace); page.length > 0 && !this.closed; page = this.service.stalledInbound(grace, page.at(-1)!)) {
-          for (const conversationId of page) await this.drainLater(conversationId);
+        // Not the first 500 forever: rows that stay stuck (a channel whose gateway is down)
+        // must not hide the ones behind them, so each pass carries on where the last stopped.
+        const batch = this.opts.sweepBatch ?? 2000;
+        const inbound = this.service.stalledInbound(grace, this.sweepCursor.inbound, batch);
+        this.sweepCursor.inbound = inbound.length < batch ? '' : inbound.at(-1)!;
+        for (const conversationId of inbound) {
+          if (this.closed) return;
+          await this.drainLater(conversationId);
         }
-        for (let page = this.service.stalledOutbound(grace); page.length > 0 && !this.closed; page = this.service.stalledOutbound(grace, page.at(-1)!.conversationId)) {
-          for (const { conversationId } of page) await this.kickOutbound(conversationId, 0, { revive: true });
+        const outbound = this.service.stalledOutbound(grace, this.sweepCursor.outbound, batch);
+        this.sweepCursor.outbound = outbound.length < batch ? '' : outbound.at(-1)!.conversationId;
+        for (const { conversationId } of outbound) {
+          if (this.closed) return;
+          await this.kickOutbound(conversationId, 0, { revive: true });
         }
         await this.dispatchOutbox();
         await this.sweepOpenOutbox();
@@ -519,30 +534,30 @@ export class Pipeline {
    * Outbox rows dispatched, due and not finished: a job Redis lost (a kill -9 before its AOF
    * was written) is queued again; one that finished without the row hearing of it is marked
    * done; one out of attempts (already alerted) is retried after `strandedAfterMs`.
+   * `sweepBatch` rows a pass, carrying on after the last one.
    */
   private async sweepOpenOutbox() {
     const after = this.opts.strandedAfterMs ?? 30_000;
-    for (let last = 0; ; ) {
-      const rows = this.service.openOutbox(after, last, 200);
-      if (rows.length === 0) return;
-      last = rows.at(-1)!.id;
-      for (const row of rows) {
-        if (this.closed) return;
-        const job = await this.queue(JOB_QUEUE[row.job.kind]).getJob(`ob.${row.id}`);
-        if (!job) {
-          this.log.warn({ outbox: row.id, kind: row.job.kind }, 'outbox job lost by the queue; queued again');
-          await this.addOutboxJob(row);
-          continue;
-        }
-        const state = await job.getState();
-        if (state === 'completed') this.service.markOutboxDone(row.id);
-        else if (state === 'failed' && Date.now() - (job.finishedOn ?? 0) >= after) {
-          this.log.warn({ outbox: row.id, kind: row.job.kind }, 'retrying a job that ran out of attempts');
-          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-        }
+    const batch = this.opts.sweepBatch ?? 2000;
+    const rows = this.service.openOutbox(after, this.sweepCursor.outbox, batch);
+    this.sweepCursor.outbox = rows.length < batch ? 0 : rows.at(-1)!.id;
+    for (const row of rows) {
+      if (this.closed) return;
+      const job = await this.queue(JOB_QUEUE[row.job.kind]).getJob(`ob.${row.id}`);
+      if (!job) {
+        this.log.warn({ outbox: row.id, kind: row.job.kind }, 'outbox job lost by the queue; queued again');
+        await this.addOutboxJob(row);
+        continue;
+      }
+      const state = await job.getState();
+      if (state === 'completed') this.service.markOutboxDone(row.id);
+      else if (state === 'failed' && Date.now() - (job.finishedOn ?? 0) >= after) {
+        this.log.warn({ outbox: row.id, kind: row.job.kind }, 'retrying a job that ran out of attempts');
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       }
     }
   }
+
 
   // ── operators ─────────────────────────────────────────────────────────────
 
