@@ -6,8 +6,12 @@
  * with the Unicode isolates LRI (U+2066) … PDI (U+2069).
  */
 
-/** A run of digits (ASCII, Arabic-Indic, Persian) joined by single spaces, / . : - or ,, with an optional leading +. */
-export const NUMBER_RUN = /\+?[0-9\u0660-\u0669\u06F0-\u06F9]+(?:[ \u00A0./:\-,][0-9\u0660-\u0669\u06F0-\u06F9]+)*/g;
+/**
+ * A run of digits (ASCII, Arabic-Indic, Persian) joined by single spaces, / . : - or ,, with an
+ * optional leading + and an optional Latin prefix joined by - (a reference: QLM-2026-00012,
+ * which would otherwise show as 2026-00012-QLM inside Arabic).
+ */
+export const NUMBER_RUN = /(?:[A-Za-z]+-)*\+?[0-9\u0660-\u0669\u06F0-\u06F9]+(?:[ \u00A0./:\-,][0-9\u0660-\u0669\u06F0-\u06F9]+)*/g;
 
 export const LRI = '\u2066';
 export const PDI = '\u2069';

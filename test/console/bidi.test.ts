@@ -88,6 +88,7 @@ describe('numbers in order, times in Riyadh', () => {
     const page = await open(html, 390);
     const body = page.locator('.msg .body');
     expect(await screenXs(body, ['+966', '55', '123', '4567'])).toSatisfy(increasing);
+    expect(await screenXs(body, ['QLM', '2026', '00012'])).toSatisfy(increasing);
     const stamp = await page.locator('.msg small').innerText();
     const riyadh = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Riyadh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() - 60_000));
     expect(stamp).toContain(riyadh);
@@ -99,6 +100,10 @@ describe('numbers in order, times in Riyadh', () => {
     expect(increasing(await screenXs(page.locator('#p'), ['+966', '55', '123', '4567']))).toBe(false);
     // Plain-text isolates (for channels without HTML) fix it the same way.
     expect(await screenXs(page.locator('#q'), ['+966', '55', '123', '4567'])).toSatisfy(increasing);
+    // A reference at the end of a line: isolating its numbers without its Latin prefix swaps them (2026-00012-QLM); the prefix travels with them.
+    await page.setContent(`<html dir="rtl"><body><p id="r">رقم طلبك QLM-<bdi dir="ltr">2026-00012</bdi></p><p id="s">رقم طلبك ${isolateNumbers('QLM-2026-00012')}</p></body></html>`);
+    expect(increasing(await screenXs(page.locator('#r'), ['QLM', '2026', '00012']))).toBe(false);
+    expect(await screenXs(page.locator('#s'), ['QLM', '2026', '00012'])).toSatisfy(increasing);
     await page.close();
   });
 
