@@ -38,7 +38,7 @@ please pls plz hi hello hey thanks thank ok okay yes yeah yep no nope not dont d
 get got let lets let's tell know any some all just also very really much many more
 agent human person someone somebody staff talk speak chat representative operator menu stop status back
 request requests number after before question
-happen happens happened happening exactly
+happen happens happened happening exactly once next
 `;
 
 const STOP = new Set([...AR_STOP.split(/\s+/), ...EN_STOP.split(/\s+/)].map((w) => matchKey(w)).filter(Boolean));
@@ -116,7 +116,7 @@ export function faqWords(text: string): string[] {
  */
 const SYNONYM_GROUPS: string[][] = [
   ['مستند', 'مستندات', 'اوراق', 'ورق', 'وثايق', 'وثيقه', 'document', 'paper', 'paperwork'],
-  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'يوافق', 'توافق', 'يوافقو', 'توافقو', 'وافقتو', 'accept', 'accepted'],
+  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'يوافق', 'توافق', 'يوافقو', 'توافقو', 'وافقتو', 'accept', 'accepted', 'approve', 'approved'],
   ['رفض', 'انرفض', 'اترفض', 'رفضت', 'رفضو', 'مرفوض', 'reject', 'rejected'],
   ['دوام', 'تداوم', 'تداومو', 'يداوم', 'داوم'],
   ['فاتح', 'مفتوح', 'تفتح', 'فتح', 'open'],
