@@ -164,7 +164,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['7ala', '7alah', '7alat', 'mostajadat'],
   },
   STATUS_WEAK: {
-    ar: ['وضع', 'وضعه', 'اخبار', 'جديد', 'الرد', 'رد', 'ردكم', 'القرار', 'قرار', 'موافقه', 'تحديث', 'تحديثات'],
+    ar: ['وضع', 'وضعه', 'اخبار', 'جديد', 'الرد', 'رد', 'ردكم', 'القرار', 'قرار', 'موافقه', 'تحديث', 'تحديثات', 'للحين', 'لسه', 'لسا', 'مازال', 'قيد'],
     en: ['news', 'result', 'results', 'outcome', 'answer', 'response', 'reply', 'decision', 'feedback', 'word'],
     az: ['wad3', 'akhbar', 'a5bar', 'jdeed', 'jadeed', 'radd', 'rad'],
   },
@@ -225,7 +225,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   UNDERSTAND: {
     ar: ['فهمت', 'فاهم', 'فاهمه', 'افهم', 'فهمتك', 'فهمتكم', 'فهمني', 'يفهم', 'استوعب', 'فاهمين', 'واضح', 'واضحه'],
-    en: ['understand', 'understood', 'clear', 'follow', 'confused', 'confusing', 'unclear', 'lost', 'get it', 'get the question', 'get you', 'get what'],
+    en: ['understand', 'understood', 'clear', 'follow', 'confused', 'confusing', 'unclear', 'lost', 'get the question', 'get you', 'get what'],
     az: ['fahamt', 'fhmt', 'fahmt', 'fahim', 'fahem', 'fahma', 'afham', 'fhemt'],
   },
   WRITE: {

@@ -197,6 +197,8 @@ const agent: Rule = (m) => {
 
 const STATUS_BARE = keys('حالة', 'الحالة', 'حالة الطلب', 'حالة طلبي', 'متابعة الطلب', 'status', 'request status', 'my request', 'my application', 'application status', 'طلبي', 'حالتي', 'my status', 'وين طلبي', 'tlbi', 'talabi', 'check status', 'track');
 
+const NEXT = keys('اذا', 'لو', 'if', 'once', 'بعد', 'after', 'next', 'الجايه', 'التاليه', 'الخطوه', 'يصير', 'يحدث', 'استلم', 'happens');
+
 const status: Rule = (m) => {
   const ck = coreKey(m);
   if (STATUS_BARE.has(m.key) || STATUS_BARE.has(ck)) return R('status', ck === 'طلبي' || ck === 'حالتي' ? 'likely' : 'clear', `status: bare word '${ck || m.key}'`);
@@ -209,14 +211,14 @@ const status: Rule = (m) => {
   const follow = any(m, 'FOLLOW');
   const happen = any(m, 'HAPPEN');
   const long = m.unknown > 3;
-  const iq = first(m, 'QWORD');
   const whatIs = m.toks[0]?.key === 'ما' && m.core.length <= 3; // "ما حالة طلبي؟"
   if (strong && (only(m, 'STATUS_N', 'REQUEST', 'REQUEST_MINE', 'QWORD', 'WANT', 'CAN', 'FOLLOW', 'SHOW', 'HAPPEN') || whatIs)) return R('status', 'clear', `status: status word ${found(m, ['STATUS_N'])}`);
   if (own && (q || follow || strong || weakS || (happen && /[?؟]/.test(m.text)))) {
     // "اذا انقبل طلبي متى استلم؟" asks what happens after; "وين طلبي" asks where it is.
     const how = [q && `question ${found(m, ['QWORD'])}`, follow && `follow ${found(m, ['FOLLOW'])}`, (strong || weakS) && `status ${found(m, ['STATUS_N', 'STATUS_WEAK'])}`, happen && `${found(m, ['HAPPEN'])}`].filter(Boolean).join(' + ');
-    const conditional = m.toks.some((t) => ['اذا', 'لو', 'if', 'once', 'when', 'بعد'].includes(t.key)) && first(m, 'REQUEST', 'REQUEST_MINE') > iq;
-    return R('status', long || conditional ? 'likely' : 'clear', `status: own request ${found(m, ['REQUEST_MINE', 'REQUEST'])} + ${how}`);
+    // "اذا انقبل طلبي متى استلم؟", "what if they reject my application": what happens next, an FAQ.
+    if (m.toks.some((t) => NEXT.has(t.key))) return undefined;
+    return R('status', long ? 'likely' : 'clear', `status: own request ${found(m, ['REQUEST_MINE', 'REQUEST'])} + ${how}`);
   }
   if (strong && (q || follow || any(m, 'WANT', 'SHOW')) && m.unknown <= 1) return R('status', m.core.length > 5 ? 'likely' : 'clear', `status: ${found(m, ['QWORD', 'FOLLOW', 'WANT', 'SHOW'])} + status ${found(m, ['STATUS_N'])}`);
   if (any(m, 'REQUEST') && (strong || (q && happen && m.toks.some((t) => t.key === 'وصل' || t.key === 'صار')) ) && !long && m.core.length <= 4) return R('status', 'likely', `status: where did the request get to`);

@@ -1,5 +1,7 @@
 /** The FAQ list, and FAQ answers to questions typed anywhere. */
 import type { FlowFile } from '../../flows/schema.ts';
+import { looksLikeQuestion } from '../../understand/index.ts';
+import { validateChoice } from '../../validate/choice.ts';
 import { matchFaq } from '../faq.ts';
 import { faqAnswer } from '../faq-answers.ts';
 import type { Answer, Run } from '../run.ts';
@@ -38,6 +40,14 @@ export function answerFaqInline(run: Run, text: string): boolean {
   return true;
 }
 
+/** "رقم 3", "السؤال الثاني", "the first one": a short pick from the list by its position. */
+function byOrdinal(faq: FlowFile['faq'], text: string): FlowFile['faq'][number] | undefined {
+  if (!text || text.split(/\s+/).length > 3) return undefined;
+  const positions = faq.map((f, i) => ({ id: f.id, labels: [String(i + 1)] }));
+  const result = validateChoice(text.replace(/السؤال|سؤال|question/gi, '').trim() || text, positions);
+  return result.ok ? faq.find((f) => f.id === result.value) : undefined;
+}
+
 export function onFaq(run: Run, msg: Answer) {
   const faq = run.flow.faq;
   const byButton = msg.choiceId?.startsWith('f:') ? faq.find((f) => `f:${f.id}` === msg.choiceId) : undefined;
@@ -45,16 +55,22 @@ export function onFaq(run: Run, msg: Answer) {
     byButton ??
     (/^\(?\d{1,2}[.)]?$/.test(msg.text)
       ? faq[Number(msg.text.replace(/\D/g, '')) - 1]
-      : undefined);
+      : undefined) ??
+    byOrdinal(faq, msg.text);
   if (picked) {
     run.s.notUnderstood = 0;
     run.emit({ type: 'faq_answered', faq: picked.id });
     run.say(run.L(faqAnswer(run.flow, picked)));
     return run.say(run.t('anything_else'));
   }
+  // "ابي اقدم طلب" asks for a menu item; "كيف اقدم طلب؟" asks a question.
+  const action = /^\d/.test(msg.text) ? undefined : menuAction(run, { text: msg.text, choiceId: msg.choiceId });
+  if (action && !looksLikeQuestion(msg.text)) {
+    run.s.mode = 'menu';
+    return doAction(run, action);
+  }
   if (answerFaq(run, msg.text)) return;
-  const action = menuAction(run, { text: msg.text, choiceId: msg.choiceId });
-  if (action && !/^\d/.test(msg.text)) {
+  if (action) {
     run.s.mode = 'menu';
     return doAction(run, action);
   }

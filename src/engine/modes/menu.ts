@@ -1,6 +1,8 @@
 /** The main menu: greeting, the menu and its actions, and what happens when nothing matched. */
 import type { FlowFile } from '../../flows/schema.ts';
 import { validateChoice } from '../../validate/choice.ts';
+import { menuActionWord } from '../../understand/actions.ts';
+import { looksLikeQuestion } from '../../understand/index.ts';
 import type { Answer, Run } from '../run.ts';
 import { offerAgent, escalate } from './escalation.ts';
 import { answerFaq, showFaqList } from './faq.ts';
@@ -37,10 +39,15 @@ export function menuAction(run: Run, msg: Answer): MenuAction | undefined {
     msg.text,
     menu.map((m) => ({ id: m.action, labels: [m.label.ar, m.label.en, ...(m.keywords?.ar ?? []), ...(m.keywords?.en ?? [])] })),
   );
-  return result.ok ? (result.value as MenuAction) : undefined;
+  if (result.ok) return result.value as MenuAction;
+  // "ابي اقدم طلب", "ودي اعطيكم تقييم", "abi atatawa3": an action asked for in words.
+  const asked = menuActionWord(msg.text);
+  return asked && menu.some((m) => m.action === asked) ? asked : undefined;
 }
 
 export function onMenu(run: Run, msg: Answer) {
+  // A question ("كيف اقدم طلب؟", "who is the officer?") is answered before it is taken as a menu item.
+  if (!msg.choiceId && looksLikeQuestion(msg.text) && answerFaq(run, msg.text)) return;
   const action = menuAction(run, msg);
   if (action) {
     run.s.notUnderstood = 0;
