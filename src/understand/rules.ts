@@ -139,6 +139,10 @@ const start: Rule = (m) => {
 
 const AGENT_UNAMBIGUOUS = keys('موظف', 'موظفه', 'agent', 'human', 'real person', 'live agent', 'representative', 'الباحث الاجتماعي', 'مسوول البحث الاجتماعي', 'مسوول البحث', 'مسؤول البحث', 'مسؤول البحث الاجتماعي', 'الباحث', 'الباحثه', 'الباحثه الاجتماعيه', 'operator', 'talk to a person', 'اريد موظف', 'أريد موظف', 'كلمني موظف', 'human please', 'mowadhaf', 'mwazaf', 'موظف لو سمحت');
 
+/** Asking a person to get in touch: "كلموني", "اتصلوا علي", "call me". */
+const IMPERATIVE = keys('كلموني', 'كلمني', 'اتصلوا', 'اتصلو', 'دقوا', 'دقو', 'حولني', 'حولوني', 'وصلني', 'kalmoni', 'kalmni');
+const realWantish = (m: Msg) => any(m, 'WANT', 'SHOW') || any(m, 'CAN');
+
 const agent: Rule = (m) => {
   const person = any(m, 'PERSON');
   const weak = any(m, 'PERSON_WEAK');
@@ -156,7 +160,10 @@ const agent: Rule = (m) => {
     if (has(t, 'WANT', 'CAN', 'TALK', 'SHOW')) verbs.push(i);
     else if (!(t.concepts.size > 0 && [...t.concepts].every((c) => FILLERISH.has(c)))) break;
   }
-  const neg = verbs.map((v) => negatedAt(m, v)).find(Boolean) ?? (iPerson >= 0 && verbs.length === 0 ? negatedAt(m, iPerson) : undefined);
+  // "لا تتصلون علي": لا before a second-person verb negates it.
+  const laBefore = (v: number) => (v > 0 && has(m.toks[v - 1]!, 'LA') && /^[تي]/.test(m.toks[v]!.key) ? m.toks[v - 1] : undefined);
+  const allVerbs = verbs.length > 0 ? verbs : m.toks.map((t, i) => (has(t, 'TALK') ? i : -1)).filter((i) => i >= 0);
+  const neg = allVerbs.map((v) => negatedAt(m, v) ?? laBefore(v)).find(Boolean) ?? (iPerson >= 0 && verbs.length === 0 ? negatedAt(m, iPerson) : undefined);
   if (neg) return person || talk ? R('no', 'likely', `no: negated request for a person ('${neg.key}')`) : undefined;
   const lead = leadingNo(m);
   const alt = lead ? ({ alt: 'no' } as const) : {};
@@ -170,7 +177,10 @@ const agent: Rule = (m) => {
     return R('agent', 'likely', `agent: bare person noun '${ck}'`, alt);
   }
   const realWant = any(m, 'WANT', 'SHOW') || (any(m, 'CAN') && (m.core.length <= 4 || any(m, 'HELP', 'PERSON_MOD')));
-  if (talk && person) return R('agent', sure('clear'), `agent: ${want ? `want ${found(m, ['WANT', 'CAN', 'SHOW'])} + ` : ''}talk ${found(m, ['TALK'])} + person ${found(m, ['PERSON'])}${altReason}`, alt);
+  // "الموظف اللي كلمني قال …" tells what a person did; "كلمني موظف" asks for one.
+  const iTalk = first(m, 'TALK');
+  const story = !realWantish(m) && iPerson >= 0 && iPerson < iTalk;
+  if (talk && person && !story) return R('agent', sure('clear'), `agent: ${want ? `want ${found(m, ['WANT', 'CAN', 'SHOW'])} + ` : ''}talk ${found(m, ['TALK'])} + person ${found(m, ['PERSON'])}${altReason}`, alt);
   if (realWant && person) {
     // "ابي موظف" is a request; "I work as a staff member … and need a course" is not.
     const iw = first(m, 'WANT', 'CAN', 'SHOW');
@@ -182,7 +192,8 @@ const agent: Rule = (m) => {
   if (talk && weak && !qBefore) return R('agent', sure('clear'), `agent: talk ${found(m, ['TALK'])} + someone ${found(m, ['PERSON_WEAK'])}${altReason}`, alt);
   if (want && weak && m.core.length <= 4 && m.unknown === 0) return R('agent', 'likely', `agent: want + someone ${found(m, ['PERSON_WEAK'])}`, alt);
   // "ابي اتواصل معكم", "كلموني"; not "how do I contact you?" (a question about the channels)
-  if (talk && !question && m.core.length <= 4 && m.unknown === 0) {
+  const imperative = m.toks.some((t, i) => IMPERATIVE.has(t.key) || (['call', 'contact', 'text'].includes(t.key) && m.toks[i + 1]?.key === 'me'));
+  if (talk && (want || imperative) && !question && m.core.length <= 4 && m.unknown === 0) {
     const withYou = any(m, 'YOU', 'ME');
     return R('agent', want && withYou ? 'clear' : 'likely', `agent: talk ${found(m, ['TALK'])}${want ? ' + want' : ''}${withYou ? ' + you/me' : ''}`, alt);
   }
@@ -269,6 +280,9 @@ const language: Rule = (m) => {
       target ??= l === 'en' ? 'ar' : 'en';
     } else target = l;
   }
+  // "I speak Arabic and English" names two; only a switch word or "to" says which is wanted.
+  const both = langToks.some(({ t }) => has(t, 'ENGLISH')) && langToks.some(({ t }) => has(t, 'ARABIC')) && !negated;
+  if (both && !m.toks.some((t) => ['to', 'into', 'الى', 'switch', 'change', 'غير', 'حول', 'بدل', 'غيروا', 'حولوا'].includes(t.key))) return undefined;
   const words = only(m, 'ENGLISH', 'ARABIC', 'LANG_N');
   const how = target ? `'${langToks[langToks.length - 1]!.t.key}'${negated ? ' (negated)' : ''}` : `'${m.toks.find((t) => has(t, 'LANG_N'))!.key}'`;
   // Only language words ("English", "اللغة العربية") may be a field of study: likely, not clear;
