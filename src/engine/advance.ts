@@ -26,7 +26,7 @@ import { reprompt } from './modes/index.ts';
 import { onSurveyInvite, onSurveyReminder } from './modes/survey.ts';
 import { BudgetExceeded, MAX_INPUT_CHARS, Run, type Turn } from './run.ts';
 import type { ConversationState, Context, Input, Lang, StepResult, UnderstoodAs } from './types.ts';
-import { looksLikeQuestion, understand } from '../understand/index.ts';
+import { looksLikeQuestion, understand, withoutGreeting } from '../understand/index.ts';
 import type { Intent, Place, Understanding } from '../understand/types.ts';
 
 export { canonicalJson } from './canonical-json.ts';
@@ -157,7 +157,9 @@ function takeMessage(run: Run, turn: Turn, place: Place, u: Understanding) {
     run.hear('faq', 'faq: a question at a free-text field');
     return reprompt(run);
   }
-  (MODES[s.mode] ?? MODES.new).message(run, turn);
+  // An answer after a greeting ("السلام عليكم، اسمي محمد") is the answer without the greeting.
+  const answer = s.mode === 'form' || s.mode === 'survey' ? { ...turn, text: withoutGreeting(turn.text) } : turn;
+  (MODES[s.mode] ?? MODES.new).message(run, answer);
 }
 
 /**

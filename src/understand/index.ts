@@ -101,3 +101,21 @@ export function looksLikeQuestion(text: string): boolean {
     return false;
   }
 }
+
+/**
+ * The message without a greeting in front ("السلام عليكم، اسمي محمد" → "اسمي محمد",
+ * "Hi my full name is Omar" → "my full name is Omar"), for the answer to a question; the
+ * whole message when it is only a greeting or starts otherwise. "هلا" and "سلام" are names too
+ * and stay.
+ */
+export function withoutGreeting(text: string): string {
+  const t = String(text ?? '');
+  const m = GREETING_PREFIX.exec(t);
+  if (!m) return t;
+  const rest = t.slice(m[0].length).trim();
+  return rest && /[\p{L}\p{N}]/u.test(rest) ? rest : t;
+}
+
+const GREETING_PREFIX =
+  /^\s*(?:(?:ال)?سلام عليكم(?:\s+و\s?رحمة?ه? الله(?:\s+وبركاته)?)?|وعليكم السلام(?:\s+و\s?رحمة?ه? الله(?:\s+وبركاته)?)?|مرحب[اًا]+|صباح الخير|مساء الخير|hi+|hello+|hey+|good (?:morning|afternoon|evening)|salam(?:u)? ?alaikum|assalamu? ?alaikum)(?:\s+(?:there|all|everyone|team))?\s*[,،.!]*\s+/iu;
+
