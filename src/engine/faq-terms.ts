@@ -116,12 +116,13 @@ export function faqWords(text: string): string[] {
  */
 const SYNONYM_GROUPS: string[][] = [
   ['مستند', 'مستندات', 'اوراق', 'ورق', 'وثايق', 'وثيقه', 'document', 'paper', 'paperwork'],
-  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'يوافق', 'توافق', 'يوافقو', 'توافقو', 'وافقتو', 'accept', 'accepted', 'approve', 'approved'],
+  ['قبول', 'انقبل', 'انقبلت', 'قبلت', 'قبلتو', 'قبلو', 'مقبول', 'يوافق', 'توافق', 'يوافقو', 'توافقو', 'وافقتو', 'accept', 'accepted'],
   ['رفض', 'انرفض', 'اترفض', 'رفضت', 'رفضو', 'مرفوض', 'reject', 'rejected'],
   ['دوام', 'تداوم', 'تداومو', 'يداوم', 'داوم'],
   ['فاتح', 'مفتوح', 'تفتح', 'فتح', 'open'],
   ['تقفل', 'قافل', 'مقفل', 'تسكر', 'close', 'closed'],
   ['تطوع', 'متطوع', 'اتطوع', 'تطوعي', 'volunteer', 'volunteering'],
+  ['شكوي', 'اشتكي', 'نشتكي', 'شكاوي', 'complaint', 'complain'],
   ['تقييم', 'اقيم', 'قيم', 'قيمت', 'نقيم', 'تقيمو', 'rate', 'rating', 'evaluate', 'evaluation'],
   // A call or a phone: the channels (رقم alone is too common: "رقم الطلب" asks the status).
   ['اتصال', 'هاتف', 'تلفون', 'تليفون', 'اتصل', 'اتصالات', 'phone', 'telephone', 'call', 'contact'],
@@ -213,8 +214,11 @@ function fromArabizi(word: string): string | undefined {
 const ASSOCIATION_NUMBER = /(^| )(?:رقمكم|ارقامكم|رقم (?:الجمعيه|للجمعيه|جمعيه|التواصل|للتواصل|تواصل|التلفون|تلفون|الهاتف|هاتف|الجوال|جوال|الاتصال|اتصال))(?= |$)/g;
 
 /** The stemmed meaning-bearing words of a text, in order (duplicates kept). */
+/** "my request is approved": a request's approval is its acceptance (the policy's approval is another entry). */
+const REQUEST_APPROVED = /\b(requests?|applications?)( (?:is|was|got|gets|has been|have been|been|be|being))? approv(?:ed|al)\b/g;
+
 export function faqTerms(text: string): string[] {
-  const key = matchKey(text).replace(ASSOCIATION_NUMBER, '$1اتصال');
+  const key = matchKey(text).replace(ASSOCIATION_NUMBER, '$1اتصال').replace(REQUEST_APPROVED, '$1 accepted');
   if (key === '') return [];
   const out: string[] = [];
   for (const raw of key.split(' ')) {

@@ -8,7 +8,7 @@
  * other side of the scale: a negated high point to the low-middle one, a negated low point to the
  * middle.
  */
-import { matchKey } from '../text/normalize.ts';
+import { matchKey, normalizeDigits } from '../text/normalize.ts';
 import { validateChoice, type ChoiceOption } from '../validate/choice.ts';
 
 interface Label {
@@ -24,8 +24,8 @@ const GROUPS: string[][] = [
   ['جيد', 'good', 'جيده', 'جيد جدا', 'جيده جدا', 'زين', 'زينه', 'كويس', 'كويسه', 'حلو', 'حلوه', 'طيب', 'طيبه', 'تمام',
     'very good', 'pretty good', 'nice', 'fine', 'zain', 'zein', 'kwayes', 'jayed'],
   ['مقبول', 'fair', 'مقبوله', 'عادي', 'عاديه', 'متوسط', 'متوسطه', 'نص نص', 'بين بين', 'لا باس', 'لا باس به', 'ماشي', 'ماشي الحال', 'يمشي الحال',
-    'average', 'ok', 'okay', 'so so', 'so-so', 'acceptable', 'meh', 'not bad', '3adi', 'aadi'],
-  ['ضعيف', 'poor', 'ضعيفه', 'سيء', 'سيئ', 'سيئه', 'سيي', 'مو زين', 'مب زين', 'مش كويس', 'مو كويس', 'مو حلو', 'مش حلو', 'ما عجبني', 'ما عجبتني',
+    'اوكي', 'اوك', 'مو بطال', 'مب بطال', 'مش بطال', 'average', 'ok', 'okay', 'so so', 'so-so', 'acceptable', 'meh', 'not bad', '3adi', 'aadi'],
+  ['ضعيف', 'poor', 'ضعيفه', 'سيء', 'سيئ', 'سيئه', 'سيي', 'بطال', 'مو زين', 'مب زين', 'مش كويس', 'مو كويس', 'مو حلو', 'مش حلو', 'ما عجبني', 'ما عجبتني',
     'bad', 'weak', 'not good', 'not great', 'disappointing'],
   ['ضعيف جدا', 'very poor', 'ضعيفه جدا', 'سيء جدا', 'سيئ جدا', 'سيئه جدا', 'مره سيء', 'سيء مره', 'زفت', 'خايس', 'فاشل', 'سيء للغايه',
     'very bad', 'terrible', 'awful', 'horrible', 'worst', 'the worst'],
@@ -34,7 +34,7 @@ const GROUPS: string[][] = [
     'super easy', 'really easy', 'so easy', 'very simple', 'extremely easy'],
   ['سهله', 'easy', 'سهل', 'يسيره', 'ميسره', 'بسيطه', 'بسيط', 'واضحه', 'سلسه', 'مو صعبه', 'مش صعبه', 'ما كانت صعبه', 'simple', 'straightforward', 'not difficult', 'not hard', 'sahla', 'sahl'],
   ['متوسطه', 'neither easy nor difficult', 'متوسط', 'عادي', 'عاديه', 'نص نص', 'بين بين', 'لا سهله ولا صعبه', 'ماشي',
-    'average', 'ok', 'okay', 'so so', 'so-so', 'medium', 'moderate', 'neutral', '3adi', 'aadi'],
+    'اوكي', 'average', 'ok', 'okay', 'so so', 'so-so', 'medium', 'moderate', 'neutral', '3adi', 'aadi'],
   ['صعبه', 'difficult', 'صعب', 'معقده', 'معقد', 'متعبه', 'متعب', 'مو سهله', 'مش سهله', 'مب سهله', 'hard', 'complicated', 'not easy', 'tough', 'sa3ba'],
   ['صعبه جدا', 'very difficult', 'صعب جدا', 'صعبه مره', 'مره صعبه', 'مره صعب', 'معقده جدا', 'مره معقده', 'صعبه للغايه',
     'very hard', 'very complicated', 'really hard', 'extremely difficult', 'impossible'],
@@ -56,9 +56,38 @@ const FILLER = new Set(
     .map(matchKey),
 );
 
+/** A face or a thumb alone: where on the scale it sits, from the top down. */
+const EMOJI: [RegExp, 'top' | 'high' | 'mid' | 'low' | 'bottom'][] = [
+  [/^(?:💯|🤩|😍|🥰|🔥|🌹|❤️?|♥️?|💙|💚)+$/u, 'top'],
+  [/^(?:👍|👌|🙂|😊|😀|😃|☺️?)+$/u, 'high'],
+  [/^(?:😐|😑|🤷(?:‍♂️|‍♀️)?)+$/u, 'mid'],
+  [/^(?:👎|🙁|☹️?|😕|😞|😒)+$/u, 'low'],
+  [/^(?:😡|😠|🤬|💩)+$/u, 'bottom'],
+];
+
+/** "8/10", "٩ من ١٠", "4 out of 10": a mark out of another total, brought to this scale. */
+const OUT_OF = /^(\d{1,3})\s*(?:\/|من|out of|of)\s*(\d{1,3})$/;
+
+/** A mark out of a total ("8/10", "٤ من ٥") on a scale of `scale` points; undefined when it is none or above its total. */
+export function ratingOutOf(text: string, scale: number): number | undefined {
+  const mark = OUT_OF.exec(normalizeDigits(text).trim().toLowerCase());
+  if (!mark) return undefined;
+  const [got, total] = [Number(mark[1]), Number(mark[2])];
+  if (total < 2 || got > total) return undefined;
+  return Math.max(1, Math.round((got / total) * scale));
+}
+
 /** The 1-based point of the scale a worded answer names, or undefined. */
 export function ratingFromWords(text: string, labels: readonly Label[]): number | undefined {
   if (labels.length < 2) return undefined;
+  const scale = labels.length;
+  const bare = text.replace(/[\s\uFE0F]+/gu, '');
+  const face = EMOJI.find(([re]) => re.test(bare))?.[1];
+  if (face) {
+    const mid = Math.ceil(scale / 2);
+    return { top: scale, high: Math.max(mid, scale - 1), mid, low: Math.min(mid, scale >= 4 ? 2 : 1), bottom: 1 }[face];
+  }
+  if (OUT_OF.test(normalizeDigits(text).trim().toLowerCase())) return ratingOutOf(text, scale);
   const options: ChoiceOption[] = labels.map((l, i) => ({
     id: String(i + 1),
     labels: [l.ar, l.en, ...(BY_LABEL.get(matchKey(l.ar)) ?? BY_LABEL.get(matchKey(l.en)) ?? [])],

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { advance, initialState } from '../../src/engine/advance.ts';
 import { ratingFromWords } from '../../src/engine/rating-words.ts';
+import type { Context, ConversationState } from '../../src/engine/types.ts';
+import type { FlowFile } from '../../src/flows/schema.ts';
 import { FLOWS } from '../support/scenario.ts';
 
 const QUALITY = [
@@ -38,6 +41,17 @@ describe('a rating in words', () => {
     expect(ratingFromWords(text, EASE)).toBe(point);
   });
 
+  it.each([
+    ['اوكي', 3], ['مو بطال', 3], ['👍', 4], ['👍👍', 4], ['😍', 5], ['💯', 5], ['😐', 3], ['👎', 2], ['😡', 1],
+    ['10/10', 5], ['٨ من ١٠', 4], ['2 out of 10', 1], ['5/10', 3],
+  ])('quality, faces and marks out of another total: %s → %i', (text, point) => {
+    expect(ratingFromWords(text, QUALITY)).toBe(point);
+  });
+
+  it('a mark above its total is no rating', () => {
+    expect(ratingFromWords('12/10', QUALITY)).toBeUndefined();
+  });
+
   it('reads the question’s own labels, not a fixed table', () => {
     const custom = [{ ar: 'لا', en: 'No' }, { ar: 'نوعا ما', en: 'Somewhat' }, { ar: 'نعم', en: 'Yes' }];
     expect(ratingFromWords('نوعا ما', custom)).toBe(2);
@@ -62,4 +76,37 @@ describe('a rating in words', () => {
       }
     }
   });
+});
+
+describe('the survey takes a rating in words, faces and marks through the engine', () => {
+  const NOW = new Date('2026-11-22T09:00:00+03:00');
+  const ctx = (): Context => ({ now: NOW, nextReference: () => 'T-00001', requests: [], channel: 'whatsapp' });
+  /** The state at the survey's first rating question (overall). */
+  function atOverall(flow: FlowFile): ConversationState {
+    let s = initialState('ar', NOW);
+    s = advance(flow, s, { type: 'message', messageId: 'a', text: 'السلام عليكم' }, ctx()).state;
+    return advance(flow, s, { type: 'survey_invite', reference: 'T-00001' }, ctx()).state;
+  }
+  const answer = (flow: FlowFile, text: string) => {
+    const r = advance(flow, atOverall(flow), { type: 'message', messageId: 'm', text }, ctx());
+    const e = r.events.find((x) => x.type === 'survey_answered');
+    return e && e.type === 'survey_answered' ? e.answer : undefined;
+  };
+
+  for (const flow of FLOWS.values()) {
+    it(`${flow.id}: words, faces and marks out of ten give the point; numbers and stars still work`, () => {
+      expect(flow.survey.questions[0]?.type).toBe('rating');
+      expect(answer(flow, 'ممتاز')).toBe(5);
+      expect(answer(flow, 'مو زين')).toBe(2);
+      expect(answer(flow, 'excellent')).toBe(5);
+      expect(answer(flow, '👍')).toBe(4);
+      expect(answer(flow, '8/10')).toBe(4);
+      expect(answer(flow, '5/10')).toBe(3);
+      expect(answer(flow, '4 من 5')).toBe(4);
+      expect(answer(flow, '3')).toBe(3);
+      expect(answer(flow, '⭐⭐⭐⭐')).toBe(4);
+      // not a rating: asked again, nothing stored
+      expect(answer(flow, 'محمد')).toBeUndefined();
+    });
+  }
 });

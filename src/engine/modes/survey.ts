@@ -1,7 +1,7 @@
 /** The satisfaction survey: invitation, questions, answers, thanks, and its reminder. */
 import type { Field, SurveyQuestion } from '../../flows/schema.ts';
 import { validateInteger } from '../../validate/number.ts';
-import { ratingFromWords } from '../rating-words.ts';
+import { ratingFromWords, ratingOutOf } from '../rating-words.ts';
 import { validateText } from '../../validate/text.ts';
 import { rejectionText } from '../fields.ts';
 import type { Answer, Run } from '../run.ts';
@@ -49,10 +49,14 @@ export function onSurveyAnswer(run: Run, msg: Answer) {
     const stars = [...msg.text].filter((c) => c === '⭐' || c === '★').length;
     const fromButton = msg.choiceId?.startsWith('s:') ? Number(msg.choiceId.slice(2)) : NaN;
     const fromText = validateInteger(msg.text, { min: 1, max: q.scale });
+    // "8/10" is 4 of 5, not 8 (nor 5/10 a 5).
+    const outOf = ratingOutOf(msg.text, q.scale);
     const value =
       Number.isInteger(fromButton) && fromButton >= 1 && fromButton <= q.scale
         ? fromButton
-        : fromText.ok
+        : outOf !== undefined
+          ? outOf
+          : fromText.ok
           ? fromText.value
           : stars >= 1 && stars <= q.scale
             ? stars
