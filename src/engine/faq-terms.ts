@@ -38,7 +38,7 @@ please pls plz hi hello hey thanks thank ok okay yes yeah yep no nope not dont d
 get got let lets let's tell know any some all just also very really much many more
 agent human person someone somebody staff talk speak chat representative operator menu stop status back
 request requests number after before question
-happen happens happened happening exactly once next
+happen happens happened happening exactly once next ur u r guys
 `;
 
 const STOP = new Set([...AR_STOP.split(/\s+/), ...EN_STOP.split(/\s+/)].map((w) => matchKey(w)).filter(Boolean));
@@ -162,13 +162,17 @@ const ARABIZI: Record<string, string> = Object.fromEntries(
   (
     [
       ['تواصل', 'twasal', 'atwasal', 'tawasol', 'tawasul', 'twasl', 'tawasal', 'atwasl', 'twasol', 'atwasel', 'tawasel'],
-      ['اتصال', 'etisal', 'itisal', 'ittisal', 'ataswl', 'raqm', 'rakam', 'raqam', 'ra8m', 'jawal', 'jwal'],
+      ['اتصال', 'etisal', 'itisal', 'ittisal', 'ataswl', 'at9al', 'atsal', 'atasal', 'atesel', 'at9el', 'raqm', 'rakam', 'raqam', 'ra8m', 'jawal', 'jwal'],
       ['اوراق', 'awraq', 'awra8', 'awrag', 'awra2', 'awraaq', 'mustanadat', 'mostanadat', 'wathayeq'],
       ['مطلوبه', 'matlooba', 'matlouba', 'matloob', 'matlub', 'matluba', 'matlooob', 'mtlob', 'mtloba'],
       ['شروط', 'shurut', 'shroot', 'shorot', 'shrot'],
       ['باحث', 'ba7ith', 'baheth', 'ba7eth', 'bahith', 'ba7th', 'ba7es', 'bahes', 'ba7ath'],
       ['اجتماعي', 'ijtima3i', 'ejtima3i', 'ejtma3i', 'ijtimaai', 'egtma3y', 'ejtma3y', 'ijtima3y', 'ijtimai'],
-      ['هدف', 'hadaf', 'hadf', 'ahdaf', 'ahdaf', 'ghaya'],
+      ['هدف', 'hadaf', 'hadf', 'ghaya'],
+      ['اهداف', 'ahdaf', 'a7daf'],
+      ['تفتح', 'tftahon', 'tfta7on', 'tefta7on', 'teftahon', 'yftahon', 'yfta7on', 'maftoo7', 'maftooh', 'fat7in', 'fatheen', 'fat7een'],
+      ['احتاج', 'a7taj', 'ahtaj', 'a7tag', 'ne7taj', 'nehtaj'],
+      ['شكوي', 'ashtki', 'ashtky', 'shakwa', 'shakwah', 'shakawa'],
       ['دوام', 'dawam', 'dwam', 'dawaam', 'tdawmon', 'tdawmoon', 'tedawmon'],
       ['تطوع', 'tatawa3', 'atatawa3', 'tatawo3', 'tatawa', 'atatawa', 'tatawu3', 'tataww3', 'tatw3', 'attw3', 'mutatawe3', 'mtatw3', 'motatawe3'],
       ['اقدم', 'aqdem', 'a8dem', 'aqadim', 'aqadem', 'agadem', 'a8adem', 'aqaddem', 'aqaddim', 'agdm', 'aqdm', 'agdem', 'aqdim', 'a8dm', 'taqdeem', 'tqdeem', 'taqdim', 'tagdeem', 'tqdem'],
@@ -191,7 +195,8 @@ const ARABIZI_STOP = new Set(
   m3kom m3kum ma3kom ma3kum m3ak m3k 3ndkom 3ndukum 3ndk 3endkom endkom ana enta anta abi abgha abga abgh ebi ebgha abaa
   b fi fe fee 3la 3ala ala ila ela 3n 3an wa w ya ma mw mo la al el ely elly illi alli hatha hadha hatha hathi hadi hada
   lw law smat smaht sama7t ba3d b3d gabl qabl ya3ni yani sh shay shy 7g 7ag 7aq
-  talab talabi tlb tlby talaby alwaqt waqt yoom youm yom ayam`.split(/\s+/),
+  talab talabi tlb tlby talaby alwaqt waqt yoom youm yom ayam fekom feekom fikom fiikom 3shan ashan 3lshan alshan
+  3alai 3lai 3lay 3alay ale 3ly`.split(/\s+/),
 );
 
 /** The Arabic word an Arabizi word stands for, '' when it is a function word, undefined when unknown. */
@@ -217,8 +222,17 @@ const ASSOCIATION_NUMBER = /(^| )(?:رقمكم|ارقامكم|رقم (?:الجم
 /** "my request is approved": a request's approval is its acceptance (the policy's approval is another entry). */
 const REQUEST_APPROVED = /\b(requests?|applications?)( (?:is|was|got|gets|has been|have been|been|be|being))? approv(?:ed|al)\b/g;
 
+/** "your number", "whatsapp number": the association's number is how to reach it (a request's number is not). */
+const CONTACT_NUMBER = /\b(?:your|ur|yours|the association s|associations|contact|phone|mobile|whatsapp|telephone) (?:phone |contact |whatsapp )?numbers?\b/g;
+/** "sign up" is registering, not a signature. */
+const SIGN_UP = /\bsign(?:ing)? ?up\b/g;
+
 export function faqTerms(text: string): string[] {
-  const key = matchKey(text).replace(ASSOCIATION_NUMBER, '$1اتصال').replace(REQUEST_APPROVED, '$1 accepted');
+  const key = matchKey(text)
+    .replace(ASSOCIATION_NUMBER, '$1اتصال')
+    .replace(REQUEST_APPROVED, '$1 accepted')
+    .replace(CONTACT_NUMBER, 'phone')
+    .replace(SIGN_UP, 'register');
   if (key === '') return [];
   const out: string[] = [];
   for (const raw of key.split(' ')) {
