@@ -71,7 +71,16 @@ describe('FAQ terms: Gulf forms, synonyms and Arabizi', () => {
       expect(found(flow, 'wsh hadafkom')).toBe('general_goal');
       expect(found(flow, 'kaif atwasal m3kom')).toBe('channels');
       expect(found(flow, 'لو كتبت معلومات غلط وش يصير')).toBe('data_responsibility');
+      expect(found(flow, 'mta tfta7on')).toBe('working_hours');
+      expect(found(flow, 'wsh ahdafkom')).toBe('objectives');
+      expect(found(flow, 'whats ur number')).toBe('channels');
+      expect(found(flow, 'how to sign up')).toBe('how_to_apply');
+      expect(found(flow, 'ابي اشتكي')).toBe('rate_service');
+      expect(found(flow, 'who approved this policy')).toBe('approval');
+      expect(found(flow, 'once my request is approved what happens next')).toBe('after_acceptance');
       expect(found(flow, 'abi akalem mowazaf')).toBe('none');
+      expect(found(flow, 'ya3tikom al3afya')).toBe('none');
+      expect(found(flow, 'shukran')).toBe('none');
       expect(found(flow, 'wain talabi')).toBe('none');
     });
   }
