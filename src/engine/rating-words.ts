@@ -5,8 +5,8 @@
  * differently still works), widened by the common ways people say the same point of a scale —
  * keyed by the label they mean (Arabic or English, after matchKey), so a label the table does not
  * know still answers to itself. A negated word ("مو زين", "not easy", "مش صعبة") points to the
- * other side of the scale: a negated high point to the low-middle one, a negated low point to the
- * middle.
+ * other side of the scale: a negated top to the middle ("مو ممتاز"), a negated high point to the
+ * low-middle one ("مو زين"), a negated low point to the middle ("مو سيء").
  */
 import { matchKey, normalizeDigits } from '../text/normalize.ts';
 import { validateChoice, type ChoiceOption } from '../validate/choice.ts';
@@ -102,6 +102,8 @@ export function ratingFromWords(text: string, labels: readonly Label[]): number 
     const point = pick(negated[1]!, options);
     if (point === undefined) return undefined;
     const mid = Math.ceil(labels.length / 2);
+    // "مو ممتاز" is short of the top, not bad; "مو زين" is bad.
+    if (point === labels.length) return mid;
     if (point > mid) return mid - 1;
     if (point < mid) return mid;
     return undefined;
