@@ -225,7 +225,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   UNDERSTAND: {
     ar: ['فهمت', 'فاهم', 'فاهمه', 'افهم', 'فهمتك', 'فهمتكم', 'فهمني', 'يفهم', 'استوعب', 'فاهمين', 'واضح', 'واضحه'],
-    en: ['understand', 'understood', 'clear', 'follow', 'confused', 'confusing', 'unclear', 'lost', 'get the question', 'get you', 'get what'],
+    en: ['understand', 'understood', 'clear', 'follow', 'confused', 'confusing', 'unclear', 'lost', 'get it', 'get the question', 'get you', 'get what'],
     az: ['fahamt', 'fhmt', 'fahmt', 'fahim', 'fahem', 'fahma', 'afham', 'fhemt'],
   },
   WRITE: {
@@ -281,7 +281,7 @@ export const LEXICON: Record<Concept, Forms> = {
   NO: {
     ar: ['لا', 'لاء', 'كلا', 'لاا', 'لأ', 'مو الحين', 'بعدين', 'لاحقا', 'ليس الان', 'لا شكرا', 'لا مشكور', 'مابي', 'ماابي', 'مابغى', 'ماابغى', 'مابغيت', 'لاتحولني', 'لاحقًا', 'ابد', 'ابدا', 'نو', 'مشكور', 'مو لازم', 'ماله داعي', 'مافي داعي', 'لاشكرا'],
     en: ['no', 'n', 'nope', 'nah', 'nay', 'not now', 'later', 'no thanks', 'no thank you', 'nop', 'noo', 'nooo', 'never', 'negative', 'not really', 'dont', 'maybe later', 'emojino'],
-    az: ['la', 'laa', 'la2', 'lae', 'no', 'ba3den', 'ba3deen', 'b3dain', 'mabi', 'mabgha', 'ma abi', 'mabee', 'mb8a'],
+    az: ['la', 'laa', 'la2', 'lae', 'no', 'ba3den', 'ba3deen', 'b3dain', 'mabee', 'mb8a'],
   },
   EDIT: {
     ar: ['عدل', 'اعدل', 'تعديل', 'التعديل', 'عدلوا', 'تعدل', 'نعدل', 'تصحيح', 'التصحيح', 'اصحح', 'صحح', 'نصحح', 'اغير', 'غير', 'تغيير', 'التغيير', 'نغير', 'بدل', 'ابدل', 'تبديل', 'اصلح', 'اعيد', 'عدلي', 'تعديلات', 'تعديله', 'ارجع اعدل', 'اعدله', 'اعدلها', 'اغيره', 'اغيرها', 'تصليح'],
@@ -353,7 +353,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   AGAIN: {
     ar: ['جديد', 'اول', 'البدايه', 'بدايه', 'الاول', 'ثاني', 'مره ثانيه', 'مره', 'ثانيه', 'اعاده', 'من جديد', 'من الاول', 'من البدايه'],
-    en: ['over', 'again', 'scratch', 'afresh', 'start over', 'from scratch', 'from the beginning', 'from the start'],
+    en: ['over', 'again', 'scratch', 'afresh', 'start', 'beginning', 'start over', 'from scratch', 'from the beginning', 'from the start'],
     az: ['jdeed', 'jdid', 'awal', 'elawal'],
   },
 };

@@ -131,7 +131,7 @@ const start: Rule = (m) => {
   if (any(m, 'START_V') && any(m, 'MSG', 'SUBSCRIPTION', 'SEND')) return R('start', 'clear', `start: ${found(m, ['START_V'])} + messages`);
   if (any(m, 'RECEIVE') && any(m, 'MSG', 'SEND')) return R('start', 'clear', `start: receive ${found(m, ['RECEIVE'])} + messages`);
   if (any(m, 'WANT') && any(m, 'SUBSCRIPTION')) return R('start', 'likely', 'start: want + subscription');
-  if (any(m, 'START_V') && m.core.length <= 3 && m.unknown === 0) return R('start', 'likely', `start: ${found(m, ['START_V'])}`);
+  if (any(m, 'START_V') && !any(m, 'BACK_V') && m.core.length <= 3 && m.unknown === 0) return R('start', 'likely', `start: ${found(m, ['START_V'])}`);
   return undefined;
 };
 
@@ -300,7 +300,7 @@ const help: Rule = (m) => {
   const question = /[?؟]/.test(m.text);
   const iu = first(m, 'UNDERSTAND');
   // "ما فهمت" asks for help; "the bot did not understand me" is a complaint.
-  const aboutMe = iu >= 0 && (['me', 'فيني', 'علي'].includes(m.toks[iu + 1]?.key ?? '') || /(?:ني|تني)$/.test(m.toks[iu]!.key));
+  const aboutMe = iu >= 0 && (m.toks[iu + 1]?.key === 'right' || ['me', 'فيني', 'علي'].includes(m.toks[iu + 1]?.key ?? '') || /(?:ني|تني)$/.test(m.toks[iu]!.key));
   if (iu >= 0 && !aboutMe && (negatedBefore(m, ['UNDERSTAND']) || any(m, 'LA')) && short) return R('help', 'clear', `help: negated understand ${found(m, ['UNDERSTAND'])}`);
   if (only(m, 'UNDERSTAND') && m.toks.some((t) => ['confused', 'unclear', 'lost', 'confusing'].includes(t.key))) return R('help', 'clear', `help: '${coreKey(m)}'`);
   if (any(m, 'HELP') && only(m, 'HELP', 'WANT', 'CAN', 'EXAMPLE', 'SHOW', 'QUESTION_N', 'ME')) return R('help', any(m, 'WANT') && m.lang === 'ar' && !any(m, 'QUESTION_N') ? 'likely' : 'clear', `help: help word ${found(m, ['HELP'])}`);

@@ -279,6 +279,17 @@ function splitGlued(word: string): string[] {
   return [word];
 }
 
+/** Arabizi glued negation: "mafhemt" → "ma" "fhemt", "mabi" → "ma" "abi". */
+function splitGluedLatin(word: string): string[] {
+  const m = /^(ma|la)([a-z0-9]{3,})$/.exec(word);
+  if (!m || index().lat.has(word)) return [word];
+  for (const rest of [m[2]!, `a${m[2]!}`]) {
+    const c = latinConcepts(rest);
+    if (c.how !== 'unknown' && [...c.concepts].some((x) => GLUED.has(x))) return [m[1]!, rest];
+  }
+  return [word];
+}
+
 /** Two words typed without the space between them: "ابياكلم" → "ابي" "اكلم". */
 function splitRunTogether(word: string): string[] {
   const letters = Array.from(word);
@@ -303,7 +314,7 @@ export function tag(text: string): Token[] {
       key = ` ${key} `.split(` ${p} `).join(` ${p.replace(/ /g, '_')} `).trim();
     }
   }
-  const words = key.split(' ').flatMap((w) => (ARABIC.test(w) ? splitGlued(w) : [w])).flatMap(splitRunTogether);
+  const words = key.split(' ').flatMap((w) => (ARABIC.test(w) ? splitGlued(w) : splitGluedLatin(w))).flatMap(splitRunTogether);
   const idx = index();
   return words.map((raw): Token => {
     const w = raw.replace(/_/g, ' ');
