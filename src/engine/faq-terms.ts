@@ -224,15 +224,22 @@ const REQUEST_APPROVED = /\b(requests?|applications?)( (?:is|was|got|gets|has be
 
 /** "your number", "whatsapp number": the association's number is how to reach it (a request's number is not). */
 const CONTACT_NUMBER = /\b(?:your|ur|yours|the association s|associations|contact|phone|mobile|whatsapp|telephone) (?:phone |contact |whatsapp )?numbers?\b/g;
+/** "how does this work?" asks how to use the bot, not about working hours. */
+const HOW_IT_WORKS = /\bhow (?:does|do|will|would) (?:this|it|that|the bot|this bot|this chat|this service) work\b/g;
 /** "sign up" is registering, not a signature. */
 const SIGN_UP = /\bsign(?:ing)? ?up\b/g;
 
+/** "وش الجمعية هذي؟", "مين انتم", "who are you": asking what the association is asks its goal. */
+const WHO_ARE_YOU = /^(?:(?:وش|ايش|اش|شو|ما|مين|من|منو|ماهي) (?:هي |هو )?(?:الجمعيه|جمعيتكم|انتم|انتو)(?: هذي| هذه| ذي)?|who are you|who are you guys|what is this association|what is the association)$/;
+
 export function faqTerms(text: string): string[] {
   const key = matchKey(text)
+    .replace(WHO_ARE_YOU, 'هدف')
     .replace(ASSOCIATION_NUMBER, '$1اتصال')
     .replace(REQUEST_APPROVED, '$1 accepted')
     .replace(CONTACT_NUMBER, 'phone')
-    .replace(SIGN_UP, 'register');
+    .replace(SIGN_UP, 'register')
+    .replace(HOW_IT_WORKS, ' ');
   if (key === '') return [];
   const out: string[] = [];
   for (const raw of key.split(' ')) {

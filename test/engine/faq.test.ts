@@ -78,6 +78,10 @@ describe('FAQ terms: Gulf forms, synonyms and Arabizi', () => {
       expect(found(flow, 'ابي اشتكي')).toBe('rate_service');
       expect(found(flow, 'who approved this policy')).toBe('approval');
       expect(found(flow, 'once my request is approved what happens next')).toBe('after_acceptance');
+      expect(found(flow, 'مين انتم؟')).toBe('general_goal');
+      expect(found(flow, 'الجمعية')).toBe('none');
+      expect(found(flow, 'how does this work?')).toBe('none');
+      expect(found(flow, 'do you work on fridays?')).toBe('working_hours');
       expect(found(flow, 'abi akalem mowazaf')).toBe('none');
       expect(found(flow, 'ya3tikom al3afya')).toBe('none');
       expect(found(flow, 'shukran')).toBe('none');
