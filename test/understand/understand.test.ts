@@ -76,6 +76,14 @@ const ANYWHERE: [string, Intent][] = [
   ['جزاك الله خير', 'thanks'],
   ['thank you so much', 'thanks'],
   ['shukran', 'thanks'],
+  // glued, stretched and run-together writing
+  ['ma abi rasayel', 'stop'],
+  ['mafhemt', 'help'],
+  ['ايقااااف', 'stop'],
+  ['ابياكلم موظف', 'agent'],
+  ['مابي رسايل', 'stop'],
+  ['rj3ni lel qa2ema', 'menu'],
+  ['back to start', 'menu'],
 ];
 
 /** Language switches, with the language asked for. */
@@ -107,6 +115,14 @@ const NEVER_AT_FREE_TEXT: string[] = [
   'cancel',
   'انا موظف متقاعد',
   'ابي اسكن قريب من الباص ستوب',
+  'الموظف اللي كلمني قال ارسل الهوية',
+  'لا تتصلون بعد المغرب',
+  'I speak Arabic and English',
+  'English literature',
+  'ابي دورة انجليزي للمبتدئين',
+  'ليت فيه خيار اكلم موظف اسرع',
+  'I work as a staff member at a school and need a training course',
+  'اتواصل معكم من جوال اخوي',
 ];
 
 /** Near-misses that must not fire anywhere. */
@@ -272,5 +288,18 @@ describe('Arabizi skeletons', () => {
     expect(skeleton('mowadhaf')).toBe(skeleton('mwazaf'));
     expect(skeleton('muwazzaf')).toBe(skeleton('mowazaf'));
     expect(skeleton('akalem')).toBe(skeleton('2kalm'));
+  });
+});
+
+describe('the reserved words of src/engine/words.ts still work', () => {
+  it('every reserved word is read as its command at the menu (cancel asks: menu or stop?)', async () => {
+    const { GLOBAL_WORD_KEYS, globalWord } = await import('../../src/engine/words.ts');
+    const fold = (w: string) => (w === 'english' || w === 'arabic' ? 'language' : w);
+    for (const key of GLOBAL_WORD_KEYS) {
+      const word = fold(globalWord(key)!);
+      const u = understand(key, 'menu');
+      const got = u.kind === 'intent' ? [u.intent] : u.kind === 'clarify' ? u.options : [];
+      expect(got, `${key}: ${u.reason}`).toContain(word);
+    }
   });
 });
