@@ -79,6 +79,19 @@ export function skeleton(word: string): string {
   return s;
 }
 
+/** Whether two words are at most one edit apart (a letter changed, added, dropped, or two swapped). O(n). */
+export function withinOne(a: string, b: string): boolean {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > 1) return false;
+  let i = 0;
+  while (i < s.length && i < t.length && s[i] === t[i]) i++;
+  if (i === s.length && i === t.length) return true;
+  const rest = (x: string[], y: string[], dx: number, dy: number) => x.slice(i + dx).join('') === y.slice(i + dy).join('');
+  if (s.length === t.length) return rest(s, t, 1, 1) || (s[i] === t[i + 1] && s[i + 1] === t[i] && rest(s, t, 2, 2));
+  return s.length > t.length ? rest(s, t, 1, 0) : rest(s, t, 0, 1);
+}
+
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 export function editDistance(a: string, b: string, limit = 2): number {
   const s = Array.from(a);
@@ -146,6 +159,35 @@ function index(): Index {
   return (INDEX ??= buildIndex());
 }
 
+/** Arabic fuzzy forms by letter count, so a word is compared only with forms one letter longer or shorter. */
+let BY_LENGTH: Map<number, [string, Set<Concept>][]> | undefined;
+function fuzzyOfLength(n: number): [string, Set<Concept>][] {
+  if (!BY_LENGTH) {
+    BY_LENGTH = new Map();
+    for (const entry of index().arFuzzy) {
+      const len = Array.from(entry[0]).length;
+      for (const k of [len - 1, len, len + 1]) {
+        const list = BY_LENGTH.get(k) ?? [];
+        list.push(entry);
+        BY_LENGTH.set(k, list);
+      }
+    }
+  }
+  return BY_LENGTH.get(n) ?? [];
+}
+
+/** Recognised words, remembered (a bounded cache: the same words come back in every message). */
+type Found = { concepts: Set<Concept>; how: Token['how']; norm?: string };
+const MEMO = new Map<string, Found>();
+function memo(word: string, f: () => Found): Found {
+  const hit = MEMO.get(word);
+  if (hit) return hit;
+  const value = f();
+  if (MEMO.size >= 20_000) MEMO.clear();
+  MEMO.set(word, value);
+  return value;
+}
+
 /** Multi-word forms ("خدمه العملاء", "opt out", "go back"), longest first, joined into one token. */
 let PHRASES: string[] | undefined;
 function phrases(): string[] {
@@ -163,6 +205,10 @@ function unstretched(word: string): string[] {
 }
 
 function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
+  return memo(`ar:${word}`, () => arabicConceptsUncached(word));
+}
+
+function arabicConceptsUncached(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
   const first = arabicConceptsOf(word);
   if (first.how !== 'unknown') return first;
   for (const w of unstretched(word)) {
@@ -183,19 +229,22 @@ function arabicConceptsOf(word: string): { concepts: Set<Concept>; how: Token['h
   // people confuse (موضف for موظف).
   const letters = Array.from(word);
   if (letters.length >= 4) {
-    for (const stem of arabicStems(word)) {
+    // The word and the word without a leading و/ف/ب/ل/ال (not every suffix variant: a
+    // misspelling is looked for in a handful of forms, against forms of about its length).
+    const bases = [word, ...AR_PREFIXES.filter((p) => word.startsWith(p) && letters.length - p.length >= 4).map((p) => word.slice(p.length))];
+    for (const stem of bases) {
       const sl = Array.from(stem);
       if (sl.length < 4) continue;
-      for (const [form, set] of idx.arFuzzy) {
+      for (const [form, set] of fuzzyOfLength(sl.length)) {
         const fl = Array.from(form);
         if (Math.abs(fl.length - sl.length) > 1) continue;
         if (sl.length >= 5 && fl.length >= 5 && sl.length !== fl.length) {
           // A letter left out or doubled (مسول for مسوول).
-          if (editDistance(stem, form, 1) <= 1) for (const c of set) found.add(c);
+          if (withinOne(stem, form)) for (const c of set) found.add(c);
         } else if (sl.length === fl.length) {
           // Two letters swapped (موفظ), or one letter people confuse (موضف); not any letter
           // (مستندات is not مستجدات).
-          if (sl.length >= 5 && editDistance(stem, form, 1) <= 1 && sl.some((ch, i) => ch !== fl[i] && sl[i + 1] === fl[i] && fl[i + 1] === ch)) {
+          if (sl.length >= 5 && withinOne(stem, form) && sl.some((ch, i) => ch !== fl[i] && sl[i + 1] === fl[i] && fl[i + 1] === ch)) {
             for (const c of set) found.add(c);
             continue;
           }
@@ -213,6 +262,10 @@ function arabicConceptsOf(word: string): { concepts: Set<Concept>; how: Token['h
 const ARABIZI_PREFIX = /^(?:al|el|il|ll|lel|lil|l|bel|bil|bl|wal|wel)(?=[a-z0-9]{3,})/;
 
 function latinConcepts(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
+  return memo(`lat:${word}`, () => latinConceptsUncached(word));
+}
+
+function latinConceptsUncached(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
   const first = latinConceptsOf(word, true);
   if (first.how !== 'unknown') return first;
   const bare = word.replace(ARABIZI_PREFIX, '');
@@ -247,14 +300,14 @@ function latinConceptsOf(word: string, strict: boolean): { concepts: Set<Concept
     for (const [form, set] of idx.enFuzzy) {
       // "office" is not a misspelt "officer": a word that is the start of another is another word.
       if (form.startsWith(word) || word.startsWith(form)) continue;
-      if (editDistance(word, form, 1) <= 1) for (const c of set) found.add(c);
+      if (withinOne(word, form)) for (const c of set) found.add(c);
     }
     if (found.size > 0) return { concepts: found, how: 'fuzzy' };
   }
   // Arabizi with digits, one edit away on the skeleton ("mowadaf", "akalmk").
   if (/\d/.test(word) || sk.length >= 4) {
     for (const [form, set] of idx.az) {
-      if (form.length >= 4 && sk.length >= 4 && editDistance(sk, form, 1) <= 1) for (const c of set) found.add(c);
+      if (form.length >= 4 && sk.length >= 4 && withinOne(sk, form)) for (const c of set) found.add(c);
     }
     if (found.size > 0) return { concepts: found, how: 'fuzzy' };
   }
