@@ -62,7 +62,7 @@ export function understand(text: string, place: Place): Understanding {
   if (readings.length === 0) return { kind: 'none', reason: `none: no intent reading at ${place}` };
   // Once opted out, "رجعوني" / "ابي ارجع" ask to come back: a start.
   const read = place === 'opted_out' ? readings.map((r) => (r.intent === 'menu' && !r.alt ? { ...r, intent: 'start' as Intent, reason: `start: opted out, ${r.reason}` } : r)) : readings;
-  const fit = read.filter((r) => allowed(r.intent, place));
+  const fit = read.filter((r) => allowed(r.intent, place) && (!r.at || r.at.includes(place)));
   const firing = fit.filter((r) => sureEnough(r, place));
   if (firing.length === 0) {
     const top = fit[0] ?? read[0]!;

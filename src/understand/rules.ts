@@ -44,14 +44,21 @@ function found(m: Msg, cs: Concept[]): string {
   return t ? `'${t.key}'` : '';
 }
 
-const NEGATIONS = keys('ما', 'وما', 'مو', 'مب', 'مش', 'عدم', 'بدون', 'لم', 'ولم', 'لن', 'ليس', 'لست', 'not', 'dont', 'never', 'cant', 'doesnt', 'didnt', 'wont', 'cannot', 'ma', 'mo', 'mu', 'mob', 'mub', 'mesh', 'mish');
+const NEGATIONS = keys('do not', 'does not', 'did not', 'will not', 'can not', 'ما', 'وما', 'مو', 'مب', 'مش', 'عدم', 'بدون', 'لم', 'ولم', 'لن', 'ليس', 'لست', 'not', 'dont', 'never', 'cant', 'doesnt', 'didnt', 'wont', 'cannot', 'ma', 'mo', 'mu', 'mob', 'mub', 'mesh', 'mish');
 
 /** A negation (ما، مو، مب، مش، عدم، لم، not, don't) within two tokens before token `i`. */
 function negatedAt(m: Msg, i: number, withLa = false): Token | undefined {
-  for (let j = Math.max(0, i - 2); j < i; j++) {
+  // Back over fillers ("لا ما في شي اعدله") and other verbs ("ما ابي اكلم"), not over other words
+  // ("وما زبط معي ابي موظف" is not negated).
+  let seen = 0;
+  for (let j = i - 1; j >= 0 && seen < 3; j--) {
     const t = m.toks[j]!;
     if (NEGATIONS.has(t.key)) return t;
     if (withLa && has(t, 'LA')) return t;
+    const filler = t.concepts.size > 0 && [...t.concepts].every((c) => FILLERISH.has(c));
+    if (filler) continue;
+    if (!has(t, 'WANT', 'CAN', 'TALK', 'EDIT', 'SHOW')) return undefined;
+    seen++;
   }
   return undefined;
 }
@@ -349,7 +356,8 @@ const correct: Rule = (m) => {
   if (BARE_CORRECT.has(m.key) && m.key === 'correct') return R('correct', 'clear', `correct: bare 'correct' (or yes, it is correct?)`, { alt: 'yes' });
   const edits = editTokens(m);
   const wrong = any(m, 'WRONG');
-  if (edits.length > 0 && negatedAt(m, m.toks.indexOf(edits[0]!))) return R('yes', 'likely', `yes: no edit wanted ('${negatedAt(m, m.toks.indexOf(edits[0]!))!.key}' + '${edits[0]!.key}')`);
+  // "ما عندي تعديل": probably a confirmation, but an attestation is not submitted on a guess — ask.
+  if (edits.length > 0 && negatedAt(m, m.toks.indexOf(edits[0]!))) return R('yes', 'clear', `yes: no edit wanted ('${negatedAt(m, m.toks.indexOf(edits[0]!))!.key}' + '${edits[0]!.key}')`, { alt: 'correct', at: ['review'] });
   if (wrong && !negatedBefore(m, ['WRONG'])) return R('correct', 'clear', `correct: mistake ${found(m, ['WRONG'])}`);
   const iRight = first(m, 'RIGHT');
   if (iRight >= 0 && (negatedAt(m, iRight) || m.toks.some((t, i) => t.key === 'غير' && has(m.toks[i + 1] ?? t, 'RIGHT')))) return R('correct', 'clear', `correct: not right ${found(m, ['RIGHT'])}`);

@@ -334,7 +334,7 @@ function splitGlued(word: string): string[] {
 
 /** Arabizi glued negation: "mafhemt" → "ma" "fhemt", "mabi" → "ma" "abi". */
 function splitGluedLatin(word: string): string[] {
-  const m = /^(ma|la)([a-z0-9]{3,})$/.exec(word);
+  const m = /^(ma|la)([a-z0-9]{2,})$/.exec(word);
   if (!m || index().lat.has(word)) return [word];
   for (const rest of [m[2]!, `a${m[2]!}`]) {
     const c = latinConcepts(rest);

@@ -24,6 +24,8 @@ export interface Reading {
   target?: 'ar' | 'en';
   /** Another reading the same words allow ("الغاء": menu or stop); the layer may ask. */
   alt?: Intent;
+  /** Places where this reading means something, when narrower than its intent's ("no edit" is a yes only at the review). */
+  at?: Place[];
 }
 
 export type Understanding =
