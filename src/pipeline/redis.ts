@@ -141,8 +141,14 @@ export class EmbeddedRedis {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
-    await exited;
+    // The SIGKILL fallback's timer is cleared once redis has exited: left running, it held the
+    // process open ~10 s after "stopped" (Ctrl+C seemed to hang).
+    const fallback = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(fallback);
+    }
   }
 
   /** Kills it without a chance to save: for fault tests. */
