@@ -5,18 +5,15 @@
  * fail. Every reply must arrive exactly once, and none that arrived may be dead-lettered.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
-import { FLOWS } from '../support/scenario.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { FaultyReceiver, type PostFault } from '../support/receiver.ts';
 import { MemorySink } from '../support/sink.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { ConversationService } from '../../src/conversation/service.ts';
-import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
+import type { Db } from '../../src/store/db.ts';
+import { quickPipeline, tempStore, type TempStore } from '../support/store.ts';
+import type { ConversationService } from '../../src/conversation/service.ts';
+import type { Pipeline, PipelineOptions } from '../../src/pipeline/pipeline.ts';
 import { LoopbackSender } from '../../src/channels/loopback.ts';
 import { SendError, type Sender } from '../../src/channels/types.ts';
 
@@ -34,26 +31,17 @@ let receiver: FaultyReceiver;
 let n = 0;
 const alerts: string[] = [];
 
+let store: TempStore;
+
 async function setup() {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-delivery-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  store = tempStore('delivery');
+  ({ dir, db, service } = store);
   receiver = await new FaultyReceiver().start();
   alerts.length = 0;
 }
 
 function start(senders: Sender[], opts: Partial<PipelineOptions> = {}) {
-  pipeline = new Pipeline({
-    service,
-    redis: { url: redis.url },
-    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    prefix: `d${++n}`,
-    backoffMs: 50,
-    sweepMs: 200,
-    sweepGraceMs: 300,
-    onAlert: (a) => alerts.push(a.type),
-    ...opts,
-  });
+  pipeline = quickPipeline(service, redis.url, `d${++n}`, { onAlert: (a) => alerts.push(a.type), ...opts });
   pipeline.start({ engine: true, senders });
   return pipeline;
 }
@@ -62,11 +50,10 @@ afterEach(async () => {
   await pipeline?.close();
   pipeline = undefined;
   await receiver.stop();
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
+  store.close();
 });
 
-const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+const sql = <T>(q: string, ...p: unknown[]) => store.sql<T>(q, ...p);
 
 async function settled(ms = 30_000) {
   const deadline = Date.now() + ms;

@@ -4,18 +4,16 @@
  * processes (those are in faults.test.ts).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
 import { TestRedis } from '../support/redis.ts';
 import { MemorySink } from '../support/sink.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { ConversationService } from '../../src/conversation/service.ts';
+import { quickPipeline, tempStore, type TempStore } from '../support/store.ts';
+import type { Db } from '../../src/store/db.ts';
+import type { ConversationService } from '../../src/conversation/service.ts';
 import { serviceDelivered } from '../../src/conversation/work.ts';
 import { Pipeline, outboundQueueName, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
 import { connect } from '../../src/pipeline/redis.ts';
@@ -27,22 +25,22 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => redis.stop());
 
-let dir: string;
 let db: Db;
 let service: ConversationService;
 let pipeline: Pipeline | undefined;
 let prefix = '';
 let n = 0;
 
+let store: TempStore;
+
 function setup() {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-pipe-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  store = tempStore('pipe');
+  ({ db, service } = store);
   prefix = `t${++n}`;
 }
 
 function start(senders: Sender[], opts: Partial<PipelineOptions> = {}) {
-  pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300, ...opts });
+  pipeline = quickPipeline(service, redis.url, prefix, opts);
   pipeline.start({ engine: true, senders });
   return pipeline;
 }
@@ -50,11 +48,10 @@ function start(senders: Sender[], opts: Partial<PipelineOptions> = {}) {
 afterEach(async () => {
   await pipeline?.close();
   pipeline = undefined;
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
+  store.close();
 });
 
-const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+const sql = <T>(q: string, ...p: unknown[]) => store.sql<T>(q, ...p);
 
 /** Waits until the conversation has nothing pending in or queued out. */
 async function settled(conversationId: string, ms = 15_000) {

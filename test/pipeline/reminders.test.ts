@@ -4,19 +4,15 @@
  * timer (replaced, not added), or it fills up with reminders nobody cancels.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
 import { TestRedis } from '../support/redis.ts';
 import { MemorySink } from '../support/sink.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { ConversationService } from '../../src/conversation/service.ts';
-import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import type { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { quickPipeline, tempStore, type TempStore } from '../support/store.ts';
 import { connect } from '../../src/pipeline/redis.ts';
 
 const redis = new TestRedis();
@@ -25,24 +21,21 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => redis.stop());
 
-let dir: string;
-let db: Db;
+let store: TempStore | undefined;
 let pipeline: Pipeline | undefined;
 afterEach(async () => {
   await pipeline?.close();
-  db?.$client.close();
-  rmSync(dir, { recursive: true, force: true });
+  store?.close();
 });
 
-const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+const sql = <T>(q: string, ...p: unknown[]) => store!.sql<T>(q, ...p);
 
 describe('superseded timers', { timeout: 120_000 }, () => {
   it('keeps one pending intake reminder per conversation in Redis after a long intake run', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tawasul-timers-'));
-    db = openDb(join(dir, 't.db'));
-    const service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+    store = tempStore('timers');
+    const { service } = store;
     const prefix = 'rem';
-    pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300, strandedAfterMs: 500 });
+    pipeline = quickPipeline(service, redis.url, prefix, { strandedAfterMs: 500 });
     pipeline.start({ engine: true, senders: [new MemorySink('t')] });
     const people = 12;
     const flowId = 'saa-hajj';

@@ -5,18 +5,15 @@
  * later retry by the sweep. Nothing may stay stranded.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { FLOWS } from '../support/scenario.ts';
 import { TestRedis } from '../support/redis.ts';
 import { MemorySink } from '../support/sink.ts';
 import { submitIntake } from '../support/intake.ts';
 import { waitFor } from '../support/wait.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { ConversationService } from '../../src/conversation/service.ts';
-import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
+import type { Db } from '../../src/store/db.ts';
+import { quickPipeline, tempStore, type TempStore } from '../support/store.ts';
+import type { ConversationService } from '../../src/conversation/service.ts';
+import type { Pipeline, PipelineOptions } from '../../src/pipeline/pipeline.ts';
 
 const redis = new TestRedis();
 beforeAll(async () => {
@@ -24,33 +21,22 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => redis.stop());
 
-let dir: string;
 let db: Db;
 let service: ConversationService;
 let pipeline: Pipeline | undefined;
 let n = 0;
 const alerts: Array<{ type: string; detail: Record<string, unknown> }> = [];
 
+let store: TempStore;
+
 function setup() {
-  dir = mkdtempSync(join(tmpdir(), 'tawasul-stranded-'));
-  db = openDb(join(dir, 't.db'));
-  service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  store = tempStore('stranded');
+  ({ db, service } = store);
   alerts.length = 0;
 }
 
 function start(opts: Partial<PipelineOptions> = {}) {
-  pipeline = new Pipeline({
-    service,
-    redis: { url: redis.url },
-    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    prefix: `s${++n}`,
-    backoffMs: 50,
-    sweepMs: 200,
-    sweepGraceMs: 300,
-    strandedAfterMs: 500,
-    onAlert: (a) => alerts.push(a),
-    ...opts,
-  });
+  pipeline = quickPipeline(service, redis.url, `s${++n}`, { strandedAfterMs: 500, onAlert: (a) => alerts.push(a), ...opts });
   pipeline.start({ engine: true, senders: [new MemorySink('t')] });
   return pipeline;
 }
@@ -58,11 +44,10 @@ function start(opts: Partial<PipelineOptions> = {}) {
 afterEach(async () => {
   await pipeline?.close();
   pipeline = undefined;
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
+  store.close();
 });
 
-const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
+const sql = <T>(q: string, ...p: unknown[]) => store.sql<T>(q, ...p);
 
 describe('stranded work', { timeout: 60_000 }, () => {
   it('queues again outbox rows marked dispatched whose jobs Redis lost: no request stays "submitted"', async () => {
@@ -113,7 +98,7 @@ describe('the sweep', { timeout: 90_000 }, () => {
     await new Promise((r) => setTimeout(r, 350));
     const sink = new MemorySink('t');
     // 100 a pass: the sweep must carry on past the stuck ones pass after pass.
-    pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix: `s${++n}`, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300, sweepBatch: 100 });
+    pipeline = quickPipeline(service, redis.url, `s${++n}`, { sweepBatch: 100 });
     pipeline.start({ engine: true, senders: [sink] });
     await sink.until(() => live.every((c) => sink.for(c).length > 0), 30_000, 'replies on the live channel');
   });
@@ -125,7 +110,7 @@ describe('the sweep', { timeout: 90_000 }, () => {
     db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1 WHERE direction = 'out'").run();
     await new Promise((r) => setTimeout(r, 350));
     const sink = new MemorySink('t');
-    pipeline = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), prefix: `s${++n}`, backoffMs: 50, sweepMs: 200, sweepGraceMs: 300 });
+    pipeline = quickPipeline(service, redis.url, `s${++n}`);
     pipeline.start({ engine: true, senders: [sink] });
     await waitFor('sent', () => sql<{ n: number }>("SELECT count(*) n FROM messages WHERE direction = 'out' AND status != 'sent'")[0]!.n === 0, 15_000);
     expect(sink.for(acc.conversationId).map((d) => d.id)).toEqual(acc.outbound.map((o) => o.id));
