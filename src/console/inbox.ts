@@ -69,9 +69,10 @@ export class Inbox {
       | undefined;
     if (!row || !user.associations.includes(row.association_id)) return undefined;
     const history = this.db.$client
-      .prepare('SELECT direction, author, body, status, created_at AS at FROM messages WHERE conversation_id = ? ORDER BY rowid')
-      .all(conversationId) as Array<{ direction: string; author: string; body: string; status: string; at: string }>;
-    return { ...row, history };
+      .prepare('SELECT direction, author, body, choices, choice_id, status, created_at AS at FROM messages WHERE conversation_id = ? ORDER BY rowid')
+      .all(conversationId) as Array<{ direction: string; author: string; body: string; choices: string | null; choice_id: string | null; status: string; at: string }>;
+    // The options the bot offered (shown to staff under its message), and which button was pressed.
+    return { ...row, history: history.map(({ choices, choice_id, ...m }) => ({ ...m, ...(choices ? { choices: JSON.parse(choices) as Array<{ id: string; label: string }> } : {}), ...(choice_id ? { choiceId: choice_id } : {}) })) };
   }
 
   /** Takes the conversation; only one person holds it. The bot goes quiet. */

@@ -147,6 +147,7 @@ const L = {
     record: 'سجل المستفيد', live: 'تتحدث تلقائيًا', heldBy: 'مع', heldByName: 'المحادثة مع {name}', heldByYou: 'المحادثة معك', status: { queued: 'في الطابور', sending: 'يُرسل', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'تعذّر الإرسال', unknown: 'غير مؤكد' } as Record<string, string>,
     reasons: { requested: 'طلب موظفًا', repeated_failures: 'تعثّر في سؤال', not_understood: 'لم يُفهم', staff_initiated: 'بمبادرة موظف' } as Record<string, string>,
     who: { beneficiary: 'المستفيد', bot: 'البوت', staff: 'الموظف', system: 'النظام' } as Record<string, string>,
+    offered: 'الخيارات المعروضة', pressed: 'ضغط زرًّا', button: 'زر',
   },
   en: {
     inbox: 'Waiting for a person', none: 'Nobody is waiting.', waitingSince: 'Waiting since', channel: 'Channel', association: 'Association', why: 'Why', collected: 'Answers so far',
@@ -155,6 +156,7 @@ const L = {
     record: 'Beneficiary record', live: 'updates live', heldBy: 'with', heldByName: 'Held by {name}', heldByYou: 'You hold this conversation', status: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', unknown: 'unconfirmed' } as Record<string, string>,
     reasons: { requested: 'asked for a person', repeated_failures: 'stuck on a question', not_understood: 'not understood', staff_initiated: 'staff initiated' } as Record<string, string>,
     who: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' } as Record<string, string>,
+    offered: 'Options offered', pressed: 'pressed a button', button: 'button',
   },
 };
 
@@ -168,7 +170,7 @@ export function inboxPage(lang: Lang, items: Array<{ conversationId: string; ass
   return render('inbox', { t: L[lang], items, minutesSince });
 }
 
-type HistoryItem = { direction: string; author: string; body: string; at: string; status: string };
+type HistoryItem = { direction: string; author: string; body: string; at: string; status: string; choices?: Array<{ id: string; label: string }>; choiceId?: string };
 type Note = { body: string; created_at: string; author: string };
 
 /** The live part of a conversation page: its messages and the staff's notes. */

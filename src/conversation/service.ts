@@ -218,7 +218,8 @@ export class ConversationService {
           conversationId: conversation.id,
           channel: msg.channel,
           channelMessageId: msg.messageId,
-          body: msg.text ?? '',
+          // A pressed button is stored with the label the bot offered, as the beneficiary's words.
+          body: (msg.choiceId ? this.offeredLabel(conversation.id, msg.choiceId) : undefined) ?? msg.text ?? '',
           choiceId: msg.choiceId ?? null,
           mediaId: msg.media?.id ?? null,
           createdAt: now.toISOString(),
@@ -226,6 +227,21 @@ export class ConversationService {
         return { duplicate: inserted.changes === 0, conversationId: conversation.id };
       })
       .immediate();
+  }
+
+  /**
+   * The label of a button the bot offered in this conversation, in the language it was shown
+   * in: the latest of its recent messages that offered this choice (an earlier message's button
+   * pressed late keeps its own words). Found here rather than taken from the channel, so every
+   * channel stores the same words (Telegram's callback carries only the id) and a client cannot
+   * put other words in the beneficiary's mouth.
+   */
+  private offeredLabel(conversationId: string, choiceId: string): string | undefined {
+    for (const row of this.q.offeredChoices.all({ conversationId })) {
+      const hit = (row.choices as Choice[] | null)?.find((c) => c.id === choiceId);
+      if (hit) return hit.label;
+    }
+    return undefined;
   }
 
   /**
@@ -248,7 +264,8 @@ export class ConversationService {
         const input: Input = {
           type: 'message',
           messageId: pending.channelMessageId,
-          ...(pending.body ? { text: pending.body } : {}),
+          // A button's stored label is for people to read; the engine goes by the choice id alone.
+          ...(pending.body && !pending.choiceId ? { text: pending.body } : {}),
           ...(pending.choiceId ? { choiceId: pending.choiceId } : {}),
           ...(media ? { media: { id: media.id, mime: media.mime, size: media.size, sha256: media.sha256, ...(media.filename ? { filename: media.filename } : {}) } } : {}),
         };
@@ -865,6 +882,10 @@ function prepareQueries(db: Db) {
     oldestPending: get<{ id: string; channelMessageId: string; body: string; choiceId: string | null; mediaId: string | null }>(
       `SELECT id, channel_message_id, body, choice_id, media_id FROM messages
        WHERE conversation_id = @conversationId AND direction = 'in' AND status = 'pending' ORDER BY rowid LIMIT 1`,
+    ),
+    offeredChoices: all<{ choices: unknown }>(
+      `SELECT choices FROM messages WHERE conversation_id = @conversationId AND direction = 'out' AND choices IS NOT NULL ORDER BY rowid DESC LIMIT 20`,
+      ['choices'],
     ),
     markProcessed: run(`UPDATE messages SET status = 'processed', step_version = @stepVersion WHERE id = @id`),
     insertOutbound: run(
