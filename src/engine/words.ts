@@ -85,7 +85,12 @@ function keySet(forms: string[]): ReadonlySet<string> {
   return new Set(forms.map(matchKey));
 }
 
-const SKIP = keySet(['تخطي', 'تخطى', 'تجاوز', 'لا يوجد', 'لايوجد', 'لا شيء', 'skip', 'none', 'nothing', 'no notes', '-']);
+// At an optional question a bare "no" or "nothing to add" is the skip, in the words people use.
+const SKIP = keySet([
+  'تخطي', 'تخطى', 'تجاوز', 'لا يوجد', 'لايوجد', 'لا توجد', 'لا شيء', 'لا شي', 'ولا شي', 'لا', 'لا شكرا', 'لا والله', 'لا ما عندي',
+  'ما عندي', 'ماعندي', 'ما عندي شي', 'ما عندي شيء', 'ما عندي ملاحظات', 'مافي', 'ما في', 'ما فيه', 'مافيه', 'لا يوجد ملاحظات', 'بدون',
+  'skip', 'none', 'nothing', 'nothing else', 'no notes', 'no', 'nope', 'no thanks', 'no thank you', 'nil', 'n/a', 'na', '-',
+]);
 const YES = keySet(['نعم', 'أؤكد', 'اؤكد', 'أوافق', 'موافق', 'تأكيد', 'أقر', 'أقر بذلك', 'صحيح', 'ايوه', 'اي', 'yes', 'y', 'ok', 'okay', 'confirm', 'i confirm', 'agree', 'i agree']);
 const NO = keySet(['لا', 'كلا', 'غير موافق', 'no', 'n', 'not now', 'later', 'لاحقا']);
 const GREETINGS = keySet([
