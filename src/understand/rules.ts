@@ -21,8 +21,22 @@ export interface Msg {
   lang: 'ar' | 'en';
 }
 
+/**
+ * Concepts that make the bot act on the beneficiary's behalf (opt out, cancel, remove): a word
+ * only guessed to be one of them by the fuzzy matcher ("mother" for "bother", "القى" for
+ * "الغي") does not carry them; a misspelling of these words is rare, a false opt-out is harmful.
+ */
+const ACTING: readonly Concept[] = ['STOP_V', 'CANCEL', 'SEND', 'MSG', 'UNSUB', 'REMOVE'];
+
+function firm(t: Token): Token {
+  // Arabizi spellings vary too much to be left out ("tirsil"); English keeps its first letter (tokens.ts).
+  if (t.how !== 'fuzzy' || t.norm || t.script !== 'ar' || !ACTING.some((c) => t.concepts.has(c))) return t;
+  const concepts = new Set([...t.concepts].filter((c) => !ACTING.includes(c)));
+  return { ...t, concepts, how: concepts.size > 0 ? t.how : 'unknown' };
+}
+
 export function analyse(text: string): Msg {
-  const toks = tag(text);
+  const toks = tag(text).map(firm);
   const core = toks.filter((t) => t.concepts.size === 0 || [...t.concepts].some((c) => !FILLERISH.has(c)));
   const unknown = core.filter((t) => t.concepts.size === 0).length;
   const ar = toks.filter((t) => t.script === 'ar').length;
@@ -106,7 +120,11 @@ const stop: Rule = (m) => {
   }
   const iStop = first(m, 'STOP_V');
   if (iStop >= 0 && m.toks.slice(iStop + 1).some((t) => has(t, 'MSG', 'SEND')) && !negatedBefore(m, ['STOP_V'])) {
-    return R('stop', question ? 'likely' : 'clear', `stop: stop verb '${m.toks[iStop]!.key}' + messages ${found(m, ['MSG', 'SEND'])}`);
+    // A whole request ("وقفوا الرسائل", "please stop sending me messages") is clear; a sentence
+    // with more in it ("stop sending the same reminder twice, otherwise good", "كان المفروض
+    // توقفون الرسائل المكررة") is a comment about the messages, so only likely: it does not
+    // opt out at a free-text or survey question.
+    return R('stop', question || m.unknown >= 2 ? 'likely' : 'clear', `stop: stop verb '${m.toks[iStop]!.key}' + messages ${found(m, ['MSG', 'SEND'])}`);
   }
   // لا تراسلوني، لا ترسلون لي، don't message me, do not text me
   const iSend = first(m, 'SEND');
@@ -150,6 +168,10 @@ const AGENT_UNAMBIGUOUS = keys('موظف', 'موظفه', 'agent', 'human', 'real
 const IMPERATIVE = keys('كلموني', 'كلمني', 'اتصلوا', 'اتصلو', 'دقوا', 'دقو', 'حولني', 'حولوني', 'وصلني', 'kalmoni', 'kalmni');
 const realWantish = (m: Msg) => any(m, 'WANT', 'SHOW') || any(m, 'CAN');
 
+/** "I am" before a person noun: a self-description ("انا موظف", "im a staff member"). */
+const SELF = keys('انا', 'اني', 'وانا', 'im', 'am', 'كوني', 'بصفتي');
+const selfBefore = (m: Msg, i: number) => SELF.has(m.toks[i - 1]?.key ?? '') || (['a', 'an'].includes(m.toks[i - 1]?.key ?? '') && SELF.has(m.toks[i - 2]?.key ?? ''));
+
 const agent: Rule = (m) => {
   const person = any(m, 'PERSON');
   const weak = any(m, 'PERSON_WEAK');
@@ -161,6 +183,8 @@ const agent: Rule = (m) => {
   // The verbs just before the person decide the negation: "ما ابي اكلم آلة، ابي موظف" asks for one,
   // "I do not want to talk to a human" does not.
   const iPerson = first(m, 'PERSON', 'PERSON_WEAK');
+  // "انا موظف واحتاج اعرف …", "I am an employee and need …": the writer says who they are.
+  if (iPerson > 0 && selfBefore(m, iPerson) && !m.toks.slice(iPerson + 1).some((t) => has(t, 'PERSON'))) return undefined;
   const verbs: number[] = [];
   for (let i = (iPerson >= 0 ? iPerson : m.toks.length) - 1; i >= 0; i--) {
     const t = m.toks[i]!;
@@ -186,7 +210,9 @@ const agent: Rule = (m) => {
   const realWant = any(m, 'WANT', 'SHOW') || (any(m, 'CAN') && (m.core.length <= 4 || any(m, 'HELP', 'PERSON_MOD')));
   // "الموظف اللي كلمني قال …" tells what a person did; "كلمني موظف" asks for one.
   const iTalk = first(m, 'TALK');
-  const story = !realWantish(m) && iPerson >= 0 && iPerson < iTalk;
+  // "وين القى موظف اكلمه", "where do I find someone to talk to": looking for a person.
+  const seeking = first(m, 'QWORD') >= 0 && first(m, 'FOLLOW') >= 0 && first(m, 'FOLLOW') < iPerson;
+  const story = !realWantish(m) && !seeking && iPerson >= 0 && iPerson < iTalk;
   if (talk && person && !story) return R('agent', sure('clear'), `agent: ${want ? `want ${found(m, ['WANT', 'CAN', 'SHOW'])} + ` : ''}talk ${found(m, ['TALK'])} + person ${found(m, ['PERSON'])}${altReason}`, alt);
   if (realWant && person) {
     // "ابي موظف" is a request; "I work as a staff member … and need a course" is not.
@@ -269,6 +295,8 @@ const CANCEL_BARE = keys('الغاء', 'إلغاء', 'cancel', 'الغ', 'الغ
 
 // ── language ──────────────────────────────────────────────────────────────
 
+const FIRST_PERSON_SPEAK = keys('اتكلم', 'اتحدث', 'احكي', 'اعرف', 'افهم', 'اجيد', 'نتكلم', 'واتكلم', 'واعرف');
+
 const language: Rule = (m) => {
   const langToks = m.toks.map((t, i) => ({ t, i })).filter(({ t }) => has(t, 'ENGLISH', 'ARABIC'));
   const langN = any(m, 'LANG_N');
@@ -290,6 +318,10 @@ const language: Rule = (m) => {
   // "I speak Arabic and English" names two; only a switch word or "to" says which is wanted.
   const both = langToks.some(({ t }) => has(t, 'ENGLISH')) && langToks.some(({ t }) => has(t, 'ARABIC')) && !negated;
   if (both && !m.toks.some((t) => ['to', 'into', 'الى', 'switch', 'change', 'غير', 'حول', 'بدل', 'غيروا', 'حولوا'].includes(t.key))) return undefined;
+  // "اتكلم اردو وانجليزي", "I speak Urdu and English": the writer tells what they speak, in an
+  // answer that names other things too; not a switch (unless wanted: "ابي اتكلم انجليزي").
+  const iSpeak = m.toks.findIndex((t, i) => FIRST_PERSON_SPEAK.has(t.key) || (['speak', 'know'].includes(t.key) && ['i', 'we'].includes(m.toks[i - 1]?.key ?? '')));
+  if (iSpeak >= 0 && !negated && !any(m, 'WANT', 'CAN', 'QWORD') && m.unknown >= 1) return undefined;
   const words = only(m, 'ENGLISH', 'ARABIC', 'LANG_N');
   const how = target ? `'${langToks[langToks.length - 1]!.t.key}'${negated ? ' (negated)' : ''}` : `'${m.toks.find((t) => has(t, 'LANG_N'))!.key}'`;
   // Only language words ("English", "اللغة العربية") may be a field of study: likely, not clear;

@@ -201,7 +201,13 @@ function phrases(): string[] {
 /** Letters held down for emphasis: "تمااام" → "تمام", "ايوووه" → "ايوه", "لاااا" → "لا". */
 function unstretched(word: string): string[] {
   if (!/(.)\1/u.test(word)) return [];
-  return [...new Set([word.replace(/(.)\1+/gu, '$1'), word.replace(/(.)\1{2,}/gu, '$1$1')])].filter((w) => w !== word);
+  // Arabic doubles a consonant in ordinary spelling ("اللغوي" is ال + لغوي, not a stretched
+  // "الغوي"): two of a consonant inside an Arabic word are kept; vowels, a last letter, and
+  // three or more of anything are emphasis.
+  const once = ARABIC.test(word)
+    ? word.replace(/(.)\1{2,}/gu, '$1').replace(/([اويه])\1/gu, '$1').replace(/(.)\1$/u, '$1')
+    : word.replace(/(.)\1+/gu, '$1');
+  return [...new Set([once, word.replace(/(.)\1{2,}/gu, '$1$1')])].filter((w) => w !== word);
 }
 
 function arabicConcepts(word: string): { concepts: Set<Concept>; how: Token['how']; norm?: string } {
@@ -298,8 +304,9 @@ function latinConceptsOf(word: string, strict: boolean): { concepts: Set<Concept
   if (strict) return { concepts: found, how: 'unknown' };
   if (word.length >= 5 && /^[a-z]+$/.test(word)) {
     for (const [form, set] of idx.enFuzzy) {
-      // "office" is not a misspelt "officer": a word that is the start of another is another word.
-      if (form.startsWith(word) || word.startsWith(form)) continue;
+      // "office" is not a misspelt "officer": a word that is the start of another is another word;
+      // and a misspelling keeps its first letter ("mother" is not "bother").
+      if (form.startsWith(word) || word.startsWith(form) || form[0] !== word[0]) continue;
       if (withinOne(word, form)) for (const c of set) found.add(c);
     }
     if (found.size > 0) return { concepts: found, how: 'fuzzy' };
