@@ -111,7 +111,7 @@ export const LEXICON: Record<Concept, Forms> = {
   NEG: {
     ar: ['ما', 'مو', 'مب', 'مش', 'ماني', 'مانيب', 'لست', 'ليس', 'لم', 'لن', 'بدون', 'مافي', 'ماهو', 'مهو', 'عدم', 'بلاش'],
     en: ['not', 'dont', 'do not', 'never', 'no', 'stop', 'doesnt', 'didnt', 'wont', 'nt'],
-    az: ['ma', 'mo', 'mob', 'mub', 'mish', 'mesh', 'mu'],
+    az: ['ma', 'mo', 'mob', 'mub', 'mish', 'mesh', 'mu', 'mafi', 'mafee', 'mafeesh', 'mafish'],
   },
   LA: { ar: ['لا', 'لاء', 'لاا'], az: ['la', 'laa', 'la2', 'lae'] },
   STOP_V: {
@@ -154,7 +154,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['ra8mi', 'ra9mi', 'rgmi', 'ragmi', 'raqmi', 'jawali'],
   },
   REQUEST: {
-    ar: ['طلب', 'طلبي', 'طلبنا', 'طلبات', 'طلباتي', 'معامله', 'معاملتي', 'معاملتنا', 'الطلب', 'ملفي', 'ملف', 'تقديمي', 'التقديم', 'حالتي'],
+    ar: ['موضوع', 'الموضوع', 'موضوعي', 'موضوعنا', 'طلب', 'طلبي', 'طلبنا', 'طلبات', 'طلباتي', 'معامله', 'معاملتي', 'معاملتنا', 'الطلب', 'ملفي', 'ملف', 'تقديمي', 'التقديم', 'حالتي'],
     en: ['request', 'requests', 'application', 'applications', 'case', 'ticket', 'file', 'app', 'submission', 'order', 'claim'],
     az: ['talab', 'talabi', 'tlbi', 'tlabi', '6alabi', '6lbi', '6alab', 'talaby', '6lby', 'tlby', 'mo3amala', 'm3amlti', 'mo3amalti'],
   },
@@ -164,8 +164,8 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['7ala', '7alah', '7alat', 'mostajadat'],
   },
   STATUS_WEAK: {
-    ar: ['وضع', 'وضعه', 'اخبار', 'جديد', 'الرد', 'رد', 'ردكم', 'القرار', 'قرار', 'موافقه', 'تحديث', 'تحديثات', 'للحين', 'لسه', 'لسا', 'مازال', 'قيد'],
-    en: ['news', 'result', 'results', 'outcome', 'answer', 'response', 'reply', 'decision', 'feedback', 'word'],
+    ar: ['السالفه', 'وضع', 'وضعه', 'اخبار', 'جديد', 'الرد', 'رد', 'ردكم', 'القرار', 'قرار', 'موافقه', 'تحديث', 'تحديثات', 'للحين', 'لسه', 'لسا', 'مازال', 'قيد'],
+    en: ['yet', 'news', 'result', 'results', 'outcome', 'answer', 'response', 'reply', 'decision', 'feedback', 'word'],
     az: ['wad3', 'akhbar', 'a5bar', 'jdeed', 'jadeed', 'radd', 'rad'],
   },
   QWORD: {
@@ -174,12 +174,12 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['wain', 'wein', 'wen', 'ween', 'wayn', 'wesh', 'wsh', 'wish', 'esh', 'aish', 'eish', 'shno', 'shnu', 'shino', 'mata', 'mita', 'kaif', 'kef', 'keef', 'shlon', 'hal'],
   },
   HAPPEN: {
-    ar: ['صار', 'صاير', 'تم', 'حصل', 'وصل', 'حاصل', 'صارت', 'استجد', 'انقبل', 'انرفض', 'رفض', 'اعتمد', 'تقبل', 'قبلتوا', 'مقبول', 'مرفوض', 'انتهى', 'خلص'],
+    ar: ['اتقبل', 'اترفض', 'انقبلت', 'قبلوه', 'قبلتوه', 'رفضوه', 'رفضتوه', 'اعتمدوه', 'صار', 'صاير', 'تم', 'حصل', 'وصل', 'حاصل', 'صارت', 'استجد', 'انقبل', 'انرفض', 'رفض', 'اعتمد', 'تقبل', 'قبلتوا', 'مقبول', 'مرفوض', 'انتهى', 'خلص'],
     en: ['happened', 'happening', 'going', 'going on', 'with', 'accepted', 'approved', 'rejected', 'processed', 'done', 'ready', 'reviewed'],
     az: ['sar', 'saar', 'sa2er', 'sayer', '9ar', '9aar', 'w9al', 'wsl', 'wasal'],
   },
   FOLLOW: {
-    ar: ['القى', 'الاقي', 'القا', 'نلقى', 'تابع', 'اتابع', 'متابعه', 'المتابعه', 'تتبع', 'اتتبع', 'اعرف', 'نعرف', 'معرفه', 'اشوف', 'استعلم', 'استعلام', 'الاستعلام', 'استفسر', 'راجع'],
+    ar: ['طمنوني', 'طمني', 'طمنونا', 'طمنا', 'بشروني', 'بشرونا', 'بشرني', 'مراجعه', 'القى', 'الاقي', 'القا', 'نلقى', 'تابع', 'اتابع', 'متابعه', 'المتابعه', 'تتبع', 'اتتبع', 'اعرف', 'نعرف', 'معرفه', 'اشوف', 'استعلم', 'استعلام', 'الاستعلام', 'استفسر', 'راجع'],
     en: ['track', 'follow', 'check', 'know', 'see', 'find', 'following', 'tracking', 'checking', 'inquire', 'enquire', 'trace'],
     az: ['ata3ab', 'at2akad', 'a3rf', 'a3ref', 'ashoof', 'ashuf', 'ashof', 'mutaba3a', 'mtab3a'],
   },
@@ -319,7 +319,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['ana', 'ani'],
   },
   REQUEST_MINE: {
-    ar: ['طلبي', 'طلبنا', 'طلباتي', 'معاملتي', 'معاملتنا', 'ملفي', 'تقديمي', 'حالتي', 'حاله طلبي', 'الطلب حقي', 'طلبي حقي', 'الطلب تبعي', 'طلب حقي'],
+    ar: ['موضوعي', 'موضوعنا', 'طلبي', 'طلبنا', 'طلباتي', 'معاملتي', 'معاملتنا', 'ملفي', 'تقديمي', 'حالتي', 'حاله طلبي', 'الطلب حقي', 'طلبي حقي', 'الطلب تبعي', 'طلب حقي'],
     en: ['my request', 'my application', 'my case', 'my file', 'my ticket', 'my submission', 'my requests', 'my applications', 'our request', 'our application'],
     az: ['talabi', 'tlbi', 'tlabi', '6alabi', '6lbi', 'talaby', '6lby', 'tlby', 'm3amlti', 'mo3amalti'],
   },

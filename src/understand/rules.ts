@@ -58,7 +58,7 @@ function found(m: Msg, cs: Concept[]): string {
   return t ? `'${t.key}'` : '';
 }
 
-const NEGATIONS = keys('do not', 'does not', 'did not', 'will not', 'can not', 'ما', 'وما', 'مو', 'مب', 'مش', 'عدم', 'بدون', 'لم', 'ولم', 'لن', 'ليس', 'لست', 'not', 'dont', 'never', 'cant', 'doesnt', 'didnt', 'wont', 'cannot', 'ma', 'mo', 'mu', 'mob', 'mub', 'mesh', 'mish');
+const NEGATIONS = keys('nobody', 'noone', 'do not', 'does not', 'did not', 'will not', 'can not', 'ما', 'وما', 'مو', 'مب', 'مش', 'عدم', 'بدون', 'لم', 'ولم', 'لن', 'ليس', 'لست', 'not', 'dont', 'never', 'cant', 'doesnt', 'didnt', 'wont', 'cannot', 'ma', 'mo', 'mu', 'mob', 'mub', 'mesh', 'mish');
 
 /** A negation (ما، مو، مب، مش، عدم، لم، not, don't) within two tokens before token `i`. */
 function negatedAt(m: Msg, i: number, withLa = false): Token | undefined {
@@ -94,9 +94,16 @@ function mine(m: Msg, i: number): boolean {
   const next = m.toks[i + 1]?.key;
   const prev2 = m.toks[i - 2]?.key;
   const mineBefore = (k?: string) => k === 'my' || k === 'our' || MY_VERBS.has(k ?? '');
-  return mineBefore(prev) || mineBefore(prev2) || next === 'حقي' || next === 'تبعي' || next === 'حقنا' || next === 'حقتي';
+  // "الطلب حق امي", "الطلب تبع ابوي": someone's own request; "طلب سابق": one already made.
+  const owner = (next === 'حق' || next === 'تبع') && m.toks[i + 2] !== undefined;
+  return mineBefore(prev) || mineBefore(prev2) || next === 'حقي' || next === 'تبعي' || next === 'حقنا' || next === 'حقتي' || owner || EARLIER.has(next ?? '');
 }
-const anyMine = (m: Msg) => m.toks.some((t, i) => (has(t, 'REQUEST', 'REQUEST_MINE') && mine(m, i)));
+/** "قدمت من اسبوعين …", "I applied last week": the writer's request, named by the verb alone. */
+const APPLIED = keys('قدمت', 'قدمنا', 'وقدمت', 'رفعت', 'سجلت', 'applied', 'submitted');
+const EARLIER = keys('سابق', 'السابق', 'قديم', 'القديم', 'previous', 'earlier', 'old');
+const anyMine = (m: Msg) => m.toks.some((t, i) => (has(t, 'REQUEST', 'REQUEST_MINE') && mine(m, i)) || APPLIED.has(t.key));
+/** Words of replying, for "no one replied" ("ما ردوا علي", "ولا احد رد", "mafi rad", "no reply yet"). */
+const REPLY = keys('رد', 'ردوا', 'ردو', 'يرد', 'يردون', 'ردكم', 'جاني', 'جانا', 'وصلني', 'تواصل', 'اتصل', 'rad', 'radd', 'reply', 'replied', 'response', 'answered', 'heard', 'called');
 
 /** "لا" (or "no") as the first word, followed by more. */
 const leadingNo = (m: Msg) => m.toks.length > 1 && (has(m.toks[0]!, 'LA') || m.toks[0]!.key === 'no');
@@ -262,8 +269,16 @@ const status: Rule = (m) => {
     const how = [q && `question ${found(m, ['QWORD'])}`, follow && `follow ${found(m, ['FOLLOW'])}`, (strong || weakS) && `status ${found(m, ['STATUS_N', 'STATUS_WEAK'])}`, happen && `${found(m, ['HAPPEN'])}`].filter(Boolean).join(' + ');
     // "اذا انقبل طلبي متى استلم؟", "what if they reject my application": what happens next, an FAQ.
     if (m.toks.some((t) => NEXT.has(t.key))) return undefined;
-    return R('status', long ? 'likely' : 'clear', `status: own request ${found(m, ['REQUEST_MINE', 'REQUEST'])} + ${how}`);
+    return R('status', long ? 'likely' : 'clear', `status: own request ${found(m, ['REQUEST_MINE', 'REQUEST']) || `'${m.toks.find((t) => APPLIED.has(t.key))?.key ?? ''}'`} + ${how}`);
   }
+  // "قدمت من اسبوعين وللحين ما ردوا علي", "الطلب له شهر ولا احد رد": no reply on a request is asking for its status.
+  const iReply = m.toks.findIndex((t) => REPLY.has(t.key));
+  const noReply = iReply >= 0 && m.toks.slice(Math.max(0, iReply - 3), iReply).some((t) => has(t, 'NEG', 'LA') || NEGATIONS.has(t.key));
+  if (noReply && (own || any(m, 'REQUEST')) && !m.toks.some((t) => NEXT.has(t.key))) return R('status', 'clear', `status: no reply '${m.toks[iReply]!.key}' on a request`);
+  // "هو الطلب اتقبل ولا لسه", "has the application been accepted yet": its state asked.
+  if (any(m, 'REQUEST') && happen && weakS && !m.toks.some((t) => NEXT.has(t.key)) && m.core.length <= 7) return R('status', 'clear', `status: request ${found(m, ['REQUEST'])} + ${found(m, ['HAPPEN'])} + ${found(m, ['STATUS_WEAK'])}`);
+  // "طمنوني على الطلب", "ابغى اتابع على الطلب": following a request up.
+  if (follow && any(m, 'REQUEST') && !q && m.unknown === 0 && !any(m, 'NEG')) return R('status', 'clear', `status: follow ${found(m, ['FOLLOW'])} + request ${found(m, ['REQUEST'])}`);
   if (strong && (q || follow || any(m, 'WANT', 'SHOW')) && m.unknown <= 1) return R('status', m.core.length > 5 ? 'likely' : 'clear', `status: ${found(m, ['QWORD', 'FOLLOW', 'WANT', 'SHOW'])} + status ${found(m, ['STATUS_N'])}`);
   if (any(m, 'REQUEST') && (strong || (q && happen && m.toks.some((t) => t.key === 'وصل' || t.key === 'صار')) ) && !long && m.core.length <= 4) return R('status', 'likely', `status: where did the request get to`);
   if (weakS && q && m.core.length <= 3 && m.unknown === 0 && !any(m, 'GREET')) return R('status', 'likely', `status: question + ${found(m, ['STATUS_WEAK'])}`);
