@@ -263,6 +263,11 @@ export const users = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
     passwordChangedAt: text('password_changed_at'),
+    /** The name beneficiaries are told ("انضم إليك …"), per language; unset, the bot names the officer's title. */
+    displayNameAr: text('display_name_ar'),
+    displayNameEn: text('display_name_en'),
+    /** A generated (shown-once) password: the user sets their own at the next sign-in. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [uniqueIndex('users_email').on(t.email)],
 );

@@ -71,6 +71,8 @@ users
   .command('add')
   .requiredOption('--email <email>')
   .option('--name <name>', 'shown in the console and the audit log')
+  .option('--name-ar <name>', 'the name Arabic conversations are told when this user joins (default: the officer title)')
+  .option('--name-en <name>', 'the same for English conversations')
   .requiredOption('--role <role>', 'staff, researcher, committee, supervisor or admin')
   .requiredOption('--org <ids>', 'the associations this user works for, comma-separated')
   .description('create a user; prints a generated password once')

@@ -18,6 +18,24 @@ export interface User {
   name: string;
   role: Role;
   associations: string[];
+  /** The name beneficiaries are told, per language (set by the user or an admin). */
+  displayName?: { ar?: string; en?: string };
+  /** Signed in with a generated, shown-once password: must set their own before anything else. */
+  mustChangePassword?: boolean;
+}
+
+const SCRIPT = { ar: /^[\p{Script=Arabic}\s.'’-]+$/u, en: /^[\p{Script=Latin}\s.'’-]+$/u };
+
+/**
+ * The name a beneficiary is told in this language: the user's display name for it, else their
+ * console name if it is written in that language's script, else undefined, and the bot names
+ * the association's officer title instead — never a Latin login name in an Arabic chat.
+ */
+export function spokenName(user: Pick<User, 'name' | 'displayName'>, lang: 'ar' | 'en'): string | undefined {
+  const set = user.displayName?.[lang]?.trim();
+  if (set) return set;
+  const name = user.name.trim();
+  return SCRIPT[lang].test(name) ? name : undefined;
 }
 
 export class AccountError extends Error {
@@ -33,7 +51,7 @@ export function generatePassword(): string {
 export class Accounts {
   constructor(private readonly db: Db) {}
 
-  async add(input: { email: string; name: string; role: Role; associations: string[]; password?: string }): Promise<{ user: User; password: string }> {
+  async add(input: { email: string; name: string; role: Role; associations: string[]; password?: string; displayNameAr?: string; displayNameEn?: string }): Promise<{ user: User; password: string }> {
     const email = input.email.trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new AccountError(`not an email address: ${input.email}`);
     if (!ROLES.includes(input.role)) throw new AccountError(`role must be one of: ${ROLES.join(', ')}`);
@@ -47,21 +65,47 @@ export class Accounts {
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
     const id = uuidv7();
     this.db.$client.transaction(() => {
-      this.db.insert(t.users).values({ id, email, name: input.name.trim() || email, role: input.role, passwordHash }).run();
+      // A generated password is shown once on a terminal: its owner sets their own at first sign-in.
+      this.db
+        .insert(t.users)
+        .values({ id, email, name: input.name.trim() || email, role: input.role, passwordHash, displayNameAr: input.displayNameAr?.trim() || null, displayNameEn: input.displayNameEn?.trim() || null, mustChangePassword: input.password === undefined })
+        .run();
       for (const a of input.associations) this.db.insert(t.userAssociations).values({ userId: id, associationId: a }).run();
     })();
-    return { user: { id, email, name: input.name, role: input.role, associations: input.associations }, password };
+    return { user: this.byId(id)!, password };
   }
 
-  async setPassword(email: string, password = generatePassword()): Promise<string> {
-    if (password.length < 12) throw new AccountError('passwords need at least 12 characters');
+  /** An administrator's reset: a generated password (changed at the next sign-in) unless one is given. */
+  async setPassword(email: string, password?: string): Promise<string> {
+    const next = password ?? generatePassword();
+    if (next.length < 12) throw new AccountError('passwords need at least 12 characters');
     const user = this.db.select().from(t.users).where(eq(t.users.email, email.trim().toLowerCase())).get();
     if (!user) throw new AccountError(`no user ${email}`);
-    const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
-    this.db.update(t.users).set({ passwordHash, passwordChangedAt: new Date().toISOString() }).where(eq(t.users.id, user.id)).run();
+    const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
+    this.db.update(t.users).set({ passwordHash, passwordChangedAt: new Date().toISOString(), mustChangePassword: password === undefined }).where(eq(t.users.id, user.id)).run();
     // Every session of that user ends: a reset password must lock out whoever had the old one.
     this.db.$client.prepare("DELETE FROM sessions WHERE json_extract(data, '$.userId') = ?").run(user.id);
-    return password;
+    return next;
+  }
+
+  /**
+   * The user sets their own password: the current one proves it is them. Their other sessions
+   * end (whoever had the old password is out); the session they changed it in stays.
+   */
+  async changePassword(userId: string, current: string, next: string, keepSession: string): Promise<void> {
+    const row = this.db.select().from(t.users).where(eq(t.users.id, userId)).get();
+    if (!row || !(await argon2.verify(row.passwordHash, current).catch(() => false))) throw new AccountError('wrong current password');
+    if (next.length < 12) throw new AccountError('passwords need at least 12 characters');
+    if (next === current) throw new AccountError('choose a password different from the current one');
+    const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
+    this.db.update(t.users).set({ passwordHash, passwordChangedAt: new Date().toISOString(), mustChangePassword: false }).where(eq(t.users.id, userId)).run();
+    this.db.$client.prepare("DELETE FROM sessions WHERE json_extract(data, '$.userId') = ? AND id <> ?").run(userId, keepSession);
+  }
+
+  /** The names beneficiaries are told; empty clears one (the bot then names the officer's title). */
+  setDisplayNames(userId: string, names: { ar?: string; en?: string }): void {
+    const clean = (v: string | undefined) => (v?.trim() ? v.trim().slice(0, 80) : null);
+    this.db.update(t.users).set({ displayNameAr: clean(names.ar), displayNameEn: clean(names.en) }).where(eq(t.users.id, userId)).run();
   }
 
   /** The user for these credentials, or undefined (same time taken either way). */
@@ -76,8 +120,10 @@ export class Accounts {
   byId(id: string): User | undefined {
     const row = this.db.select().from(t.users).where(and(eq(t.users.id, id), eq(t.users.active, true))).get();
     if (!row) return undefined;
-    const associations = this.db.select({ a: t.userAssociations.associationId }).from(t.userAssociations).where(eq(t.userAssociations.userId, id)).all().map((r) => r.a);
-    return { id: row.id, email: row.email, name: row.name, role: row.role, associations };
+    // In the order they were given: the first is the user's own association (the dashboard opens on it).
+    const associations = (this.db.$client.prepare('SELECT association_id AS a FROM user_associations WHERE user_id = ? ORDER BY rowid').all(id) as Array<{ a: string }>).map((r) => r.a);
+    const displayName = { ...(row.displayNameAr ? { ar: row.displayNameAr } : {}), ...(row.displayNameEn ? { en: row.displayNameEn } : {}) };
+    return { id: row.id, email: row.email, name: row.name, role: row.role, associations, displayName, mustChangePassword: row.mustChangePassword };
   }
 
   count(): number {

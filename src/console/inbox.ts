@@ -7,7 +7,7 @@ import type { ConversationService } from '../conversation/service.ts';
 import type { ConversationState, ResumePoint } from '../engine/types.ts';
 import type { Db } from '../store/db.ts';
 import { uuidv7 } from '../store/ids.ts';
-import type { User } from './accounts.ts';
+import { spokenName, type User } from './accounts.ts';
 
 export interface InboxItem {
   conversationId: string;
@@ -64,15 +64,15 @@ export class Inbox {
 
   /** The conversation, if the user may see it (else undefined: the caller answers 404). */
   get(user: User, conversationId: string) {
-    const row = this.db.$client.prepare('SELECT c.id, c.association_id, c.mode, c.assigned_staff_id, k.channel FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?').get(conversationId) as
-      | { id: string; association_id: string; mode: string; assigned_staff_id: string | null; channel: string }
+    const row = this.db.$client.prepare('SELECT c.id, c.association_id, c.mode, c.assigned_staff_id, c.lang, k.channel FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?').get(conversationId) as
+      | { id: string; association_id: string; mode: string; assigned_staff_id: string | null; lang: string; channel: string }
       | undefined;
     if (!row || !user.associations.includes(row.association_id)) return undefined;
     const history = this.db.$client
-      .prepare('SELECT direction, author, body, choices, choice_id, status, created_at AS at FROM messages WHERE conversation_id = ? ORDER BY rowid')
-      .all(conversationId) as Array<{ direction: string; author: string; body: string; choices: string | null; choice_id: string | null; status: string; at: string }>;
+      .prepare(`SELECT direction, author, body, choices, choice_id, status, created_at AS at, (direction = 'in' AND channel_message_id LIKE 'open:%') AS opened FROM messages WHERE conversation_id = ? ORDER BY rowid`)
+      .all(conversationId) as Array<{ direction: string; author: string; body: string; choices: string | null; choice_id: string | null; status: string; at: string; opened: number }>;
     // The options the bot offered (shown to staff under its message), and which button was pressed.
-    return { ...row, history: history.map(({ choices, choice_id, ...m }) => ({ ...m, ...(choices ? { choices: JSON.parse(choices) as Array<{ id: string; label: string }> } : {}), ...(choice_id ? { choiceId: choice_id } : {}) })) };
+    return { ...row, history: history.map(({ choices, choice_id, opened, ...m }) => ({ ...m, ...(opened ? { opened: true } : {}), ...(choices ? { choices: JSON.parse(choices) as Array<{ id: string; label: string }> } : {}), ...(choice_id ? { choiceId: choice_id } : {}) })) };
   }
 
   /** Takes the conversation; only one person holds it. The bot goes quiet. */
@@ -83,7 +83,9 @@ export class Inbox {
         if (!c) throw new ConflictError('not found');
         if (c.mode === 'with_staff' && c.assigned_staff_id === user.id) return;
         if (c.mode !== 'waiting_staff') throw new ConflictError(c.mode === 'with_staff' ? 'someone else holds this conversation' : 'this conversation is not waiting for a person');
-        return this.service.applyInput(conversationId, { type: 'staff_claimed', staffId: user.id, staffName: user.name }, `user:${user.id}`);
+        // The beneficiary is told the name for their language, or (none set) the officer's title.
+        const staffName = spokenName(user, c.lang === 'en' ? 'en' : 'ar');
+        return this.service.applyInput(conversationId, { type: 'staff_claimed', staffId: user.id, ...(staffName ? { staffName } : {}) }, `user:${user.id}`);
       })
       .immediate();
   }

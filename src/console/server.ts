@@ -11,9 +11,9 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
-import { Accounts, type User } from './accounts.ts';
+import { AccountError, Accounts, type User } from './accounts.ts';
 import { problemPage, type BackTo } from './views.ts';
-import { layout, loginPage, homePage, inboxPage, inboxScreen, conversationPage, conversationLog, dashboardPage, requestsPage, requestPage, beneficiariesPage, recordPage, exportPage, whatsappPage, DASHBOARD_JS, CONSOLE_JS, type Lang } from './views.ts';
+import { accountPage, layout, loginPage, homePage, inboxPage, inboxScreen, conversationPage, conversationLog, dashboardPage, requestsPage, requestPage, beneficiariesPage, recordPage, exportPage, whatsappPage, DASHBOARD_JS, CONSOLE_JS, type Lang } from './views.ts';
 import { CAN, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
@@ -33,6 +33,8 @@ declare module 'fastify' {
   interface Session {
     userId?: string;
     lang?: Lang;
+    /** The association last shown on the dashboard. */
+    dashboardAssociation?: string;
   }
   interface FastifyRequest {
     user?: User;
@@ -178,6 +180,12 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
       }
       req.user = user;
+      // A generated, shown-once password: nothing else until the user has chosen their own.
+      const path = req.url.split('?')[0]!;
+      if (user.mustChangePassword && !['/console/account', '/console/account/password', '/console/logout'].includes(path)) {
+        if (req.method === 'GET') return reply.redirect('/console/account');
+        return reply.code(403).send({ error: 'choose your own password first' });
+      }
     });
     if (opts.pipeline) {
       // Mounted inside this scope so the session check above guards it (bull-board has no auth of its own).
@@ -220,7 +228,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         req.session.userId = user.id;
         req.session.lang = lang;
         audit(opts.db, user, 'staff_login', {});
-        return reply.redirect('/console');
+        return reply.redirect(user.mustChangePassword ? '/console/account' : '/console');
       },
     );
 
@@ -228,6 +236,41 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       if (req.user) audit(opts.db, req.user, 'staff_logout', {});
       await req.session.destroy();
       return reply.redirect('/console/login');
+    });
+
+    // The user's own account: the names beneficiaries are told, and their password.
+    const officerOf = (user: User, lang: Lang) => {
+      try {
+        return user.associations[0] ? opts.service?.flow(user.associations[0]).officer[lang] ?? '' : '';
+      } catch {
+        return '';
+      }
+    };
+    const account = (req: FastifyRequest, reply: FastifyReply, v: { error?: string; saved?: boolean } = {}) => {
+      const lang = langOf(req);
+      const user = accounts.byId(req.user!.id)!;
+      const page = accountPage(lang, { user, csrf: reply.generateCsrf(), officer: officerOf(user, lang), mustChange: !!user.mustChangePassword, ...v });
+      return reply.code(v.error ? 400 : 200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(lang, page, user));
+    };
+    app.get('/console/account', async (req, reply) => account(req, reply));
+    app.post('/console/account/names', { preHandler: app.csrfProtection }, async (req, reply) => {
+      const b = (req.body ?? {}) as { nameAr?: unknown; nameEn?: unknown };
+      accounts.setDisplayNames(req.user!.id, { ar: typeof b.nameAr === 'string' ? b.nameAr : '', en: typeof b.nameEn === 'string' ? b.nameEn : '' });
+      audit(opts.db, req.user!, 'staff_display_names_set', {});
+      return account(req, reply, { saved: true });
+    });
+    app.post('/console/account/password', { preHandler: app.csrfProtection }, async (req, reply) => {
+      const b = (req.body ?? {}) as { current?: unknown; next?: unknown; again?: unknown };
+      const [current, next, again] = [b.current, b.next, b.again].map((v) => (typeof v === 'string' ? v : ''));
+      if (next !== again) return account(req, reply, { error: 'the two new passwords differ' });
+      try {
+        await accounts.changePassword(req.user!.id, current!, next!, req.session.sessionId);
+      } catch (err) {
+        if (err instanceof AccountError) return account(req, reply, { error: err.message });
+        throw err;
+      }
+      audit(opts.db, req.user!, 'staff_password_changed', {});
+      return reply.redirect('/console');
     });
 
     app.get('/console/whatsapp', async (req, reply) => {
@@ -263,10 +306,13 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const user = req.user!;
         if (user.role !== 'supervisor' && user.role !== 'admin') return problem(req, reply, 403, 'supervisors and admins only');
         const lang = langOf(req);
-        const selected = req.query.association && user.associations.includes(req.query.association) ? req.query.association : user.associations[0]!;
         if (req.query.association && !user.associations.includes(req.query.association)) return problem(req, reply, 404, 'not found');
+        // The association chosen last in this session, else the user's own (the first one they were given).
+        const remembered = req.session.dashboardAssociation && user.associations.includes(req.session.dashboardAssociation) ? req.session.dashboardAssociation : undefined;
+        const selected = req.query.association ?? remembered ?? user.associations[0]!;
+        if (req.query.association) req.session.dashboardAssociation = selected;
         const flow = service.flow(selected);
-        const data = dashboardData(opts.db, flow, await pipeline.snapshot(), new Date());
+        const data = dashboardData(opts.db, flow, await pipeline.snapshot(), new Date(), lang);
         const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
         return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data, fmtFor(lang)(selected)), user));
       });

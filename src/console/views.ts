@@ -47,6 +47,7 @@ const T = {
     role: { staff: 'موظف علاقات', researcher: 'باحث اجتماعي', committee: 'لجنة البحث', supervisor: 'مشرف', admin: 'مدير النظام' },
     nav: { inbox: 'صندوق التصعيد', requests: 'الطلبات', people: 'المستفيدون', dashboard: 'لوحة المشرف', whatsapp: 'واتساب' },
     other: 'English',
+    account: 'حسابي',
   },
   en: {
     title: 'Tawasul — staff console',
@@ -61,6 +62,7 @@ const T = {
     role: { staff: 'Relations staff', researcher: 'Social researcher', committee: 'Research committee', supervisor: 'Supervisor', admin: 'Administrator' },
     nav: { inbox: 'Inbox', requests: 'Requests', people: 'Beneficiaries', dashboard: 'Dashboard', whatsapp: 'WhatsApp' },
     other: 'العربية',
+    account: 'My account',
   },
 } as const;
 
@@ -147,7 +149,7 @@ const L = {
     record: 'سجل المستفيد', live: 'تتحدث تلقائيًا', heldBy: 'مع', heldByName: 'المحادثة مع {name}', heldByYou: 'المحادثة معك', status: { queued: 'في الطابور', sending: 'يُرسل', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'تعذّر الإرسال', unknown: 'غير مؤكد' } as Record<string, string>,
     reasons: { requested: 'طلب موظفًا', repeated_failures: 'تعثّر في سؤال', not_understood: 'لم يُفهم', staff_initiated: 'بمبادرة موظف' } as Record<string, string>,
     who: { beneficiary: 'المستفيد', bot: 'البوت', staff: 'الموظف', system: 'النظام' } as Record<string, string>,
-    offered: 'الخيارات المعروضة', pressed: 'ضغط زرًّا', button: 'زر',
+    offered: 'الخيارات المعروضة', pressed: 'ضغط زرًّا', button: 'زر', opened: 'فتح صفحة المحادثة',
   },
   en: {
     inbox: 'Waiting for a person', none: 'Nobody is waiting.', waitingSince: 'Waiting since', channel: 'Channel', association: 'Association', why: 'Why', collected: 'Answers so far',
@@ -156,7 +158,7 @@ const L = {
     record: 'Beneficiary record', live: 'updates live', heldBy: 'with', heldByName: 'Held by {name}', heldByYou: 'You hold this conversation', status: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', unknown: 'unconfirmed' } as Record<string, string>,
     reasons: { requested: 'asked for a person', repeated_failures: 'stuck on a question', not_understood: 'not understood', staff_initiated: 'staff initiated' } as Record<string, string>,
     who: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' } as Record<string, string>,
-    offered: 'Options offered', pressed: 'pressed a button', button: 'button',
+    offered: 'Options offered', pressed: 'pressed a button', button: 'button', opened: 'opened the chat page',
   },
 };
 
@@ -170,7 +172,7 @@ export function inboxPage(lang: Lang, items: Array<{ conversationId: string; ass
   return render('inbox', { t: L[lang], items, minutesSince });
 }
 
-type HistoryItem = { direction: string; author: string; body: string; at: string; status: string; choices?: Array<{ id: string; label: string }>; choiceId?: string };
+type HistoryItem = { direction: string; author: string; body: string; at: string; status: string; choices?: Array<{ id: string; label: string }>; choiceId?: string; opened?: boolean };
 type Note = { body: string; created_at: string; author: string };
 
 /** The live part of a conversation page: its messages and the staff's notes. */
@@ -193,36 +195,60 @@ export function conversationPage(
 const D = {
   ar: { title: 'لوحة المشرف', queues: 'الطوابير', queue: 'الطابور', waitingJobs: 'بالانتظار', active: 'قيد التنفيذ', delayed: 'مؤجلة', failed: 'فاشلة', oldest: 'أقدم مهمة (ث)',
     esc: 'التصعيد', waitingNow: 'بانتظار موظف الآن', p50: 'زمن الاستلام p50 (دقيقة)', p90: 'p90 (دقيقة)', breaches: 'تجاوزات المهلة (30 يومًا)', stages: 'الطلبات حسب المرحلة',
-    decisions: 'قرارات اللجنة', satisfaction: 'رضا المستفيدين', average: 'المتوسط', responses: 'ردود', comments: 'أحدث التعليقات', dropoff: 'أين يتوقف المستفيدون في الطلب', association: 'الجمعية' },
+    decisions: 'قرارات اللجنة', satisfaction: 'رضا المستفيدين', average: 'المتوسط', responses: 'ردود', comments: 'أحدث التعليقات', dropoff: 'أين يتوقف المستفيدون في الطلب', association: 'الجمعية',
+    show: 'عرض', noData: 'لا بيانات بعد.', noComments: 'لا تعليقات بعد.', deployment: 'طوابير النظام كله (كل الجمعيات على هذا الخادم، لا هذه الجمعية وحدها)', noJobs: 'لا مهام بالانتظار ولا فاشلة.',
+    chart: { accepted: 'مقبول', rejected: 'مرفوض', stopped: 'توقفوا هنا', ratings: 'عدد التقييمات', requests: 'عدد الطلبات', waiting: 'بالانتظار', failed: 'فاشلة' } },
   en: { title: 'Supervisor dashboard', queues: 'Queues', queue: 'Queue', waitingJobs: 'Waiting', active: 'Active', delayed: 'Delayed', failed: 'Failed', oldest: 'Oldest job (s)',
     esc: 'Escalations', waitingNow: 'Waiting for a person now', p50: 'Pickup p50 (min)', p90: 'p90 (min)', breaches: 'SLA breaches (30 days)', stages: 'Requests by stage',
-    decisions: 'Committee decisions', satisfaction: 'Satisfaction', average: 'Average', responses: 'responses', comments: 'Latest comments', dropoff: 'Where beneficiaries stop in the intake', association: 'Association' },
+    decisions: 'Committee decisions', satisfaction: 'Satisfaction', average: 'Average', responses: 'responses', comments: 'Latest comments', dropoff: 'Where beneficiaries stop in the intake', association: 'Association',
+    show: 'Show', noData: 'No data yet.', noComments: 'No comments yet.', deployment: 'Queues of the whole deployment (every association on this server, not this association alone)', noJobs: 'No jobs waiting or failed.',
+    chart: { accepted: 'accepted', rejected: 'rejected', stopped: 'stopped here', ratings: 'ratings', requests: 'requests', waiting: 'waiting', failed: 'failed' } },
 };
 
 export function dashboardPage(lang: Lang, associations: Array<{ id: string; name: string }>, selected: string, data: import('./dashboard.ts').DashboardData, f: Formatter): string {
-  return render('dashboard', { t: D[lang], associations, selected, data, f });
+  const t = D[lang];
+  // What each chart has to show; a chart with nothing says so instead of drawing empty axes.
+  const has = {
+    satisfaction: data.satisfaction.count > 0,
+    stages: Object.values(data.requestsByStage).some((n) => n > 0),
+    decisions: data.decisionsByDay.length > 0,
+    dropoff: data.dropOff.some((d) => d.stopped > 0),
+    queues: data.queues.some((q) => q.waiting > 0 || q.failed > 0),
+  };
+  // Every label the charts draw, in the page's language (the script only places them).
+  const labels = {
+    ...t.chart,
+    stages: Object.fromEntries(Object.keys(data.requestsByStage).map((s) => [s, R_STATUSES[lang][s] ?? s])),
+    days: data.decisionsByDay.map((d) => f.date(`${d.day}T12:00:00Z`).replace(/<[^>]+>/g, '')),
+  };
+  return render('dashboard', { t, associations, selected, data, f, has, esc, charts: { ...data, has, labels } });
 }
 
 /** Draws the dashboard's charts from the JSON the page carries (no inline script: CSP). */
 export const DASHBOARD_JS = `(() => {
   const data = JSON.parse(document.getElementById('dashboard-data').textContent);
+  const L = data.labels;
   const rtl = document.documentElement.dir === 'rtl';
   const green = '#0f5c4d', red = '#a4262c', sand = '#c9a227';
   Chart.defaults.font.family = '"Noto Naskh Arabic", "Segoe UI", Tahoma, sans-serif';
   Chart.defaults.animation = false;
-  const bar = (id, labels, datasets, horizontal) => new Chart(document.getElementById(id), {
-    type: 'bar', data: { labels, datasets }, options: { maintainAspectRatio: false, indexAxis: horizontal ? 'y' : 'x', plugins: { legend: { display: datasets.length > 1, rtl } }, scales: { x: { reverse: rtl && !horizontal }, y: { beginAtZero: true } } },
-  });
-  bar('chart-satisfaction', ['1', '2', '3', '4', '5'], [{ label: '★', data: data.satisfaction.distribution, backgroundColor: green }]);
-  bar('chart-stages', Object.keys(data.requestsByStage), [{ label: '#', data: Object.values(data.requestsByStage), backgroundColor: green }]);
-  bar('chart-decisions', data.decisionsByDay.map((d) => d.day), [
-    { label: '✓', data: data.decisionsByDay.map((d) => d.accepted), backgroundColor: green },
-    { label: '✗', data: data.decisionsByDay.map((d) => d.rejected), backgroundColor: red },
+  // A chart with nothing to show has no canvas (the page says "no data yet").
+  const bar = (id, labels, datasets, horizontal) => {
+    const el = document.getElementById(id);
+    if (!el) return;
+    new Chart(el, { type: 'bar', data: { labels, datasets }, options: { maintainAspectRatio: false, indexAxis: horizontal ? 'y' : 'x', plugins: { legend: { display: datasets.length > 1, rtl } }, scales: { x: { reverse: rtl && !horizontal }, y: { beginAtZero: true, position: rtl && horizontal ? 'right' : 'left' } } } });
+  };
+  bar('chart-satisfaction', ['1', '2', '3', '4', '5'], [{ label: L.ratings, data: data.satisfaction.distribution, backgroundColor: green }]);
+  const stages = Object.keys(data.requestsByStage);
+  bar('chart-stages', stages.map((s) => L.stages[s] || s), [{ label: L.requests, data: stages.map((s) => data.requestsByStage[s]), backgroundColor: green }]);
+  bar('chart-decisions', L.days, [
+    { label: L.accepted, data: data.decisionsByDay.map((d) => d.accepted), backgroundColor: green },
+    { label: L.rejected, data: data.decisionsByDay.map((d) => d.rejected), backgroundColor: red },
   ]);
-  bar('chart-dropoff', data.dropOff.map((d) => d.label), [{ label: '#', data: data.dropOff.map((d) => d.stopped), backgroundColor: sand }], true);
+  bar('chart-dropoff', data.dropOff.map((d) => d.label), [{ label: L.stopped, data: data.dropOff.map((d) => d.stopped), backgroundColor: sand }], true);
   bar('chart-queues', data.queues.map((q) => q.queue), [
-    { label: 'waiting', data: data.queues.map((q) => q.waiting), backgroundColor: green },
-    { label: 'failed', data: data.queues.map((q) => q.failed), backgroundColor: red },
+    { label: L.waiting, data: data.queues.map((q) => q.waiting), backgroundColor: green },
+    { label: L.failed, data: data.queues.map((q) => q.failed), backgroundColor: red },
   ]);
   document.body.dataset.charts = 'ready';
 })();
@@ -232,12 +258,12 @@ const R = {
   ar: { requests: 'الطلبات', reference: 'الرقم', status: 'الحالة', submitted: 'قُدّم', checks: 'الفحص الآلي', open: 'فتح', data: 'البيانات', attachment: 'عرض المرفق',
     attestation: 'الإقرار', at: 'في', via: 'عبر', message: 'رسالة', hash: 'بصمة البيانات (sha256)', forward: 'إحالة إلى لجنة البحث', corrections: 'طلب تصحيح الحقول المحددة', note: 'ملاحظة للمستفيد',
     decide: 'قرار اللجنة', accept: 'قبول', reject: 'رفض', reason: 'السبب (مطلوب عند الرفض)', delivered: 'تسجيل تقديم الخدمة (يُرسل استبيان الرضا لاحقًا)', none: 'لا طلبات.', ok: 'سليم', fail: 'يحتاج مراجعة',
-    moreInfo: 'طلب معلومات إضافية عن الحقول المحددة', verified: 'مطابق', mismatched: 'غير مطابق', clear: 'مسح', check: 'التحقق', person: 'سجل المستفيد',
+    moreInfo: 'طلب معلومات إضافية عن الحقول المحددة', tickHelp: 'حدّد الحقول التي تحتاج تصحيحًا أو معلومات إضافية، ثم استخدم الزر في أسفل الصفحة.', tickField: 'تحديد {field}', verified: 'مطابق', mismatched: 'غير مطابق', clear: 'مسح', check: 'التحقق', person: 'سجل المستفيد',
     statuses: R_STATUSES.ar },
   en: { requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', checks: 'Automated checks', open: 'Open', data: 'Data', attachment: 'View attachment',
     attestation: 'Attestation', at: 'at', via: 'via', message: 'message', hash: 'Data fingerprint (sha256)', forward: 'Forward to the research committee', corrections: 'Ask to correct the ticked fields', note: 'Note to the beneficiary',
     decide: 'Committee decision', accept: 'Accept', reject: 'Reject', reason: 'Reason (required to reject)', delivered: 'Record service delivery (the survey follows)', none: 'No requests.', ok: 'ok', fail: 'needs review',
-    moreInfo: 'Ask for more information on the ticked fields', verified: 'verified', mismatched: 'mismatched', clear: 'clear', check: 'Check', person: 'Beneficiary record',
+    moreInfo: 'Ask for more information on the ticked fields', tickHelp: 'Tick the fields that need correcting or more information, then use the button at the end of the page.', tickField: 'Tick {field}', verified: 'verified', mismatched: 'mismatched', clear: 'clear', check: 'Check', person: 'Beneficiary record',
     statuses: R_STATUSES.en },
 };
 
@@ -263,8 +289,10 @@ export function requestPage(
   // Which actions this person may take on a request in this status; the template draws them, <hr> between.
   const forms: Array<'forward' | 'corrections' | 'decide' | 'moreInfo' | 'delivered'> = [];
   const verifying = r.status === 'verifying' || r.status === 'submitted';
+  // Verifiers check and forward; only a request the committee has gets its decision, and
+  // whoever decides (an admin too, often the only account at first) may ask for more information.
   if (can.verify && verifying) forms.push('forward', 'corrections');
-  if (can.decide && (r.status === 'committee' || r.status === 'verifying')) forms.push('decide', ...(can.verify ? [] : (['moreInfo'] as const)));
+  if (can.decide && r.status === 'committee') forms.push('decide', 'moreInfo');
   if (can.deliver && r.status === 'accepted') forms.push('delivered');
   const tick = forms.includes('corrections') || forms.includes('moreInfo');
   const mark = can.verify && ['submitted', 'verifying', 'committee', 'more_info'].includes(r.status);
@@ -329,6 +357,38 @@ export function recordPage(lang: Lang, r: PersonRecord, can: { export: boolean; 
 
 export function exportPage(lang: Lang, data: Record<string, unknown>, f: Formatter): string {
   return render('export', { t: B[lang], data, f });
+}
+
+const A = {
+  ar: {
+    title: 'حسابي', namesHelp: 'الاسم الذي يُقال للمستفيد حين تستلم محادثته («انضم إليك … الآن»). إن تركته فارغًا قال البوت «{officer}».',
+    nameAr: 'اسمك بالعربية', nameEn: 'اسمك بالإنجليزية', saveNames: 'حفظ الأسماء', saved: 'حُفظ.',
+    passwordTitle: 'تغيير كلمة المرور', firstTitle: 'اختر كلمة مرور خاصة بك', firstHelp: 'دخلت بكلمة مرور مؤقتة ظهرت مرة واحدة. اختر كلمة مرورك قبل المتابعة.',
+    current: 'كلمة المرور الحالية', next: 'كلمة المرور الجديدة', nextHelp: '١٢ حرفًا على الأقل، مثل: جملة من أربع كلمات تتذكرها.', again: 'أعد كتابة كلمة المرور الجديدة', change: 'تغيير كلمة المرور',
+    errors: {
+      'wrong current password': 'كلمة المرور الحالية غير صحيحة.',
+      'passwords need at least 12 characters': 'كلمة المرور الجديدة قصيرة: ١٢ حرفًا على الأقل، مثل «قهوة الصباح في الحديقة».',
+      'choose a password different from the current one': 'اختر كلمة مرور تختلف عن الحالية.',
+      'the two new passwords differ': 'كلمتا المرور الجديدتان غير متطابقتين؛ اكتبها مرتين كما هي.',
+    } as Record<string, string>,
+  },
+  en: {
+    title: 'My account', namesHelp: 'The name a beneficiary is told when you claim their conversation ("… has joined the conversation"). Left empty, the bot says "{officer}".',
+    nameAr: 'Your name in Arabic', nameEn: 'Your name in English', saveNames: 'Save names', saved: 'Saved.',
+    passwordTitle: 'Change password', firstTitle: 'Choose your own password', firstHelp: 'You signed in with a temporary password that was shown once. Choose your own before going on.',
+    current: 'Current password', next: 'New password', nextHelp: 'At least 12 characters, e.g. four words you will remember.', again: 'New password again', change: 'Change password',
+    errors: {
+      'wrong current password': 'The current password is not right.',
+      'passwords need at least 12 characters': 'The new password is too short: at least 12 characters, e.g. "morning coffee in the garden".',
+      'choose a password different from the current one': 'Choose a password different from the current one.',
+      'the two new passwords differ': 'The two new passwords differ; type the same one twice.',
+    } as Record<string, string>,
+  },
+};
+
+/** The user's own account: the names beneficiaries are told, and their password (first, when it was a generated one). */
+export function accountPage(lang: Lang, v: { user: User; csrf: string; officer: string; mustChange: boolean; error?: string; saved?: boolean }): string {
+  return render('account', { t: A[lang], ...v });
 }
 
 const W = {
