@@ -95,7 +95,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['7wlni', '7wlny', '7awelni', '7welni', '7awilni', 'hwlni', 'akalem', 'akalm', 'akallem', 'akalim', 'akllm', 'akalmk', 'kalmni', 'kalemni', 'kalmoni', 'ykalmni', 'ykalemni', 'atkalam', 'atkallam', 'at7adath', 'at7adth', 'atwasal', 'atwasl', 'twasal', 'ettisal', 'atasel', 'atsl', 'a7aki', 'a7ki', '2kalm', '2kalem', '2kalmk'],
   },
   PERSON: {
-    ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'خدمه العملاء', 'ادمن', 'مشرف', 'الاداره', 'الباحث الاجتماعي', 'الباحثه الاجتماعيه', 'الاخصائي الاجتماعي', 'الاخصائيه الاجتماعيه', 'مسوول البحث', 'مسوول البحث الاجتماعي'],
+    ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'موظفات', 'الموظفات', 'باحثات', 'اخصائيات', 'مسوولات', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'خدمه العملاء', 'ادمن', 'مشرف', 'الاداره', 'الباحث الاجتماعي', 'الباحثه الاجتماعيه', 'الاخصائي الاجتماعي', 'الاخصائيه الاجتماعيه', 'مسوول البحث', 'مسوول البحث الاجتماعي'],
     en: ['agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'admin', 'manager', 'researcher', 'humans', 'agents', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
     az: ['mowadhaf', 'mowazaf', 'mwazaf', 'mwzf', 'muwazaf', 'muwazzaf', 'mowazf', 'mwadhaf', 'mowathaf', 'mowa6af', 'mo6af', 'insan', 'ensan', 'bashar', 'bashari', 'shakhs', 'sha5s', 'shkhs', 'mas2ool', 'masool', 'masoul', 'mas2ol', 'ba7ith', 'ba7eth', 'bahith'],
   },
@@ -104,7 +104,7 @@ export const LEXICON: Record<Concept, Forms> = {
     en: ['social', 'research', 'real', 'live', 'customer', 'service', 'member', 'worker', 'actual', 'team'],
   },
   PERSON_WEAK: {
-    ar: ['احد', 'حد', 'واحد', 'احدكم', 'حدا', 'احدن'],
+    ar: ['احد', 'حد', 'واحد', 'وحده', 'احدى', 'احداكم', 'احدكم', 'حدا', 'احدن'],
     en: ['someone', 'somebody', 'anyone', 'anybody', 'one'],
     az: ['a7ad', '7ad', 'ahad', 'had', 'wa7ed', 'wahed', 'a7d', 'ahd', '7d'],
   },
@@ -125,7 +125,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['el8a2', 'ilgha', 'elgha', '2l8a2', 'kansel', 'cansel'],
   },
   SEND: {
-    ar: ['تراسل', 'تراسلني', 'تراسلوني', 'تراسلونني', 'تراسلون', 'تراسلوا', 'راسلوني', 'ترسل', 'ترسلون', 'ترسلوا', 'ترسلو', 'ترسلي', 'ترسلولي', 'ترسلوني', 'ترسلونلي', 'ارسال', 'ترسلين', 'تبعت', 'تبعتوا', 'تزعجوني', 'ازعجتوني', 'ازعجتونا', 'ازعجتوا', 'تزعجونا', 'مراسلتي', 'ارسال', 'الارسال', 'تزعجني', 'ازعاج', 'مراسله', 'المراسله', 'مراسلتي', 'مراسلات', 'تتواصلون', 'تتواصلوا', 'تكلموني', 'تكلمني', 'يراسلني', 'يرسلون', 'ترسلونها', 'تراسلني'],
+    ar: ['تطرش', 'تطرشون', 'تطرشوا', 'تطرشولي', 'طرشوا', 'ترسلونا', 'تراسل', 'تراسلني', 'تراسلوني', 'تراسلونني', 'تراسلون', 'تراسلوا', 'راسلوني', 'ترسل', 'ترسلون', 'ترسلوا', 'ترسلو', 'ترسلي', 'ترسلولي', 'ترسلوني', 'ترسلونلي', 'ارسال', 'ترسلين', 'تبعت', 'تبعتوا', 'تزعجوني', 'ازعجتوني', 'ازعجتونا', 'ازعجتوا', 'تزعجونا', 'مراسلتي', 'ارسال', 'الارسال', 'تزعجني', 'ازعاج', 'مراسله', 'المراسله', 'مراسلتي', 'مراسلات', 'تتواصلون', 'تتواصلوا', 'تكلموني', 'تكلمني', 'يراسلني', 'يرسلون', 'ترسلونها', 'تراسلني'],
     en: ['message', 'messaging', 'messages', 'text', 'texting', 'texts', 'send', 'sending', 'contact', 'contacting', 'spam', 'spamming', 'bother', 'bothering', 'email', 'emailing', 'msg', 'msging'],
     az: ['trasloni', 'trasilni', 'trasloony', 'tarsloon', 'tirsloon', 'tarsilon', 'trslon', 'traslni', 'trasilna'],
   },
@@ -144,7 +144,7 @@ export const LEXICON: Record<Concept, Forms> = {
     en: ['unsubscribe', 'unsub', 'optout', 'opt out', 'unsubscribed', 'unsubscribing'],
   },
   REMOVE: {
-    ar: ['احذف', 'احذفوا', 'احذفو', 'حذف', 'شيل', 'شيلوا', 'شيلو', 'امسح', 'امسحوا', 'امسحو', 'اطلعني', 'طلعوني', 'طلعني', 'اخرجوني', 'اخرجني'],
+    ar: ['احذفوني', 'احذفني', 'امسحوني', 'شيلوني', 'اطلعوني', 'طلعونا', 'احذف', 'احذفوا', 'احذفو', 'حذف', 'شيل', 'شيلوا', 'شيلو', 'امسح', 'امسحوا', 'امسحو', 'اطلعني', 'طلعوني', 'طلعني', 'اخرجوني', 'اخرجني'],
     en: ['remove', 'delete', 'erase', 'take off', 'take me off'],
     az: ['e7thf', 'shilo', 'sheelo', 'shelo', 'shilu', 'imsa7', 'emsa7o', 'e7zfo', 'ehthfo'],
   },
@@ -249,13 +249,13 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['mithal', 'methal', 'mthal', 'ishra7', 'eshra7'],
   },
   GREET: {
-    ar: ['السلام', 'مرحبا', 'مرحبتين', 'مرحبه', 'هاي', 'هلو', 'هالو', 'يسعد', 'صباحكم', 'مساكم', 'السلاام', 'سلاام', 'مرحباا', 'اهلين', 'هلاو', 'حياك', 'حياكم', 'كيف حالك', 'كيف الحال', 'كيف حالكم', 'شلونك', 'شلونكم', 'وش اخبارك', 'وش اخباركم', 'ايش اخبارك', 'كيفك', 'علومك', 'وش علومك', 'السلام عليكم', 'سلام عليكم', 'وعليكم السلام', 'صباح الخير', 'مساء الخير', 'صباح النور', 'مساء النور', 'emojihi'],
+    ar: ['السلام', 'مرحبا', 'مرحبتين', 'مرحبه', 'هاي', 'هلو', 'هالو', 'يسعد', 'صباحكم', 'مساكم', 'السلاام', 'سلاام', 'مرحباا', 'اهلين', 'هلاو', 'حياك', 'حياكم', 'كيف حالك', 'كيف الحال', 'كيف حالكم', 'شلونك', 'شلونكم', 'وش اخبارك', 'وش اخباركم', 'ايش اخبارك', 'كيفك', 'علومك', 'وش علومك', 'السلام عليكم', 'سلام عليكم', 'وعليكم السلام', 'صباح الخير', 'مساء الخير', 'صباح النور', 'مساء النور', 'مسا الخير', 'مسا النور', 'مساكم الله بالخير', 'صباحكم الله بالخير', 'emojihi'],
     en: ['hi', 'hello', 'hey', 'hiya', 'greetings', 'good morning', 'good evening', 'good afternoon', 'yo', 'heya', 'hii', 'hiii', 'hellooo', 'helo', 'hallo', 'howdy', 'salam', 'salaam', 'assalamu', 'assalam', 'asalam', 'asalamu', 'how are you', 'how r u', 'hows it going', 'whats up', 'sup', 'peace be upon you'],
     az: ['slm', 'salam', 'slam', 'salaam', 'assalam', 'assalamu', 'marhaba', 'mar7aba', 'mr7ba', 'mar7ba', 'sba7 el5er', 'sabah alkhair', 'masa2 el5er', 'ahlan', 'ahlen', 'ahleen', 'hala wallah', 'kaifak', 'kefak', 'shlonak', 'shlonk'],
   },
   GREET_TAIL: {
     ar: ['عليكم', 'وعليكم', 'ورحمه', 'الله', 'وبركاته', 'الخير', 'النور', 'والله', 'يا', 'هلا', 'جميعا', 'الجميع', 'ياهلا', 'بكم', 'بك', 'فيكم', 'فيك', 'بالجميع'],
-    en: ['morning', 'evening', 'afternoon', 'alaikum', 'alaykum', 'alikum', 'there', 'all', 'everyone', 'team', 'good', 'wa', 'rahmatullah', 'guys'],
+    en: ['o', 'morning', 'evening', 'afternoon', 'alaikum', 'alaykum', 'alikum', 'there', 'all', 'everyone', 'team', 'good', 'wa', 'rahmatullah', 'guys'],
     az: ['alaikum', '3alaykom', '3alikom', '3lykm', 'alaykom', 'elkhair', 'el5er', 'alkhair', '5er', 'el5air', 'wallah', 'walla'],
   },
   GREET_WEAK: {
@@ -266,21 +266,21 @@ export const LEXICON: Record<Concept, Forms> = {
   THANKS: {
     ar: ['شكرا', 'شكر', 'شكراا', 'مشكور', 'مشكوره', 'مشكورين', 'تسلم', 'تسلمين', 'تسلمون', 'يسلمو', 'يسلموا', 'يسلمك', 'يعطيك', 'يعطيكم', 'العافيه', 'جزاك', 'جزاكم', 'يجزاك', 'يجزاكم', 'يجزيك', 'يجزيكم', 'خير', 'خيرا', 'ماقصرت', 'ماقصرتوا', 'قصرت', 'قصرتوا', 'كفو', 'الف', 'ممنون', 'ممنونه', 'متشكر', 'شاكر', 'شاكره', 'جزيلا', 'جزيل', 'يعافيك', 'يعافيكم', 'يسعدك', 'يسعدكم', 'يوفقك', 'يوفقكم', 'اجركم', 'اجرك', 'وكتب', 'يحفظك', 'يحفظكم', 'التجاوب', 'تعاونكم', 'الجهود', 'جهودكم', 'ماقصرتوا', 'ماقصرتو', 'قصرتو', 'بارك', 'فيكم'],
     en: ['thanks', 'thank', 'thx', 'thnx', 'ty', 'tq', 'thankyou', 'thanx', 'appreciate', 'appreciated', 'grateful', 'cheers', 'tks', 'tnx', 'thanku', 'emojithanks', 'jazakallah', 'jazakumullah', 'khair', 'khayr', 'kheir'],
-    az: ['shukran', 'shokran', 'shkran', 'shukrn', 'shokrn', 'mashkoor', 'mashkur', 'mshkor', 'mashkoora', 'tislam', 'teslam', 'tslm', 'ya3teek', 'y3tik', 'ya3tik', 'el3afia', 'al3afya', 'jazak', 'jazakallah', 'ma8sart', 'ma9art', 'ma9artw', 'kafu', 'kfo'],
+    az: ['ya3tikom', 'ya3tikum', 'y3tikm', 'ya3tekom', '3afya', '3afia', '3afyah', 'shukran', 'shokran', 'shkran', 'shukrn', 'shokrn', 'mashkoor', 'mashkur', 'mshkor', 'mashkoora', 'tislam', 'teslam', 'tslm', 'ya3teek', 'y3tik', 'ya3tik', 'el3afia', 'al3afya', 'jazak', 'jazakallah', 'ma8sart', 'ma9art', 'ma9artw', 'kafu', 'kfo'],
   },
   YES: {
-    ar: ['نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايي', 'اييه', 'ايواا', 'اوكي', 'اوكيه', 'اوك', 'اوكك', 'تمام', 'اكيد', 'صح', 'موافق', 'موافقه', 'اوافق', 'اكد', 'اؤكد', 'اوكد', 'تاكيد', 'بلى', 'اجل', 'يب', 'يس', 'ييس', 'اقر', 'نعم اؤكد', 'ابشر', 'طبعا', 'بالتاكيد', 'حيل', 'ايوة', 'موافقين', 'اوافق على', 'نعمم', 'تم', 'ابغى', 'ابي', 'اريد', 'ارغب', 'ياليت', 'ليت', 'اكيد ابي', 'يب'],
+    ar: ['نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايي', 'اييه', 'ايواا', 'اوكي', 'اوكيه', 'اوك', 'اوكك', 'تمام', 'اكيد', 'صح', 'موافق', 'موافقه', 'اوافق', 'اكد', 'اؤكد', 'اوكد', 'تاكيد', 'بلى', 'اجل', 'يب', 'يس', 'ييس', 'اقر', 'نعم اؤكد', 'ابشر', 'طبعا', 'بالتاكيد', 'حيل', 'ايوة', 'موافقين', 'اوافق على', 'نعمم', 'تم', 'ابغى', 'ابي', 'اريد', 'ارغب', 'ياليت', 'ليت', 'ياريت', 'ريت', 'اكيد ابي', 'يب'],
     en: ['yes', 'y', 'yeah', 'yea', 'yep', 'yup', 'ya', 'yah', 'ok', 'okay', 'looks good', 'all good', 'all correct', 'thats right', 'that is right', 'sounds good', 'okey', 'oki', 'okie', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'agree', 'agreed', 'correct', 'right', 'absolutely', 'definitely', 'certainly', 'of course', 'affirmative', 'yess', 'yesss', 'yas', 'alright', 'fine', 'go', 'go ahead', 'please do', 'do it', 'submit', 'send it', 'proceed', 'emojiyes'],
-    az: ['aywa', 'aiwa', 'aywah', 'ewa', 'eywa', 'ee', 'eeh', 'eh', 'ih', 'iyeh', 'ay', 'aih', 'na3am', 'n3m', 'na3m', 'tamam', 'tmam', 'tmm', 'akeed', 'akid', 'akeeed', 'sa7', 's7', 'sah', 'mwafeg', 'mowafiq', 'mwafq', 'mwafg', 'okay', 'oki', 'okk', 'yes', 'ya leet', 'yaleet', 'leet', 'abi', 'abgha', 'kolo sa7', 'kollo sa7'],
+    az: ['ayeh', 'aiyeh', 'aieh', 'haan', 'haa', 'han', 'jee', 'ji', 'aywa', 'aiwa', 'aywah', 'ewa', 'eywa', 'ee', 'eeh', 'eh', 'ih', 'iyeh', 'ay', 'aih', 'na3am', 'n3m', 'na3m', 'tamam', 'tmam', 'tmm', 'akeed', 'akid', 'akeeed', 'sa7', 's7', 'sah', 'mwafeg', 'mowafiq', 'mwafq', 'mwafg', 'okay', 'oki', 'okk', 'yes', 'ya leet', 'yaleet', 'leet', 'abi', 'abgha', 'kolo sa7', 'kollo sa7'],
   },
   YES_WEAK: {
-    ar: ['طيب', 'زين', 'ماشي', 'خلاص', 'حلو', 'ممتاز', 'عادي', 'اوكي شكرا', 'يلا', 'يالله', 'ابشر', 'ان شاء الله', 'انشاءالله', 'انشالله', 'ممكن', 'كلها', 'كله'],
+    ar: ['جيد', 'جيده', 'طيب', 'زين', 'ماشي', 'خلاص', 'حلو', 'ممتاز', 'عادي', 'اوكي شكرا', 'يلا', 'يالله', 'ابشر', 'ان شاء الله', 'انشاءالله', 'انشالله', 'ممكن', 'كلها', 'كله'],
     en: ['fine', 'good', 'great', 'cool', 'perfect', 'alright', 'why not', 'lets go', 'go on', 'i guess', 'everything', 'would help'],
     az: ['6ayeb', 'tayeb', 'tyb', 'zain', 'zein', 'zen', 'mashi', 'khalas', '5alas', 'yalla', 'yallah', 'inshallah', 'enshallah'],
   },
   NO: {
-    ar: ['لا', 'لاء', 'كلا', 'لاا', 'لأ', 'مو الحين', 'بعدين', 'لاحقا', 'ليس الان', 'لا شكرا', 'لا مشكور', 'مابي', 'ماابي', 'مابغى', 'ماابغى', 'مابغيت', 'لاتحولني', 'لاحقًا', 'ابد', 'ابدا', 'نو', 'مشكور', 'مو لازم', 'ماله داعي', 'مافي داعي', 'لاشكرا'],
-    en: ['no', 'n', 'nope', 'nah', 'nay', 'not now', 'later', 'no thanks', 'no thank you', 'nop', 'noo', 'nooo', 'never', 'negative', 'not really', 'dont', 'maybe later', 'emojino'],
+    ar: ['احاول', 'بحاول', 'اجرب', 'بجرب', 'نحاول', 'بكمل بنفسي', 'خلني احاول', 'خليني احاول', 'خلني اجرب', 'خليني اجرب', 'خلني اكمل', 'خليني اكمل', 'لا', 'لاء', 'كلا', 'لاا', 'لأ', 'مو الحين', 'بعدين', 'لاحقا', 'ليس الان', 'لا شكرا', 'لا مشكور', 'مابي', 'ماابي', 'مابغى', 'ماابغى', 'مابغيت', 'لاتحولني', 'لاحقًا', 'ابد', 'ابدا', 'نو', 'مشكور', 'مو لازم', 'ماله داعي', 'مافي داعي', 'لاشكرا'],
+    en: ['let me try', 'ill try', 'nahi', 'nahin', 'nai', 'tidak', 'no', 'n', 'nope', 'nah', 'nay', 'not now', 'later', 'no thanks', 'no thank you', 'nop', 'noo', 'nooo', 'never', 'negative', 'not really', 'dont', 'maybe later', 'emojino'],
     az: ['la', 'laa', 'la2', 'lae', 'no', 'ba3den', 'ba3deen', 'b3dain', 'mabee', 'mb8a'],
   },
   EDIT: {
@@ -289,8 +289,8 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['a3adel', 'a3dl', 'a3adl', 'ta3deel', 't3del', 't3deel', 'aghayer', 'a8ayer', 'a8yr', 'tasheeh', 'ta9ee7', 'a9a77e7', 'a9a7e7'],
   },
   WRONG: {
-    ar: ['غلط', 'غلطه', 'خطا', 'خطاء', 'اخطاء', 'غلطان', 'غلطانه', 'خاطي', 'خاطيه', 'خاطئ', 'خطاا', 'الغلط'],
-    en: ['wrong', 'mistake', 'mistakes', 'error', 'errors', 'incorrect', 'typo', 'wrongly', 'not right', 'not correct'],
+    ar: ['ناقص', 'ناقصه', 'نقص', 'غلط', 'غلطه', 'خطا', 'خطاء', 'اخطاء', 'غلطان', 'غلطانه', 'خاطي', 'خاطيه', 'خاطئ', 'خطاا', 'الغلط'],
+    en: ['missing', 'incomplete', 'wrong', 'mistake', 'mistakes', 'error', 'errors', 'incorrect', 'typo', 'wrongly', 'not right', 'not correct'],
     az: ['8alat', 'ghalat', 'ghalt', '8lt', 'glt', 'galat', '5a6a', 'khata', '5ata2', '5a6a2'],
   },
   RIGHT: {
@@ -299,12 +299,12 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['sa7ee7', 'sahih', 'sa7', 'madboot', 'mazboot'],
   },
   FILLER: {
-    ar: ['لو', 'سمحت', 'سمحتي', 'لوسمحت', 'لوسمحتي', 'فضلك', 'فضلكم', 'من', 'بليز', 'الله', 'يخليك', 'يخليكم', 'يعافيك', 'رجاء', 'رجاءا', 'الحين', 'الان', 'حالا', 'بسرعه', 'يا', 'اخوي', 'اخي', 'اختي', 'طال', 'عمرك', 'يرحم', 'والديك', 'والدينك', 'ياليت', 'ليت', 'طيب', 'بس', 'يااخي', 'اذا', 'ممكن', 'لوسمحتو', 'لوسمحتوا', 'عاد', 'تكفى', 'تكفون', 'فديتك', 'ابو', 'الغالي', 'هلا', 'عزيزي', 'عزيزتي', 'اه', 'ههه', 'هههه', 'ههههه', 'يااخوان', 'كل', 'شي', 'شيء', 'كله', 'كلها', 'البيانات', 'بيانات', 'المعلومات', 'معلومات', 'فيه', 'في', 'هذا', 'هذي', 'هذه', 'هنا', 'عشان', 'لان', 'حتى', 'اللي', 'الي', 'و', 'ال', 'معليش', 'عفوا', 'بالضبط', 'ضروري', 'مستعجل', 'عاجل', 'بسرعه', 'ان', 'والله', 'وايد', 'مره', 'لو سمحتوا', 'الرجاء', 'ارجو', 'اي', 'اخوك', 'اختك'],
+    ar: ['لحظه', 'لو', 'سمحت', 'سمحتي', 'لوسمحت', 'لوسمحتي', 'فضلك', 'فضلكم', 'من', 'بليز', 'الله', 'يخليك', 'يخليكم', 'يعافيك', 'رجاء', 'رجاءا', 'الحين', 'الان', 'حالا', 'بسرعه', 'يا', 'اخوي', 'اخي', 'اختي', 'طال', 'عمرك', 'يرحم', 'والديك', 'والدينك', 'ياليت', 'ليت', 'طيب', 'بس', 'يااخي', 'اذا', 'ممكن', 'لوسمحتو', 'لوسمحتوا', 'عاد', 'تكفى', 'تكفون', 'فديتك', 'ابو', 'الغالي', 'هلا', 'عزيزي', 'عزيزتي', 'اه', 'ههه', 'هههه', 'ههههه', 'يااخوان', 'كل', 'شي', 'شيء', 'كله', 'كلها', 'البيانات', 'بيانات', 'المعلومات', 'معلومات', 'فيه', 'في', 'هذا', 'هذي', 'هذه', 'هنا', 'عشان', 'لان', 'حتى', 'اللي', 'الي', 'و', 'ال', 'معليش', 'عفوا', 'بالضبط', 'ضروري', 'مستعجل', 'عاجل', 'بسرعه', 'ان', 'والله', 'وايد', 'مره', 'لو سمحتوا', 'الرجاء', 'ارجو', 'اي', 'اخوك', 'اختك'],
     en: ['please', 'pls', 'plz', 'plez', 'pleas', 'pleasee', 'kindly', 'now', 'just', 'asap', 'right now', 'thanks', 'sir', 'madam', 'bro', 'hey', 'hi', 'um', 'uh', 'umm', 'hmm', 'ok', 'so', 'well', 'again', 'urgently', 'quickly', 'the', 'a', 'an', 'really', 'lol', 'it', 'this', 'that', 'do', 'does', 'is', 'are', 'am', 'be', 'all', 'everything', 'lot', 'much', 'very', 'so', 'details', 'info', 'information', 'data', 'here', 'there', 'and', 'any', 'more', 'to', 'of', 'for', 'with', 'from', 'about', 'in', 'on', 'oh', 'some', 'something', 'anything', 'else', 'sorry', 'exactly', 'excuse', 'urgent', 'its', 'asap', 'me', 'guys', 'ive', 'been', 'trying', 'while', 'for', 'still', 'again', 'need'],
     az: ['plz', 'pls', 'law', 'samat', 'sma7t', 'lw', 'smht', 'lo', 'samaht', 'alhin', 'l7in', 'al7ean', 'yalla', 'takfa', 'tkfa', 'ya', 'lel', 'lil', 'll', 'el', 'al', 'il', 'ila', 'ela', '3la', '3ala', 'ala', 'b', 'bel', 'fe', 'fi'],
   },
   ME: {
-    ar: ['لي', 'علي', 'انا', 'عني', 'معي', 'لنا', 'علينا', 'رقمي', 'ياي', 'فيني'],
+    ar: ['مني', 'لي', 'علي', 'انا', 'عني', 'معي', 'لنا', 'علينا', 'رقمي', 'ياي', 'فيني'],
     en: ['me', 'my', 'mine', 'us', 'our', 'myself', 'i'],
     az: ['li', 'lee', '3ali', '3alay', 'ana'],
   },

@@ -114,7 +114,7 @@ const R = (intent: Intent, sure: Reading['sure'], reason: string, extra: Partial
 // ── stop / start ──────────────────────────────────────────────────────────
 
 const STOP_BARE = keys('stop', 'stopall', 'stop all', 'unsubscribe', 'ايقاف', 'إيقاف', 'توقف', 'اوقف', 'أوقف', 'الغاء الاشتراك', 'إلغاء الاشتراك', 'optout', 'opt out', 'unsub', 'وقف', 'وقفوا', 'stop it', 'stop now', 'اوقفوا', 'توقفوا', 'ستوب', 'ستop');
-const STOP_SOFT = keys('end', 'quit', 'enough', 'كفايه', 'بس خلاص', 'halt', 'cease');
+const STOP_SOFT = keys('end', 'quit', 'enough', 'كفايه', 'بس خلاص', 'halt', 'cease', 'block', 'block me', 'بلوك');
 
 const stop: Rule = (m) => {
   const ck = coreKey(m);
@@ -143,8 +143,15 @@ const stop: Rule = (m) => {
   }
   // ما ابي رسائل، I don't want messages
   if (negatedBefore(m, ['WANT']) && any(m, 'MSG', 'SEND') && !question) return R('stop', 'clear', `stop: negated want + messages ${found(m, ['MSG', 'SEND'])}`);
+  // احذفوني، امسحوني من القائمة، remove me: a removal aimed at the writer, alone (or "from the list").
+  const iRemove = first(m, 'REMOVE');
+  if (iRemove >= 0 && (/(?:ني|وني|نا)$/.test(m.toks[iRemove]!.key) || m.toks[iRemove + 1]?.key === 'me') && m.core.every((t) => has(t, 'REMOVE', 'MENU_N', 'SUBSCRIPTION', 'MSG', 'MY_NUMBER'))) {
+    return R('stop', 'clear', `stop: remove me '${m.toks[iRemove]!.key}'`);
+  }
   // احذفوا رقمي، remove me from your list
-  if (any(m, 'REMOVE') && (any(m, 'MY_NUMBER', 'SUBSCRIPTION', 'MSG') || m.key.includes('list'))) return R('stop', 'clear', `stop: remove ${found(m, ['REMOVE'])} + number/list`);
+  // The number is the writer's ("رقمي", "my number"); "احذف الرقم الثاني" edits an answer.
+  const myNumber = m.toks.some((t, i) => has(t, 'MY_NUMBER') && (/(?:ي|i)$/.test(t.key) || /^(?:my|our) /.test(t.key) || ['my', 'our'].includes(m.toks[i - 1]?.key ?? '') || ['حقي', 'تبعي'].includes(m.toks[i + 1]?.key ?? '')));
+  if (any(m, 'REMOVE') && (myNumber || any(m, 'SUBSCRIPTION', 'MSG') || m.key.includes('list'))) return R('stop', 'clear', `stop: remove ${found(m, ['REMOVE'])} + number/list`);
   if (any(m, 'WANT') && any(m, 'STOP_V', 'CANCEL') && any(m, 'MSG', 'SEND')) return R('stop', 'clear', `stop: want + stop + messages`);
   // لا أريد/لا أرغب (MSA negation), ما ابي + رسائل / استقبال رسائل
   const iWant = first(m, 'WANT');

@@ -20,7 +20,7 @@ export interface Token {
 const EMOJI: [RegExp, string][] = [
   [/[👍👌✅✔☑🆗🙆]/gu, ' emojiyes '],
   [/[👎❌✖🙅⛔🚫]/gu, ' emojino '],
-  [/[🙏💐🌹❤💙💚💛🤍♥😍🥰]/gu, ' emojithanks '],
+  [/[🙏💐🌹❤💙💚💛🤍♥😍🥰🤝]/gu, ' emojithanks '],
   [/[👋]/gu, ' emojihi '],
 ];
 const EMOJI_CONCEPT: Record<string, Concept> = { emojiyes: 'YES', emojino: 'NO', emojithanks: 'THANKS', emojihi: 'GREET' };
@@ -39,7 +39,7 @@ const LATIN = /[a-z]/;
 // ── Arabic ────────────────────────────────────────────────────────────────
 
 const AR_PREFIXES = ['وبال', 'وال', 'بال', 'فال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل'];
-const AR_SUFFIXES = ['كم', 'هم', 'ها', 'نا', 'ني', 'وني', 'ون', 'وا', 'ين', 'ي', 'ك', 'ه', 'و'];
+const AR_SUFFIXES = ['كم', 'هم', 'ها', 'نا', 'ني', 'وني', 'ون', 'وا', 'ين', 'ات', 'ي', 'ك', 'ه', 'و'];
 
 /** The token and its light stems: prefixes و ف ب ل ال, suffixes ي ني ك كم نا ه ها هم وا ون. */
 export function arabicStems(token: string): string[] {
