@@ -131,7 +131,7 @@ export const WIDGET_JS = String.raw`(() => {
     launch.textContent = T.open;
     root.appendChild(launch);
     box.style.display = 'none';
-    launch.onclick = () => { box.style.display = ''; launch.style.display = 'none'; input.focus(); };
+    launch.onclick = () => { box.style.display = ''; launch.style.display = 'none'; input.focus(); greet(); };
     close.onclick = () => { box.style.display = 'none'; launch.style.display = ''; };
   } else {
     // On its own page the page's header already names the association.
@@ -208,6 +208,15 @@ export const WIDGET_JS = String.raw`(() => {
 
   // Server-sent events read with fetch, so the identity travels in a header.
   let delay = 1000;
+  // A first visit: the bot greets without waiting for the visitor to type (the server makes it
+  // one greeting per browser). A floating widget greets only once its box is opened, so a page
+  // view alone starts no conversation.
+  let opened = false, ready = false;
+  function greet() {
+    if (opened || !ready || log.querySelector('.msg') || box.style.display === 'none') return;
+    opened = true;
+    fetch(base + '/chat/' + encodeURIComponent(org) + '/open', { method: 'POST', headers: Object.assign({ 'content-type': 'application/json' }, headers), body: JSON.stringify({ lang }) }).catch(() => { opened = false; });
+  }
   async function listen() {
     try {
       const res = await fetch(base + '/chat/' + encodeURIComponent(org) + '/events', { headers, cache: 'no-store' });
@@ -232,7 +241,11 @@ export const WIDGET_JS = String.raw`(() => {
             else if (line.startsWith('data: ')) data += line.slice(6);
           }
           if (event === 'message' && data) bubble(JSON.parse(data));
-          if (event === 'ready') { box.dataset.ready = '1'; host.dataset.ready = '1'; }
+          if (event === 'ready') {
+            box.dataset.ready = '1'; host.dataset.ready = '1';
+            ready = true;
+            greet();
+          }
         }
       }
     } catch (e) {}

@@ -102,7 +102,9 @@ export class WebChatAdapter implements ChannelAdapter {
           set.delete(stream);
           if (set.size === 0) this.streams.delete(k);
         });
-        for (const item of this.opts.history(who.associationId, who.address)) stream.send('message', item);
+        // A press is stored with its label and a file with its name; an empty bubble of the
+        // beneficiary's (the chat's opening, see /open) has nothing to show.
+        for (const item of this.opts.history(who.associationId, who.address)) if (item.from !== 'me' || item.text) stream.send('message', item);
         stream.send('ready', {});
         set.add(stream);
         this.streams.set(k, set);
@@ -126,6 +128,16 @@ export class WebChatAdapter implements ChannelAdapter {
           ...(m.lang ? { lang: m.lang } : {}),
           at: new Date(),
         });
+        return reply.code(202).send({ accepted: true });
+      });
+
+      // A new visitor opened the chat: the bot greets without waiting for them to type. The id is
+      // this browser's own, so a reload, a second tab or a retry is the same message, handled once.
+      app.post<{ Params: { association: string } }>('/:association/open', async (req, reply) => {
+        const who = this.identify(req, reply);
+        if (!who) return reply;
+        const lang = (req.body as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'ar';
+        this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: `open:${who.address}`, text: '', lang, at: new Date() });
         return reply.code(202).send({ accepted: true });
       });
 

@@ -19,7 +19,7 @@ export interface DashboardData {
 
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
 
-export function dashboardData(db: Db, flow: FlowFile, queues: QueueSnapshot[], now = new Date()): DashboardData {
+export function dashboardData(db: Db, flow: FlowFile, queues: QueueSnapshot[], now = new Date(), lang: 'ar' | 'en' = 'ar'): DashboardData {
   const id = flow.id;
   const c = db.$client;
   const since = new Date(now.getTime() - 30 * 86_400_000).toISOString();
@@ -67,7 +67,7 @@ export function dashboardData(db: Db, flow: FlowFile, queues: QueueSnapshot[], n
     const draft = (JSON.parse(row.state) as ConversationState).drafts.intake;
     if (draft) stopped.set(draft.index, (stopped.get(draft.index) ?? 0) + 1);
   }
-  const dropOff = flow.intake.fields.map((f, i) => ({ field: f.id, label: f.label?.ar ?? f.id, stopped: stopped.get(i) ?? 0 }));
+  const dropOff = flow.intake.fields.map((f, i) => ({ field: f.id, label: f.label?.[lang] ?? f.id, stopped: stopped.get(i) ?? 0 }));
 
   return {
     queues,

@@ -152,7 +152,8 @@ export class Requests {
     this.need(user, 'decide');
     const row = this.get(user, reference);
     if (!row) throw new ConflictError('not found');
-    if (row.status !== 'committee' && row.status !== 'verifying') throw new ConflictError(`the request is ${row.status}`);
+    // Decided only once it reached the committee (forwarded after verification).
+    if (row.status !== 'committee') throw new ConflictError(`the request is ${row.status}`);
     if (outcome === 'rejected' && !reason?.trim()) throw new ConflictError('a rejection needs a reason');
     return decide(this.service, reference, outcome, reason?.trim() || undefined, `user:${user.id}`, new Date());
   }

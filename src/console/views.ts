@@ -236,7 +236,7 @@ export const DASHBOARD_JS = `(() => {
   const bar = (id, labels, datasets, horizontal) => {
     const el = document.getElementById(id);
     if (!el) return;
-    new Chart(el, { type: 'bar', data: { labels, datasets }, options: { maintainAspectRatio: false, indexAxis: horizontal ? 'y' : 'x', plugins: { legend: { display: datasets.length > 1, rtl } }, scales: { x: { reverse: rtl && !horizontal }, y: { beginAtZero: true, position: rtl && horizontal ? 'right' : 'left' } } } });
+    new Chart(el, { type: 'bar', data: { labels, datasets }, options: { maintainAspectRatio: false, indexAxis: horizontal ? 'y' : 'x', plugins: { legend: { display: datasets.length > 1, rtl } }, scales: { x: { reverse: rtl && !horizontal }, y: { beginAtZero: true, ticks: { precision: 0 }, position: rtl && horizontal ? 'right' : 'left' } } } });
   };
   bar('chart-satisfaction', ['1', '2', '3', '4', '5'], [{ label: L.ratings, data: data.satisfaction.distribution, backgroundColor: green }]);
   const stages = Object.keys(data.requestsByStage);

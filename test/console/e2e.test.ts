@@ -187,8 +187,8 @@ describe.skipIf(!existsSync(CHROMIUM))('staff console in a real browser', () => 
     await committee.page.goto(`${base}/console/requests/${reference}?lang=en`);
     await shot(committee.page, 'console-request-committee-en');
     // On the English page each answer is in English, numbers in order, the attestation in Riyadh time.
-    expect(await committee.page.locator('tr[data-field="birth_date"] td').nth(1).innerText()).toBe('15/03/1410 AH (14/10/1989)');
-    const mobile = committee.page.locator('tr[data-field="mobile"] td').nth(1);
+    expect(await committee.page.locator('tr[data-field="birth_date"] td.value').innerText()).toBe('15/03/1410 AH (14/10/1989)');
+    const mobile = committee.page.locator('tr[data-field="mobile"] td.value');
     const groups = (await mobile.innerText()).split(/\s+/).filter(Boolean);
     expect(await screenXs(mobile, groups)).toSatisfy(increasing);
     const { attested_at } = runtime.app.db.$client.prepare('SELECT attested_at FROM requests WHERE reference = ?').get(reference) as { attested_at: string };
