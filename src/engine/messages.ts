@@ -180,6 +180,7 @@ const CATALOG = {
     ar: 'الأسئلة الشائعة — أرسل رقم السؤال أو اكتب سؤالك:',
     en: 'Frequently asked questions — send a number or type your question:',
   },
+  faq_did_you_mean: { ar: 'هل تقصد:', en: 'Did you mean:' },
   anything_else: {
     ar: 'هل من خدمة أخرى؟ اكتب «القائمة» لعرض الخدمات.',
     en: 'Anything else? Send "menu" to see the services.',

@@ -2,7 +2,7 @@
 import type { FlowFile } from '../../flows/schema.ts';
 import { looksLikeQuestion } from '../../understand/index.ts';
 import { validateChoice } from '../../validate/choice.ts';
-import { matchFaq } from '../faq.ts';
+import { findFaq, matchFaq } from '../faq.ts';
 import { faqAnswer } from '../faq-answers.ts';
 import type { Answer, Run } from '../run.ts';
 import { doAction, menuAction, notUnderstood } from './menu.ts';
@@ -13,11 +13,23 @@ export function showFaqList(run: Run) {
   run.offer(run.flow.faq.map((f) => ({ id: `f:${f.id}`, label: f.question[run.lang] })));
 }
 
-/** Answers a typed question from the FAQ, with "anything else?"; false when none matches. */
+/**
+ * Answers a typed question from the FAQ, with "anything else?"; when two entries are close
+ * it asks which one was meant, with both as buttons (a button answers from anywhere); false
+ * when none matches.
+ */
 export function answerFaq(run: Run, text: string): boolean {
-  const entry = matchFaq(run.flow, text);
-  if (!entry) return false;
+  const found = findFaq(run.flow, text);
+  if (found.kind === 'none') return false;
   run.s.notUnderstood = 0;
+  if (found.kind === 'two') {
+    const [a, b] = found.entries;
+    run.hear('faq_choice', `faq_choice: two close FAQs '${a.id}' and '${b.id}'`);
+    run.say(run.t('faq_did_you_mean'));
+    run.offer(found.entries.map((f) => ({ id: `f:${f.id}`, label: f.question[run.lang] })));
+    return true;
+  }
+  const entry = found.entry;
   run.emit({ type: 'faq_answered', faq: entry.id });
   run.say(run.L(faqAnswer(run.flow, entry)));
   run.say(run.t('anything_else'));
