@@ -88,6 +88,9 @@ const QUESTION_START = new Set(
   ].map(messageKey),
 );
 
+/** Verbs of asking ("ابي اسأل وش …", "I want to ask how …"). */
+const ASK = new Set(['اسال', 'اسالكم', 'استفسر', 'نسال', 'ask', 'asking', 'wondering', 'wonder', 'inquire', 'enquire', 'as2al', 'es2al'].map(messageKey));
+
 /** A question rather than an answer: ends with ? / ؟, or opens with a question word and goes on. */
 export function looksLikeQuestion(text: string): boolean {
   try {
@@ -96,9 +99,34 @@ export function looksLikeQuestion(text: string): boolean {
     const toks = tag(t.slice(0, MAX_CHARS));
     if (toks.length < 2) return false;
     const firstKey = toks[0]!.key === 'و' && toks[1] ? toks[1].key : toks[0]!.key;
-    return QUESTION_START.has(firstKey) && !['هلا'].includes(firstKey) && toks.length >= 2;
+    if (QUESTION_START.has(firstKey) && !['هلا'].includes(firstKey) && toks.length >= 2) return true;
+    // A story that ends asking ("… ابي اسأل وش الاوراق اللي احتاجها", "I want ask what documents
+    // are needed", "ودي اعرف متى …"): a verb of asking or knowing, then a question word and more.
+    const iAsk = toks.findIndex((t, i) => ASK.has(t.key) || (t.concepts.has('FOLLOW') && i > 0 && toks[i - 1]!.concepts.has('WANT')));
+    if (iAsk < 0) return false;
+    const iq = toks.findIndex((t, i) => i > iAsk && i <= iAsk + 3 && QUESTION_START.has(t.key));
+    return iq > 0 && toks.length - iq >= 2;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The question a longer message ends with ("السلام عليكم انا ام محمد … ابي اسأل وش الاوراق
+ * اللي احتاجها" → "وش الاوراق اللي احتاجها"), for the FAQ; the whole text when it asks
+ * nothing after a verb of asking or knowing.
+ */
+export function questionPart(text: string): string {
+  try {
+    const t = String(text ?? '');
+    const toks = tag(t.slice(0, MAX_CHARS));
+    const iAsk = toks.findIndex((x, i) => ASK.has(x.key) || (x.concepts.has('FOLLOW') && i > 0 && toks[i - 1]!.concepts.has('WANT')));
+    if (iAsk < 0) return t;
+    const iq = toks.findIndex((x, i) => i > iAsk && i <= iAsk + 3 && QUESTION_START.has(x.key));
+    if (iq < 0 || toks.length - iq < 2) return t;
+    return toks.slice(iq).map((x) => x.key).join(' ');
+  } catch {
+    return String(text ?? '');
   }
 }
 

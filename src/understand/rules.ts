@@ -257,6 +257,10 @@ const STATUS_BARE = keys('حالة', 'الحالة', 'حالة الطلب', 'ح�
 
 const NEXT = keys('اذا', 'لو', 'if', 'once', 'بعد', 'after', 'next', 'الجايه', 'التاليه', 'الخطوه', 'يصير', 'يحدث', 'استلم', 'happens');
 
+/** "اذا انقبل طلبي وش يصير", "what happens next": what follows, not where it is; "لو تكرمت" is politeness. */
+const POLITE_AFTER_IF = keys('سمحت', 'سمحتوا', 'سمحتو', 'سمحتي', 'تكرمت', 'تكرمتوا', 'تكرمتو', 'تكرمتي', 'امكن', 'you please');
+const asksNext = (m: Msg) => m.toks.some((t, i) => NEXT.has(t.key) && !(['لو', 'اذا', 'if'].includes(t.key) && POLITE_AFTER_IF.has(m.toks[i + 1]?.key ?? '')));
+
 const status: Rule = (m) => {
   const ck = coreKey(m);
   if (STATUS_BARE.has(m.key) || STATUS_BARE.has(ck)) return R('status', ck === 'طلبي' || ck === 'حالتي' ? 'likely' : 'clear', `status: bare word '${ck || m.key}'`);
@@ -275,15 +279,15 @@ const status: Rule = (m) => {
     // "اذا انقبل طلبي متى استلم؟" asks what happens after; "وين طلبي" asks where it is.
     const how = [q && `question ${found(m, ['QWORD'])}`, follow && `follow ${found(m, ['FOLLOW'])}`, (strong || weakS) && `status ${found(m, ['STATUS_N', 'STATUS_WEAK'])}`, happen && `${found(m, ['HAPPEN'])}`].filter(Boolean).join(' + ');
     // "اذا انقبل طلبي متى استلم؟", "what if they reject my application": what happens next, an FAQ.
-    if (m.toks.some((t) => NEXT.has(t.key))) return undefined;
+    if (asksNext(m)) return undefined;
     return R('status', long ? 'likely' : 'clear', `status: own request ${found(m, ['REQUEST_MINE', 'REQUEST']) || `'${m.toks.find((t) => APPLIED.has(t.key))?.key ?? ''}'`} + ${how}`);
   }
   // "قدمت من اسبوعين وللحين ما ردوا علي", "الطلب له شهر ولا احد رد": no reply on a request is asking for its status.
   const iReply = m.toks.findIndex((t) => REPLY.has(t.key));
   const noReply = iReply >= 0 && m.toks.slice(Math.max(0, iReply - 3), iReply).some((t) => has(t, 'NEG', 'LA') || NEGATIONS.has(t.key));
-  if (noReply && (own || any(m, 'REQUEST')) && !m.toks.some((t) => NEXT.has(t.key))) return R('status', 'clear', `status: no reply '${m.toks[iReply]!.key}' on a request`);
+  if (noReply && (own || any(m, 'REQUEST')) && !asksNext(m)) return R('status', 'clear', `status: no reply '${m.toks[iReply]!.key}' on a request`);
   // "هو الطلب اتقبل ولا لسه", "has the application been accepted yet": its state asked.
-  if (any(m, 'REQUEST') && happen && weakS && !m.toks.some((t) => NEXT.has(t.key)) && m.core.length <= 7) return R('status', 'clear', `status: request ${found(m, ['REQUEST'])} + ${found(m, ['HAPPEN'])} + ${found(m, ['STATUS_WEAK'])}`);
+  if (any(m, 'REQUEST') && happen && weakS && !asksNext(m) && m.core.length <= 7) return R('status', 'clear', `status: request ${found(m, ['REQUEST'])} + ${found(m, ['HAPPEN'])} + ${found(m, ['STATUS_WEAK'])}`);
   // "طمنوني على الطلب", "ابغى اتابع على الطلب": following a request up.
   if (follow && any(m, 'REQUEST') && !q && m.unknown === 0 && !any(m, 'NEG')) return R('status', 'clear', `status: follow ${found(m, ['FOLLOW'])} + request ${found(m, ['REQUEST'])}`);
   if (strong && (q || follow || any(m, 'WANT', 'SHOW')) && m.unknown <= 1) return R('status', m.core.length > 5 ? 'likely' : 'clear', `status: ${found(m, ['QWORD', 'FOLLOW', 'WANT', 'SHOW'])} + status ${found(m, ['STATUS_N'])}`);

@@ -2,7 +2,7 @@
 import type { FlowFile } from '../../flows/schema.ts';
 import { validateChoice } from '../../validate/choice.ts';
 import { menuActionWord } from '../../understand/actions.ts';
-import { looksLikeQuestion } from '../../understand/index.ts';
+import { looksLikeQuestion, questionPart } from '../../understand/index.ts';
 import type { Answer, Run } from '../run.ts';
 import { offerAgent, escalate } from './escalation.ts';
 import { answerFaq, showFaqList } from './faq.ts';
@@ -47,7 +47,8 @@ export function menuAction(run: Run, msg: Answer): MenuAction | undefined {
 
 export function onMenu(run: Run, msg: Answer) {
   // A question ("كيف اقدم طلب؟", "who is the officer?") is answered before it is taken as a menu item.
-  if (!msg.choiceId && looksLikeQuestion(msg.text) && answerFaq(run, msg.text)) return;
+  // A story ending in a question ("… ابي اسأل وش الاوراق اللي احتاجها عشان اقدم") asks that question.
+  if (!msg.choiceId && looksLikeQuestion(msg.text) && (answerFaq(run, msg.text) || answerFaq(run, questionPart(msg.text)))) return;
   const action = menuAction(run, msg);
   if (action) {
     run.s.notUnderstood = 0;
