@@ -113,6 +113,27 @@ describe('website chat', () => {
     await other.close();
   });
 
+  it('greets a visitor who opens the chat, once for that browser however often it opens, in the page\'s language', async () => {
+    const id = 'OpenedTwice_0123456789abcd';
+    const s = stream(id);
+    await waitFor('ready', () => s.events.some((e) => e.event === 'ready'));
+    const open = () => fetch(`${base}/chat/qalam/open`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-chat-id': id }, body: JSON.stringify({ lang: 'en' }) });
+    // Two tabs at once, then a retry: one conversation opening, one greeting.
+    expect((await Promise.all([open(), open()])).map((r) => r.status)).toEqual([202, 202]);
+    const greeting = await waitFor('greeting', () => s.events.find((e) => e.event === 'message' && e.data.from === 'bot'));
+    expect(greeting.data.text).toContain('Qalam');
+    expect((await open()).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(s.events.filter((e) => e.event === 'message' && e.data.from === 'bot')).toHaveLength(1);
+    await s.close();
+    // The opening is no message of the visitor's: the replay has the greeting alone.
+    const again = stream(id);
+    await waitFor('history', () => again.events.some((e) => e.event === 'ready'));
+    expect(again.events.filter((e) => e.event === 'message').map((e) => e.data.from)).toEqual(['bot']);
+    await again.close();
+    expect((await fetch(`${base}/chat/qalam/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+  });
+
   it('answers CORS for the association\'s own sites only: preflight, stream, messages, uploads', async () => {
     const preflight = (origin: string, path = '/chat/qalam/messages', headers = 'content-type,x-chat-id') =>
       fetch(`${base}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
