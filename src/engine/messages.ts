@@ -52,6 +52,11 @@ const CATALOG = {
     ar: 'انضم إليك {who} الآن.',
     en: '{who} has joined the conversation.',
   },
+  /** When no name can be given, the officer's title. */
+  officer_joined: {
+    ar: 'انضم إليك {officer} الآن.',
+    en: 'The {officer} has joined the conversation.',
+  },
   staff_released: {
     ar: 'شكرًا لك. نكمل معك الآن.',
     en: "Thank you. Let's continue.",

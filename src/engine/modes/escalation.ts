@@ -87,7 +87,7 @@ export function onStaffClaimed(run: Run, staffId: string, staffName?: string) {
   s.mode = 'with_staff';
   s.offer = undefined;
   run.emit({ type: 'staff_claimed', staffId });
-  run.say(run.t('staff_joined', { who: staffName ?? run.flow.officer[run.lang] }));
+  run.say(staffName ? run.t('staff_joined', { who: staffName }) : run.t('officer_joined'));
 }
 
 export function onStaffReleased(run: Run, resumeAt: NonNullable<Extract<Input, { type: 'staff_released' }>['resumeAt']>) {
