@@ -192,6 +192,8 @@ const ALONE = [
   'انا لوحدي بس', 'انا بروحي بس', 'لحالي بس', 'لوحدي بس', 'انا شخص واحد', 'شخص واحد فقط', 'واحد بس', 'احنا واحد',
   'just me', 'only me', 'me only', 'me alone', 'alone', 'by myself', 'just myself', 'myself only', 'only myself', 'myself', 'i am alone', "i'm alone", 'im alone', 'just me alone',
   'la7ali', 'lahali', 'lehali', 'l7ali', 'lwa7di', 'lawa7di', 'lwahdi', 'bas ana', 'ana bas', 'ana bs', 'bs ana',
+  'ساكن لوحدي', 'ساكن لحالي', 'ساكنه لوحدي', 'ساكنه لحالي', 'اسكن لوحدي', 'اسكن لحالي', 'اعيش لوحدي', 'اعيش لحالي', 'عايش لوحدي', 'عايشه لوحدي',
+  'i live alone', 'living alone', 'i am living alone', "i'm living alone", 'i stay alone',
 ].map(matchKey);
 
 /** One person each, for "انا وزوجتي" (2) or "me and my wife and my son" (3); plural nouns (عيالي) are not counted. */
@@ -222,6 +224,14 @@ const BOUND_WORDS = / (?:اكثر من|اقل من|فوق|تحت|ما يزيد �
 /** "مو خمسة", "not 5", "مش متأكد 5": a number said not to be, or not sure of, is no answer. */
 const NEGATION = / (?:مو|مب|مش|موب|ماهو|مهو|ليس|ليسوا|not|no) /;
 
+/** How many people "انا وامي واختي" / "me and my wife" names: the writer and each companion. */
+function namedPeople(key: string): number {
+  const words = key.split(' ');
+  const ar = words.filter((w) => w.startsWith('و') && COMPANION_AR.has(w.slice(1))).length;
+  const en = (key.match(/ and (?:my )?(\w+)/g) ?? []).filter((m) => COMPANION_EN.has(m.replace(/^ and (?:my )?/, ''))).length;
+  return 1 + ar + en;
+}
+
 /** "انا وزوجتي", "احنا و…", "me and my wife": people named besides a number. */
 function mentionsCompanions(key: string): boolean {
   const words = key.split(' ');
@@ -247,8 +257,12 @@ function findNumbers(text: string): Found {
   for (const word of wordsOf(text)) {
     const core = word.replace(TRAILING, '').replace(LEADING, '');
     // Arabizi writes letters with digits ("wa7ed", "la7ali"): such a word is a word, not a numeral.
-    const arabiziWord = /[a-z]/i.test(core) && (WORDS.has(matchKey(core)) || ALONE.includes(matchKey(core)));
-    if (/\d/.test(core) && !arabiziWord) items.push({ t: 'digits', core });
+    // Any other mix of Latin letters and digits is an Arabizi word too ("7jaj", "3ayla"), unless it is a
+    // count with its unit stuck on ("5ppl", "3persons").
+    const arabiziWord =
+      /[a-z]/i.test(core) &&
+      (WORDS.has(matchKey(core)) || ALONE.includes(matchKey(core)) || (/\d/.test(core) && !/^\d+(?:people|ppl|persons?|pax|members?|x)$/i.test(core)));
+    if (/\d/.test(core) && !arabiziWord) items.push({ t: 'digits', core: core.replace(/^(\d+)(?:people|ppl|persons?|pax|members?|x)$/i, '$1') });
     else for (const key of matchKey(core).split(' ').filter(Boolean)) items.push({ t: 'key', key });
   }
 
@@ -323,7 +337,9 @@ export function validateInteger(raw: string, opts: IntegerOptions = {}): Validat
   if (BOUND_WORDS.test(spaced) || NEGATION.test(spaced)) return { ok: false, code: 'int_format' };
   if (distinct.length > 1) return { ok: false, code: 'int_several', params: { count: distinct.length } };
   // "انا وزوجتي و3 عيال": the 3 is not the count, and the total is not guessed.
-  if (distinct.length === 1 && !found.garbage && !mentionsCompanions(matchKey(stripEmoji(cleaned)))) value = distinct[0];
+  // ...unless the people named add up to the number: "احنا 3 انا وامي واختي".
+  const named = matchKey(stripEmoji(cleaned));
+  if (distinct.length === 1 && !found.garbage && (!mentionsCompanions(named) || namedPeople(named) === distinct[0])) value = distinct[0];
   if (distinct.length === 0 && !found.garbage) {
     const key = matchKey(stripEmoji(cleaned));
     // The whole message must be the phrase: "انا بس ابي اعدل" ("I just want to edit") is no count.

@@ -137,6 +137,12 @@ describe('validateInteger reads counts as people write them', () => {
     ['٤ من ٥', 4],
     ['4/5', 4],
     ['4 out of 5', 4],
+    ['ساكن لوحدي', 1], // "I live alone"
+    ['I live alone', 1],
+    ['احنا 3 انا وامي واختي', 3], // the people named add up to the number
+    ['me and my wife, 2 of us', 2],
+    ['ihna 10 7jaj', 10], // Arabizi: the 7 of "7jaj" (حجاج) is a letter
+    ['5ppl', 5],
   ])('%j → %d', (raw, value) => {
     expect(validateInteger(raw, {})).toEqual({ ok: true, value, display: String(value) });
   });
