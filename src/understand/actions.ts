@@ -11,7 +11,7 @@ export type MenuActionWord = 'apply' | 'volunteer' | 'survey' | 'faq';
 
 const WORDS: Record<MenuActionWord, string[]> = {
   apply: ['اقدم', 'اقدم طلب', 'تقديم طلب', 'تقديم', 'قدم طلب', 'اسجل طلب', 'طلب جديد', 'طلب مساعده', 'طلب دعم', 'اطلب دعم', 'اطلب مساعده', 'apply', 'application', 'new request', 'submit a request', 'aqadem', 'a8adem', 'agadem', 'aqdm', 'da3m', 'دعم'],
-  volunteer: ['اتطوع', 'تطوع', 'التطوع', 'متطوع', 'متطوعه', 'كمتطوع', 'كمتطوعه', 'volunteer', 'volunteering', 'atatawa3', 'tatawo3', 'tatawa3'],
+  volunteer: ['اتطوع', 'تطوع', 'التطوع', 'متطوع', 'متطوعه', 'كمتطوع', 'كمتطوعه', 'volunteer', 'volunteering', 'atatawa3', 'tatawo3', 'tatawa3', 'atawa3', 'atawwa3', 'tatawu3'],
   survey: ['اقيم', 'تقييم', 'اعطيكم تقييم', 'استبيان', 'رايي', 'feedback', 'rate', 'rating', 'survey', 'evaluate', 'aqayem', 'a8ayem', 'taqyeem', 'ta8yeem'],
   faq: ['استفسار', 'سوال', 'اسال', 'الاسئله', 'اسئله', 'question', 'questions', 'faq', 'inquiry', 'enquiry', 'as2ela', 'so2al', 'es2al'],
 };

@@ -82,7 +82,7 @@ export function understand(text: string, place: Place): Understanding {
 
 const QUESTION_START = new Set(
   [
-    'وش', 'ايش', 'شنو', 'شو', 'اش', 'ويش', 'كيف', 'متى', 'هل', 'ليش', 'لماذا', 'كم', 'وين', 'اين', 'ماذا', 'ماهي', 'ماهو', 'مين', 'ممكن', 'يمكن', 'اقدر', 'ينفع', 'يصير', 'عندكم', 'شلون', 'لمن',
+    'وشلون', 'وش', 'ايش', 'شنو', 'شو', 'اش', 'ويش', 'كيف', 'متى', 'هل', 'ليش', 'لماذا', 'كم', 'وين', 'اين', 'ماذا', 'ماهي', 'ماهو', 'مين', 'ممكن', 'يمكن', 'اقدر', 'ينفع', 'يصير', 'عندكم', 'شلون', 'لمن',
     'what', 'whats', 'how', 'when', 'where', 'why', 'who', 'which', 'can', 'could', 'do', 'does', 'did', 'is', 'are', 'will', 'should', 'may', 'am', 'would', 'hows',
     'wesh', 'esh', 'shno', 'kaif', 'mata', 'wain', 'laish', 'kam', 'hal',
   ].map(messageKey),
@@ -100,6 +100,8 @@ export function looksLikeQuestion(text: string): boolean {
     if (toks.length < 2) return false;
     const firstKey = toks[0]!.key === 'و' && toks[1] ? toks[1].key : toks[0]!.key;
     if (QUESTION_START.has(firstKey) && !['هلا'].includes(firstKey) && toks.length >= 2) return true;
+    // "لو انقبل طلبي وش الخطوة؟", "if I am accepted, what happens": a condition, then what follows it.
+    if (['لو', 'اذا', 'if', 'once'].includes(firstKey) && toks.slice(2).some((t) => QUESTION_START.has(t.key))) return true;
     // A story that ends asking ("… ابي اسأل وش الاوراق اللي احتاجها", "I want ask what documents
     // are needed", "ودي اعرف متى …"): a verb of asking or knowing, then a question word and more.
     const iAsk = toks.findIndex((t, i) => ASK.has(t.key) || (t.concepts.has('FOLLOW') && i > 0 && toks[i - 1]!.concepts.has('WANT')));

@@ -82,7 +82,7 @@ export const LEXICON: Record<Concept, Forms> = {
   WANT: {
     ar: ['ابي', 'ابى', 'ابا', 'ابغى', 'ابغي', 'ابغا', 'بغيت', 'ودي', 'اريد', 'نريد', 'نبي', 'نبغى', 'نبغي', 'بدي', 'عايز', 'عاوز', 'احتاج', 'محتاج', 'محتاجه', 'احتجت', 'احتجنا', 'اضطريت', 'اود', 'ارغب', 'يبي', 'تبي', 'ابيكم', 'بغينا', 'ابغاه', 'ابيه', 'ابيها'],
     en: ['want', 'wanna', 'need', 'would', 'like', 'id', 'wish', 'wants', 'needs'],
-    az: ['abi', 'abee', 'abii', 'aby', 'abgha', 'abgaa', 'abga', 'abghi', 'abgi', 'ab8a', 'ab8', '2bi', '2bgha', 'bghit', 'bgheet', 'baghi', 'widdi', 'wdi', 'widi', 'areed', 'arid', 'aryd', 'abaa', 'nabi', 'nbi', 'bdi', 'beddi', 'a7taj', 'ahtaj', 'me7taj', 'mi7taj'],
+    az: ['mau', 'ab3a', 'abi', 'abee', 'abii', 'aby', 'abgha', 'abgaa', 'abga', 'abghi', 'abgi', 'ab8a', 'ab8', '2bi', '2bgha', 'bghit', 'bgheet', 'baghi', 'widdi', 'wdi', 'widi', 'areed', 'arid', 'aryd', 'abaa', 'nabi', 'nbi', 'bdi', 'beddi', 'a7taj', 'ahtaj', 'me7taj', 'mi7taj'],
   },
   CAN: {
     ar: ['ممكن', 'اقدر', 'نقدر', 'يمكن', 'يمكنني', 'بامكاني', 'ينفع', 'تقدر', 'تقدرون', 'ممكنه'],
@@ -91,12 +91,12 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   TALK: {
     ar: ['اكلم', 'كلم', 'كلمني', 'كلموني', 'يكلمني', 'يكلمنى', 'تكلمني', 'اتكلم', 'نتكلم', 'التكلم', 'الكلام', 'اتحدث', 'التحدث', 'نتحدث', 'المحادثه', 'محادثه', 'احاكي', 'احكي', 'اتواصل', 'التواصل', 'تواصل', 'نتواصل', 'يتواصل', 'يتصل', 'تتصل', 'اتصال', 'اتصل', 'اتصلوا', 'اتصلو', 'دقوا', 'كلمه', 'ارد', 'يرد', 'يرد علي', 'وصلني', 'حولني', 'حولوني', 'تحويل', 'خاطب', 'اخاطب', 'اراجع', 'اكلمكم', 'اكلمك'],
-    en: ['talk', 'speak', 'chat', 'contact', 'connect', 'call', 'reach', 'transfer', 'put', 'talking', 'speaking', 'communicate'],
+    en: ['bicara', 'talk', 'speak', 'chat', 'contact', 'connect', 'call', 'reach', 'transfer', 'put', 'talking', 'speaking', 'communicate'],
     az: ['7wlni', '7wlny', '7awelni', '7welni', '7awilni', 'hwlni', 'akalem', 'akalm', 'akallem', 'akalim', 'akllm', 'akalmk', 'kalmni', 'kalemni', 'kalmoni', 'ykalmni', 'ykalemni', 'atkalam', 'atkallam', 'at7adath', 'at7adth', 'atwasal', 'atwasl', 'twasal', 'ettisal', 'atasel', 'atsl', 'a7aki', 'a7ki', '2kalm', '2kalem', '2kalmk'],
   },
   PERSON: {
     ar: ['موظف', 'موظفه', 'موظفين', 'الموظفين', 'موظفات', 'الموظفات', 'باحثات', 'اخصائيات', 'مسوولات', 'انسان', 'بشري', 'بشر', 'شخص', 'مسوول', 'مسوله', 'مسووله', 'مسوولين', 'مسول', 'مسولين', 'المسوول', 'باحث', 'باحثه', 'الباحث', 'اخصائي', 'اخصائيه', 'مندوب', 'ممثل', 'خدمه العملاء', 'ادمن', 'مشرف', 'الاداره', 'الباحث الاجتماعي', 'الباحثه الاجتماعيه', 'الاخصائي الاجتماعي', 'الاخصائيه الاجتماعيه', 'مسوول البحث', 'مسوول البحث الاجتماعي'],
-    en: ['agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'admin', 'manager', 'researcher', 'humans', 'agents', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
+    en: ['petugas', 'agent', 'human', 'person', 'staff', 'employee', 'officer', 'representative', 'rep', 'operator', 'someone', 'somebody', 'anyone', 'anybody', 'people', 'admin', 'manager', 'researcher', 'humans', 'agents', 'customer service', 'real person', 'live agent', 'social researcher', 'social worker', 'case worker', 'caseworker'],
     az: ['mowadhaf', 'mowazaf', 'mwazaf', 'mwzf', 'muwazaf', 'muwazzaf', 'mowazf', 'mwadhaf', 'mowathaf', 'mowa6af', 'mo6af', 'insan', 'ensan', 'bashar', 'bashari', 'shakhs', 'sha5s', 'shkhs', 'mas2ool', 'masool', 'masoul', 'mas2ol', 'ba7ith', 'ba7eth', 'bahith'],
   },
   PERSON_MOD: {
@@ -169,7 +169,7 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['wad3', 'akhbar', 'a5bar', 'jdeed', 'jadeed', 'radd', 'rad'],
   },
   QWORD: {
-    ar: ['وين', 'وش', 'ايش', 'شنو', 'اش', 'ويش', 'شو', 'متى', 'كيف', 'هل', 'ماذا', 'ما هي', 'ما هو', 'ماهي', 'ماهو', 'ليش', 'لماذا', 'كم', 'اين', 'فين', 'شلون', 'شنهو', 'ايش هو', 'وشو'],
+    ar: ['وشلون', 'وين', 'وش', 'ايش', 'شنو', 'اش', 'ويش', 'شو', 'متى', 'كيف', 'هل', 'ماذا', 'ما هي', 'ما هو', 'ماهي', 'ماهو', 'ليش', 'لماذا', 'كم', 'اين', 'فين', 'شلون', 'شنهو', 'ايش هو', 'وشو'],
     en: ['where', 'what', 'whats', 'when', 'how', 'any', 'is', 'has', 'did', 'whens', 'wheres', 'hows', 'why', 'which'],
     az: ['wain', 'wein', 'wen', 'ween', 'wayn', 'wesh', 'wsh', 'wish', 'esh', 'aish', 'eish', 'shno', 'shnu', 'shino', 'mata', 'mita', 'kaif', 'kef', 'keef', 'shlon', 'hal'],
   },
@@ -200,7 +200,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   ENGLISH: {
     ar: ['انجليزي', 'انقليزي', 'انجلش', 'انقلش', 'انكليزي', 'الانجليزيه', 'الانجليزي', 'انجليزيه', 'الانقليزي', 'الانكليزيه', 'انجلیزي', 'بالانجليزي', 'بالانقليزي', 'بالانجلش', 'بالانقلش', 'انجلزي', 'انقلزي'],
-    en: ['english', 'eng', 'en', 'inglish', 'englsh', 'engish'],
+    en: ['inggris', 'bahasa inggris', 'english', 'eng', 'en', 'inglish', 'englsh', 'engish'],
     az: ['ingleezi', 'englizi', 'engleezi', 'inglizi', 'englishi'],
   },
   ARABIC: {
@@ -220,7 +220,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   HELP: {
     ar: ['مساعده', 'ساعدني', 'ساعدوني', 'المساعده', 'تساعدني', 'تساعدوني', 'نجده', 'الحقوني', 'ساعدونا'],
-    en: ['help', 'helpme', 'assist', 'assistance', 'support', 'hlp', 'halp', 'sos'],
+    en: ['how does this work', 'how does it work', 'how do i use this', 'how to use this', 'help', 'helpme', 'assist', 'assistance', 'support', 'hlp', 'halp', 'sos'],
     az: ['mosa3da', 'musa3ada', 'msa3dh', 'sa3edni', 'sa3dni', 'sa3idni', 'sa3doni'],
   },
   UNDERSTAND: {
@@ -264,8 +264,8 @@ export const LEXICON: Record<Concept, Forms> = {
     az: ['hala', 'hla', 'ahlan', 'ahleen'],
   },
   THANKS: {
-    ar: ['شكرا', 'شكر', 'شكراا', 'مشكور', 'مشكوره', 'مشكورين', 'تسلم', 'تسلمين', 'تسلمون', 'يسلمو', 'يسلموا', 'يسلمك', 'يعطيك', 'يعطيكم', 'العافيه', 'جزاك', 'جزاكم', 'يجزاك', 'يجزاكم', 'يجزيك', 'يجزيكم', 'خير', 'خيرا', 'ماقصرت', 'ماقصرتوا', 'قصرت', 'قصرتوا', 'كفو', 'الف', 'ممنون', 'ممنونه', 'متشكر', 'شاكر', 'شاكره', 'جزيلا', 'جزيل', 'يعافيك', 'يعافيكم', 'يسعدك', 'يسعدكم', 'يوفقك', 'يوفقكم', 'اجركم', 'اجرك', 'وكتب', 'يحفظك', 'يحفظكم', 'التجاوب', 'تعاونكم', 'الجهود', 'جهودكم', 'ماقصرتوا', 'ماقصرتو', 'قصرتو', 'بارك', 'فيكم'],
-    en: ['thanks', 'thank', 'thx', 'thnx', 'ty', 'tq', 'thankyou', 'thanx', 'appreciate', 'appreciated', 'grateful', 'cheers', 'tks', 'tnx', 'thanku', 'emojithanks', 'jazakallah', 'jazakumullah', 'khair', 'khayr', 'kheir'],
+    ar: ['يجزاه', 'يجزاها', 'جزاه', 'جزاها', 'يعطيه', 'يعطيها', 'شكرا', 'شكر', 'شكراا', 'مشكور', 'مشكوره', 'مشكورين', 'تسلم', 'تسلمين', 'تسلمون', 'يسلمو', 'يسلموا', 'يسلمك', 'يعطيك', 'يعطيكم', 'العافيه', 'جزاك', 'جزاكم', 'يجزاك', 'يجزاكم', 'يجزيك', 'يجزيكم', 'خير', 'خيرا', 'ماقصرت', 'ماقصرتوا', 'قصرت', 'قصرتوا', 'كفو', 'الف', 'ممنون', 'ممنونه', 'متشكر', 'شاكر', 'شاكره', 'جزيلا', 'جزيل', 'يعافيك', 'يعافيكم', 'يسعدك', 'يسعدكم', 'يوفقك', 'يوفقكم', 'اجركم', 'اجرك', 'وكتب', 'يحفظك', 'يحفظكم', 'التجاوب', 'تعاونكم', 'الجهود', 'جهودكم', 'ماقصرتوا', 'ماقصرتو', 'قصرتو', 'بارك', 'فيكم'],
+    en: ['terima kasih', 'shukriya', 'shukria', 'thanks', 'thank', 'thx', 'thnx', 'ty', 'tq', 'thankyou', 'thanx', 'appreciate', 'appreciated', 'grateful', 'cheers', 'tks', 'tnx', 'thanku', 'emojithanks', 'jazakallah', 'jazakumullah', 'khair', 'khayr', 'kheir'],
     az: ['ya3tikom', 'ya3tikum', 'y3tikm', 'ya3tekom', '3afya', '3afia', '3afyah', 'shukran', 'shokran', 'shkran', 'shukrn', 'shokrn', 'mashkoor', 'mashkur', 'mshkor', 'mashkoora', 'tislam', 'teslam', 'tslm', 'ya3teek', 'y3tik', 'ya3tik', 'el3afia', 'al3afya', 'jazak', 'jazakallah', 'ma8sart', 'ma9art', 'ma9artw', 'kafu', 'kfo'],
   },
   YES: {

@@ -170,6 +170,8 @@ const start: Rule = (m) => {
   if (any(m, 'START_V') && any(m, 'MSG', 'SUBSCRIPTION', 'SEND')) return R('start', 'clear', `start: ${found(m, ['START_V'])} + messages`);
   if (any(m, 'RECEIVE') && any(m, 'MSG', 'SEND')) return R('start', 'clear', `start: receive ${found(m, ['RECEIVE'])} + messages`);
   if (any(m, 'WANT') && any(m, 'SUBSCRIPTION')) return R('start', 'likely', 'start: want + subscription');
+  // "اشتراك" alone, once opted out, asks to subscribe again.
+  if (only(m, 'SUBSCRIPTION') && m.core.length === 1) return R('start', 'likely', `start: bare subscription word '${ck}'`, { at: ['opted_out'] });
   if (any(m, 'START_V') && !any(m, 'BACK_V') && m.core.length <= 3 && m.unknown === 0) return R('start', 'likely', `start: ${found(m, ['START_V'])}`);
   return undefined;
 };
@@ -266,6 +268,8 @@ const status: Rule = (m) => {
   if (STATUS_BARE.has(m.key) || STATUS_BARE.has(ck)) return R('status', ck === 'طلبي' || ck === 'حالتي' ? 'likely' : 'clear', `status: bare word '${ck || m.key}'`);
   // Questions about requests in general ("كيف اقدم طلب؟", "متى تردون على الطلبات؟") are FAQs;
   // the status is about the beneficiary's own request, or asks for a status by name.
+  // "مين يشوف طلبي؟", "who reviews my application": about a person's role, not where it is.
+  if (['مين', 'who', 'whos'].includes(m.toks[0]?.key ?? '')) return undefined;
   const own = anyMine(m);
   const q = any(m, 'QWORD');
   const strong = any(m, 'STATUS_N');
@@ -334,7 +338,8 @@ const language: Rule = (m) => {
   for (const { t, i } of langToks) {
     const l: 'ar' | 'en' = has(t, 'ENGLISH') ? 'en' : 'ar';
     // "لا اعرف انجليزي", "my arabic is not good"
-    const after = m.toks.slice(i + 1, i + 4).some((x) => NEGATIONS.has(x.key) || ['weak', 'bad', 'ضعيف', 'ضعيفه'].includes(x.key));
+    // "my arabic is not good" negates it; in "عربي؟ ما افهم انجليزي" the negation is the next verb's.
+    const after = m.toks.slice(i + 1, i + 4).some((x, j, next) => (NEGATIONS.has(x.key) && !has(next[j + 1] ?? x, 'UNDERSTAND', 'SPEAK_LANG', 'FOLLOW', 'WANT', 'TALK')) || ['weak', 'bad', 'ضعيف', 'ضعيفه'].includes(x.key));
     const neg = negatedAt(m, i) ?? (i >= 2 ? negatedAt(m, i - 1) : undefined) ?? (after ? t : undefined);
     if (neg) {
       negated = true;
@@ -359,6 +364,8 @@ const language: Rule = (m) => {
 
 // ── help ──────────────────────────────────────────────────────────────────
 
+const FIND = keys('القى', 'الاقي', 'القا', 'نلقى', 'find', 'get');
+
 const help: Rule = (m) => {
   if (/^[\s?؟]+$/.test(m.text)) return R('help', 'likely', 'help: a bare question mark');
   const short = m.core.length <= 8 && m.unknown <= 3;
@@ -373,6 +380,9 @@ const help: Rule = (m) => {
   if (any(m, 'QWORD') && any(m, 'REQUIRED') && only(m, 'QWORD', 'REQUIRED', 'WRITE', 'NEG', 'QUESTION_N', 'ME')) return R('help', 'clear', `help: question + required ${found(m, ['REQUIRED'])}`);
   if ((any(m, 'QWORD', 'SHOW') || m.toks[0]?.key === 'ما' || question) && any(m, 'MEAN') && m.core.length <= 6) return R('help', 'clear', `help: what do you mean ${found(m, ['MEAN'])}`);
   if (any(m, 'EXAMPLE') && only(m, 'EXAMPLE', 'WANT', 'CAN', 'SHOW', 'QWORD', 'HELP', 'WRITE', 'QUESTION_N')) return R('help', 'clear', `help: example ${found(m, ['EXAMPLE'])}`);
+  // "وين القى رقم الهوية؟", "where do I find it": where to find what is asked for.
+  const iFind = first(m, 'FOLLOW');
+  if (iFind > 0 && m.toks.slice(Math.max(0, iFind - 3), iFind).some((t) => ['وين', 'where', 'wain', 'wein'].includes(t.key)) && FIND.has(m.toks[iFind]!.key) && m.core.length <= 5 && !any(m, 'PERSON', 'PERSON_WEAK', 'REQUEST', 'REQUEST_MINE')) return R('help', 'clear', `help: where to find '${m.toks[iFind]!.key}'`);
   // "اكتب رقم الهوية ولا الاقامة؟", "هل اكتب التاريخ هجري ولا ميلادي؟"
   const iw = first(m, 'WRITE');
   if (iw >= 0 && iw <= 1 && question && m.core.length <= 8) return R('help', 'likely', `help: a question about what to write ${found(m, ['WRITE'])}`);
@@ -396,7 +406,9 @@ const ACTION: Concept[] = ['WANT', 'TALK', 'PERSON', 'REQUEST', 'REQUEST_MINE', 
 
 const thanks: Rule = (m) => {
   if (!any(m, 'THANKS')) return undefined;
-  if (m.toks.some((t) => has(t, ...ACTION) && !has(t, 'THANKS'))) return undefined;
+  // A person praised as the subject ("الموظفة كانت متعاونة جزاها الله خير") is thanks, not a request for one.
+  const praised = m.toks.length > 0 && has(m.toks[0]!, 'PERSON') && !any(m, 'WANT', 'TALK', 'QWORD', 'NEG', 'LA');
+  if (m.toks.some((t) => has(t, ...ACTION) && !has(t, 'THANKS') && !(praised && has(t, 'PERSON')))) return undefined;
   if (m.unknown > 3 || m.core.length > 9 || m.toks.some((t) => t.script === 'num')) return undefined;
   return R('thanks', m.unknown <= 1 ? 'clear' : 'likely', `thanks: ${found(m, ['THANKS'])}`);
 };
