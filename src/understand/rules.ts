@@ -114,10 +114,13 @@ const R = (intent: Intent, sure: Reading['sure'], reason: string, extra: Partial
 // ── stop / start ──────────────────────────────────────────────────────────
 
 const STOP_BARE = keys('stop', 'stopall', 'stop all', 'unsubscribe', 'ايقاف', 'إيقاف', 'توقف', 'اوقف', 'أوقف', 'الغاء الاشتراك', 'إلغاء الاشتراك', 'optout', 'opt out', 'unsub', 'وقف', 'وقفوا', 'stop it', 'stop now', 'اوقفوا', 'توقفوا', 'ستوب', 'ستop');
+const STOP_NOUNS = keys('وقف', 'توقف');
 const STOP_SOFT = keys('end', 'quit', 'enough', 'كفايه', 'بس خلاص', 'halt', 'cease', 'block', 'block me', 'بلوك');
 
 const stop: Rule = (m) => {
   const ck = coreKey(m);
+  // "وقف" (an endowment) and "توقف" (a pause) are nouns too: alone at a free-text question they are the answer.
+  if (STOP_NOUNS.has(m.key) || STOP_NOUNS.has(ck)) return R('stop', 'clear', `stop: bare opt-out word '${ck || m.key}' (a noun too)`, { at: ['menu', 'form_value', 'review', 'offer', 'rating', 'waiting'] });
   if (STOP_BARE.has(m.key) || STOP_BARE.has(ck)) return R('stop', 'clear', `stop: bare opt-out word '${ck || m.key}'`);
   if (STOP_SOFT.has(m.key) || STOP_SOFT.has(ck)) return R('stop', 'likely', `stop: vague opt-out word '${ck}'`);
   const question = /[?؟]\s*$/.test(m.text) || (first(m, 'QWORD') >= 0 && first(m, 'QWORD') < Math.max(first(m, 'NEG', 'LA'), 0));

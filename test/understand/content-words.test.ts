@@ -57,4 +57,13 @@ describe('words inside content do not act', () => {
     expect(fired('ابي اتكلم انجليزي', 'menu')).toBe('language');
     expect(fired('English please', 'form_value')).toBe('language');
   });
+
+  it('a stop word that is also a noun is the answer at a free-text question, and still opts out elsewhere', () => {
+    expect(fired('توقف', 'free_text')).toBeUndefined();
+    expect(fired('وقف', 'free_text')).toBeUndefined();
+    expect(fired('وقف', 'form_value')).toBe('stop');
+    expect(fired('توقف', 'menu')).toBe('stop');
+    // the carriers' words and a plural imperative stay opt-outs everywhere
+    for (const t of ['stop', 'إيقاف', 'وقفوا']) expect(fired(t, 'free_text'), t).toBe('stop');
+  });
 });
