@@ -101,7 +101,12 @@ function mine(m: Msg, i: number): boolean {
 /** "قدمت من اسبوعين …", "I applied last week": the writer's request, named by the verb alone. */
 const APPLIED = keys('قدمت', 'قدمنا', 'وقدمت', 'رفعت', 'سجلت', 'applied', 'submitted');
 const EARLIER = keys('سابق', 'السابق', 'قديم', 'القديم', 'previous', 'earlier', 'old');
-const anyMine = (m: Msg) => m.toks.some((t, i) => (has(t, 'REQUEST', 'REQUEST_MINE') && mine(m, i)) || APPLIED.has(t.key));
+// "قدمت عندكم/من اسبوعين" names the request; "قدمت استقالتي" applied for something else.
+const appliedHere = (m: Msg, i: number) => {
+  const next = m.toks[i + 1];
+  return m.toks[i]!.script === 'lat' || !next || next.script === 'num' || [...next.concepts].some((c) => FILLERISH.has(c) || c === 'REQUEST' || c === 'STATUS_WEAK' || c === 'NEG');
+};
+const anyMine = (m: Msg) => m.toks.some((t, i) => (has(t, 'REQUEST', 'REQUEST_MINE') && mine(m, i)) || (APPLIED.has(t.key) && appliedHere(m, i)));
 /** Words of replying, for "no one replied" ("ما ردوا علي", "ولا احد رد", "mafi rad", "no reply yet"). */
 const REPLY = keys('رد', 'ردوا', 'ردو', 'يرد', 'يردون', 'ردكم', 'جاني', 'جانا', 'وصلني', 'تواصل', 'اتصل', 'rad', 'radd', 'reply', 'replied', 'response', 'answered', 'heard', 'called');
 
@@ -292,9 +297,9 @@ const status: Rule = (m) => {
   // "قدمت من اسبوعين وللحين ما ردوا علي", "الطلب له شهر ولا احد رد": no reply on a request is asking for its status.
   const iReply = m.toks.findIndex((t) => REPLY.has(t.key));
   const noReply = iReply >= 0 && m.toks.slice(Math.max(0, iReply - 3), iReply).some((t) => has(t, 'NEG', 'LA') || NEGATIONS.has(t.key));
-  if (noReply && (own || any(m, 'REQUEST')) && !asksNext(m)) return R('status', 'clear', `status: no reply '${m.toks[iReply]!.key}' on a request`);
+  if (noReply && (own || any(m, 'REQUEST')) && !asksNext(m)) return R('status', long ? 'likely' : 'clear', `status: no reply '${m.toks[iReply]!.key}' on a request`);
   // "هو الطلب اتقبل ولا لسه", "has the application been accepted yet": its state asked.
-  if (any(m, 'REQUEST') && happen && weakS && !asksNext(m) && m.core.length <= 7) return R('status', 'clear', `status: request ${found(m, ['REQUEST'])} + ${found(m, ['HAPPEN'])} + ${found(m, ['STATUS_WEAK'])}`);
+  if (any(m, 'REQUEST') && happen && weakS && !asksNext(m) && m.core.length <= 7) return R('status', m.unknown >= 2 ? 'likely' : 'clear', `status: request ${found(m, ['REQUEST'])} + ${found(m, ['HAPPEN'])} + ${found(m, ['STATUS_WEAK'])}`);
   // "طمنوني على الطلب", "ابغى اتابع على الطلب": following a request up.
   if (follow && any(m, 'REQUEST') && !q && m.unknown === 0 && !any(m, 'NEG')) return R('status', 'clear', `status: follow ${found(m, ['FOLLOW'])} + request ${found(m, ['REQUEST'])}`);
   if (strong && (q || follow || any(m, 'WANT', 'SHOW')) && m.unknown <= 1) return R('status', m.core.length > 5 ? 'likely' : 'clear', `status: ${found(m, ['QWORD', 'FOLLOW', 'WANT', 'SHOW'])} + status ${found(m, ['STATUS_N'])}`);

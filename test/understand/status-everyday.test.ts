@@ -36,4 +36,12 @@ describe('status in everyday words', () => {
   it('what happens next is still not the status', () => {
     for (const t of ['اذا انقبل الطلب وش يصير بعدين', 'لو ما ردوا على الطلب وش الخطوة الجاية']) expect(intent(t, 'menu'), t).not.toBe('status');
   });
+
+  it('a story at a free-text question that mentions applying elsewhere or a reply is no status request', () => {
+    for (const t of ['قدمت استقالتي من الشركة وش اسوي الحين', 'قدمت على وظيفة في مدرسة وما ردوا علي للحين وهذا سبب طلبي للدعم']) {
+      expect(intent(t, 'free_text'), t).not.toBe('status');
+    }
+    // a short complaint is still the status there
+    expect(intent('قدمت من شهر وما ردوا علي', 'free_text')).toBe('status');
+  });
 });
