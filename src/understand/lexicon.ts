@@ -110,7 +110,7 @@ export const LEXICON: Record<Concept, Forms> = {
   },
   NEG: {
     ar: ['ما', 'مو', 'مب', 'مش', 'ماني', 'مانيب', 'لست', 'ليس', 'لم', 'لن', 'بدون', 'مافي', 'ماهو', 'مهو', 'عدم', 'بلاش'],
-    en: ['not', 'dont', 'do not', 'never', 'no', 'stop', 'doesnt', 'didnt', 'wont', 'nt'],
+    en: ['nobody', 'noone', 'not', 'dont', 'do not', 'never', 'no', 'stop', 'doesnt', 'didnt', 'wont', 'nt'],
     az: ['ma', 'mo', 'mob', 'mub', 'mish', 'mesh', 'mu', 'mafi', 'mafee', 'mafeesh', 'mafish'],
   },
   LA: { ar: ['لا', 'لاء', 'لاا'], az: ['la', 'laa', 'la2', 'lae'] },

@@ -196,7 +196,17 @@ const realWantish = (m: Msg) => any(m, 'WANT', 'SHOW') || any(m, 'CAN');
 const SELF = keys('انا', 'اني', 'وانا', 'im', 'am', 'كوني', 'بصفتي');
 const selfBefore = (m: Msg, i: number) => SELF.has(m.toks[i - 1]?.key ?? '') || (['a', 'an'].includes(m.toks[i - 1]?.key ?? '') && SELF.has(m.toks[i - 2]?.key ?? ''));
 
+const REPLY_NOW = keys('رد', 'يرد', 'يرد علي', 'يرد عليه', 'يجاوب', 'رد علي', 'replies', 'replying', 'answers', 'answering', 'responds', 'responding', 'replied', 'answered');
+
 const agent: Rule = (m) => {
+  // "وينكم ماحد رد علي", "nobody is answering": no one replies, so someone is wanted (about a
+  // request it is the status instead: "ما احد رد على الطلب").
+  const iNoOne = m.toks.findIndex((t, i) => t.key === 'ماحد' || t.key === 'محد' || t.key === 'nobody' || (has(t, 'PERSON_WEAK') && i > 0 && (has(m.toks[i - 1]!, 'NEG', 'LA') || NEGATIONS.has(m.toks[i - 1]!.key))));
+  const after = m.toks[iNoOne + 1]?.key === 'is' ? iNoOne + 2 : iNoOne + 1;
+  if (iNoOne >= 0 && REPLY_NOW.has(m.toks[after]?.key ?? '') && !any(m, 'REQUEST', 'REQUEST_MINE') && !m.toks.some((t) => APPLIED.has(t.key)) && m.core.length <= 5) {
+    // "الخدمة سيئة وما احد رد علي" in a survey comment is a complaint: only likely there.
+    return R('agent', m.unknown <= 1 ? 'clear' : 'likely', `agent: no one replies ('${m.toks[iNoOne]!.key} ${m.toks[after]!.key}')`);
+  }
   const person = any(m, 'PERSON');
   const weak = any(m, 'PERSON_WEAK');
   const want = any(m, 'WANT', 'CAN', 'SHOW');

@@ -50,4 +50,13 @@ describe('more readings', () => {
     expect(looksLikeQuestion('وشلون اسجل')).toBe(true);
     expect(menuActionWord('abi atawwa3')).toBe('volunteer');
   });
+
+  it('"no one is replying" while waiting asks for a person; about a request it is the status; in a comment it is the comment', () => {
+    expect(intent('وينكم محد يرد', 'waiting')).toBe('agent');
+    expect(intent('nobody is replying', 'waiting')).toBe('agent');
+    expect(intent('ما احد رد على طلبي', 'menu')).toBe('status');
+    expect(intent('التعامل بطيء جدا وما احد يرد', 'free_text')).not.toBe('agent');
+    // an English word is not read as an Arabizi skeleton of a command ("nobody" is not "nbda")
+    expect(intent('nobody', 'waiting')).not.toBe('start');
+  });
 });
