@@ -26,10 +26,24 @@ import type { Context, ConversationState, EngineEvent, Input, Lang } from '../..
 import { validAnswers } from '../support/answers.ts';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 
-const THRESHOLD = 0.98;
-/** Another folder of cases (a held-out set) can be run instead: UNDERSTANDING_CASES_DIR=/path; its report gets its own file. */
-const DIR = process.env.UNDERSTANDING_CASES_DIR || join(ROOT, 'test/understanding');
-const REPORT = process.env.UNDERSTANDING_CASES_DIR ? 'test-artifacts/understanding-holdout-report.json' : 'test-artifacts/understanding-report.json';
+/** A folder of cases, the share of them that must be understood, and where its report goes. */
+interface Suite {
+  name: string;
+  dir: string;
+  threshold: number;
+  report: string;
+}
+/**
+ * The team's dataset (98 %), and the held-out set a helper wrote without reading the dataset or
+ * the lexicon (holdout/, 90 %: measured at 88.2 % before any fix aimed at it). Another folder can
+ * be run instead: UNDERSTANDING_CASES_DIR=/path (98 %, report understanding-cases-report.json).
+ */
+const SUITES: Suite[] = process.env.UNDERSTANDING_CASES_DIR
+  ? [{ name: 'cases', dir: process.env.UNDERSTANDING_CASES_DIR, threshold: 0.98, report: 'test-artifacts/understanding-cases-report.json' }]
+  : [
+      { name: 'phrase dataset', dir: join(ROOT, 'test/understanding'), threshold: 0.98, report: 'test-artifacts/understanding-report.json' },
+      { name: 'held-out set', dir: join(ROOT, 'test/understanding/holdout'), threshold: 0.9, report: 'test-artifacts/understanding-holdout-report.json' },
+    ];
 const NOW = new Date('2026-11-22T09:00:00+03:00');
 const ORGS = [...FLOWS.keys()].sort();
 
@@ -63,6 +77,12 @@ const Case = z
 type Case = z.infer<typeof Case>;
 const File = z.object({ cases: z.array(z.unknown()).min(1) }).strict();
 
+interface Dataset {
+  files: string[];
+  cases: Loaded[];
+  problems: string[];
+}
+
 interface Loaded {
   file: string;
   index: number;
@@ -70,7 +90,7 @@ interface Loaded {
 }
 
 /** Every case of every file, validated; a bad case names its file and index. */
-function loadDataset(): { files: string[]; cases: Loaded[]; problems: string[] } {
+function loadDataset(DIR: string): Dataset {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
   const cases: Loaded[] = [];
   const problems: string[] = [];
@@ -397,7 +417,7 @@ function expectGroup(e: string) {
 // ---------------------------------------------------------------------------------------
 
 /** How many cases the files hold, by file, expectation, dialect and step, counting 'org: all' once. */
-function caseCounts() {
+function caseCounts(dataset: Dataset) {
   const count = (key: (l: Loaded) => string) => {
     const t: Record<string, number> = {};
     for (const l of dataset.cases) t[key(l)] = (t[key(l)] ?? 0) + 1;
@@ -414,10 +434,11 @@ function caseCounts() {
   };
 }
 
-const dataset = loadDataset();
+for (const { name, dir, threshold: THRESHOLD, report: REPORT } of SUITES) {
+const dataset = loadDataset(dir);
 const results: Result[] = [];
 
-describe('phrase dataset', () => {
+describe(name, () => {
   it('every case has the contract shape (file and index named on error)', () => {
     expect(dataset.problems, dataset.problems.join('\n')).toEqual([]);
     expect(dataset.cases.length).toBeGreaterThan(0);
@@ -451,13 +472,13 @@ describe('phrase dataset', () => {
       byOrg: tally(results, (r) => r.org),
       byFile: tally(results, (r) => r.file),
       // The cases as written (an 'org: all' case once), before they run in each association.
-      cases: caseCounts(),
+      cases: caseCounts(dataset),
       failures,
     };
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     writeFileSync(join(ROOT, REPORT), JSON.stringify(report, null, 2));
     const lines = [
-      `phrase dataset: ${ok}/${results.length} understood (${pct(ok, results.length)}), threshold ${THRESHOLD * 100}%; ${dataset.cases.length} cases in ${dataset.files.length} files (a case with org: all runs in each of the ${ORGS.length} associations)`,
+      `${name}: ${ok}/${results.length} understood (${pct(ok, results.length)}), threshold ${THRESHOLD * 100}%; ${dataset.cases.length} cases in ${dataset.files.length} files (a case with org: all runs in each of the ${ORGS.length} associations)`,
       `cases by dialect: ${Object.entries(report.cases.byDialect).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       table('by intent (expect)', report.byIntent),
       table('by step', report.byStep),
@@ -469,6 +490,7 @@ describe('phrase dataset', () => {
     ];
     console.log(lines.join('\n'));
     expect(results.length).toBeGreaterThan(0);
-    expect(ok / results.length, `only ${pct(ok, results.length)} of the phrase dataset understood; see ${REPORT}`).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(ok / results.length, `only ${pct(ok, results.length)} of the ${name} understood; see ${REPORT}`).toBeGreaterThanOrEqual(THRESHOLD);
   });
 });
+}
