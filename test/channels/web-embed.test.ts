@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -14,8 +14,8 @@ import { ROOT } from '../support/scenario.ts';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-embed-'));
@@ -31,7 +31,6 @@ const sitePage = (bot: string) => `<!doctype html><html lang="ar" dir="rtl"><hea
 <script src="${bot}/chat/widget.js" data-association="qalam" defer></script></body></html>`;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`);
   await redis.start();
   sitePort = await freePort();
   const port = await freePort();
@@ -41,8 +40,7 @@ beforeAll(async () => {
   // One server answers on two origins: http://127.0.0.1:<port> is listed, http://localhost:<port> is not.
   site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sitePage(runtime.url!)));
   await new Promise<void>((resolve) => site.listen(sitePort, '127.0.0.1', resolve));
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 

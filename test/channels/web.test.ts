@@ -4,7 +4,7 @@
  * Chromium when it is installed, a beneficiary chatting on the page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -14,6 +14,7 @@ import { waitFor } from '../support/wait.ts';
 import { increasing, screenXs } from '../support/bidi.ts';
 import { loadConfig, parseChatOrigins } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const SITE = 'https://qalam.example';
 const redis = new TestRedis();
@@ -193,10 +194,8 @@ describe('website chat', () => {
     expect(mimes).toEqual(['application/octet-stream', 'image/png']);
   });
 
-  const chromium = '/usr/bin/chromium';
-  it.skipIf(!existsSync(chromium))('works in a real browser: RTL page, typing, a button, and text shown as text', async () => {
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  it('works in a real browser: RTL page, typing, a button, and text shown as text', async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
       await page.goto(`${base}/chat/qalam`);

@@ -3,7 +3,7 @@
  * every form, rate-limited login, security headers, scoping by association, sign-out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { Browser, PASSWORD } from '../support/console.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-console-'));
@@ -240,11 +241,7 @@ describe('console sign-in', () => {
     const api = (await (await reem.go('/admin/queues/api/queues')).json()) as { queues: Array<{ name: string }> };
     expect(api.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['inbound', 'verify', 'notify', 'timers', 'out.web']));
 
-    // A missing browser fails this test rather than passing it quietly (.ci/run installs chromium).
-    const chromium = '/usr/bin/chromium';
-    expect(existsSync(chromium), `${chromium} is missing: apt-get install -y chromium`).toBe(true);
-    const { chromium: pw } = await import('playwright-core');
-    const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
       await context.addCookies([{ name: 'tawasul_session', value: reem.cookies.get('tawasul_session')!, url: base }]);

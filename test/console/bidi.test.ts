@@ -4,7 +4,7 @@
  * order checked on screen (x positions of the pieces), not in the markup.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT } from '../support/scenario.ts';
@@ -13,15 +13,13 @@ import { conversationLog, layout, requestPage, type Lang } from '../../src/conso
 import { associationTimeZone, formatter } from '../../src/console/format.ts';
 import { formatDateValue, validateDate } from '../../src/validate/date.ts';
 import { isolateNumbers } from '../../src/text/bidi.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}`);
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 30_000);
 afterAll(async () => browser?.close());

@@ -8,7 +8,7 @@
  * Screenshots of the main pages, Arabic and English, go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -22,8 +22,7 @@ import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD } from '../support/console.ts';
 import { increasing, screenXs } from '../support/bidi.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from '../support/chromium.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -34,7 +33,6 @@ let base = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
   await redis.start();
   const port = await freePort();
   const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
@@ -45,8 +43,7 @@ beforeAll(async () => {
   await accounts.add({ email: 'khalid@qalam.org', name: 'خالد', role: 'committee', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'reem@qalam.org', name: 'ريم', role: 'supervisor', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'admin@qalam.org', name: 'مدير', role: 'admin', associations: ['qalam', 'sidr'], password: PASSWORD });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 
@@ -105,7 +102,7 @@ async function promoteDelayed(queueName: string) {
   }
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('staff console in a real browser', () => {
+describe('staff console in a real browser', () => {
   it('escalation → claim → reply on the channel → application → verification → committee → decision → survey → dashboard', async () => {
     // Staff member signs in and keeps the inbox open.
     const login = await browser.newPage();

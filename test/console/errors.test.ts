@@ -5,7 +5,7 @@
  * conversation page says who holds it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -17,8 +17,8 @@ import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD } from '../support/console.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-errors-'));
@@ -28,7 +28,6 @@ let browser: Browser;
 let conversation = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}`);
   await redis.start();
   const port = await freePort();
   const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
@@ -42,8 +41,7 @@ beforeAll(async () => {
   person.send('السلام عليكم');
   person.send('موظف');
   conversation = (runtime.app.db.$client.prepare("SELECT id FROM conversations WHERE mode = 'waiting_staff'").get() as { id: string }).id;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 

@@ -9,7 +9,7 @@
  * deployment's and draws its labels in the page's language. Screenshots to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -21,8 +21,8 @@ import { loadConfig } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD } from '../support/console.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-newcomer-'));
@@ -33,7 +33,6 @@ let firstPassword = '';
 const NEW_PASSWORD = 'a long password of my own';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}`);
   await redis.start();
   const port = await freePort();
   const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
@@ -45,8 +44,7 @@ beforeAll(async () => {
   expect(accounts.byId((runtime.app.db.$client.prepare("SELECT id FROM users WHERE email = 'admin@localhost'").get() as { id: string }).id)!.mustChangePassword).toBe(true);
   firstPassword = await accounts.setPassword('admin@localhost');
   await accounts.add({ email: 'reem@sidr.org', name: 'ريم', role: 'supervisor', associations: ['sidr', 'qalam'], password: PASSWORD });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 
