@@ -6,13 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { ROOT } from '../support/scenario.ts';
-import { TestRedis, freePort } from '../support/redis.ts';
-import { loadConfig } from '../../src/config.ts';
-import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { TestRedis } from '../support/redis.ts';
+import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
-import { Browser, PASSWORD } from '../support/console.ts';
+import { Browser, PASSWORD, serveAll } from '../support/console.ts';
 import { launchChromium } from '../support/chromium.ts';
 
 const redis = new TestRedis();
@@ -22,9 +20,7 @@ let base = '';
 
 beforeAll(async () => {
   await redis.start();
-  const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
-  runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: 'silent' }));
+  runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
   const accounts = new Accounts(runtime.app.db);
   await accounts.add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: PASSWORD });

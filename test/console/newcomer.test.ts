@@ -12,15 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT } from '../support/scenario.ts';
-import { TestRedis, freePort } from '../support/redis.ts';
+import { TestRedis } from '../support/redis.ts';
 import { beneficiary } from '../support/beneficiary.ts';
-import { loadConfig } from '../../src/config.ts';
-import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
-import { PASSWORD } from '../support/console.ts';
+import { PASSWORD, serveAll } from '../support/console.ts';
 import { launchChromium } from '../support/chromium.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -34,9 +32,7 @@ const NEW_PASSWORD = 'a long password of my own';
 
 beforeAll(async () => {
   await redis.start();
-  const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
-  runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: 'silent' }));
+  runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
   const accounts = new Accounts(runtime.app.db);
   // The first start made the only account, admin@localhost with a generated password it printed;

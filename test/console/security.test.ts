@@ -10,16 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { pino } from 'pino';
 import { FLOWS, ROOT } from '../support/scenario.ts';
 import { validAnswers } from '../support/answers.ts';
-import { TestRedis, freePort } from '../support/redis.ts';
+import { TestRedis } from '../support/redis.ts';
 import { beneficiary } from '../support/beneficiary.ts';
-import { loadConfig } from '../../src/config.ts';
-import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { consoleRoutes, mountConsole } from '../../src/console/server.ts';
-import { Browser, PASSWORD } from '../support/console.ts';
+import { Browser, PASSWORD, serveAll } from '../support/console.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-security-'));
@@ -35,9 +33,7 @@ const SECRETS = [NATIONAL_ID, '+966501234567', 'محمد عبدالله الأح
 
 beforeAll(async () => {
   await redis.start();
-  const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dir, REDIS_URL: redis.url, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
-  runtime = await startRuntime(config, { engine: true, http: true, channels: 'configured' }, pino({ level: 'silent' }));
+  runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
   routes = consoleRoutes(runtime.http!);
   const accounts = new Accounts(runtime.app.db);

@@ -1,5 +1,11 @@
 /** A staff member's browser over plain HTTP: a cookie jar, CSRF tokens read from pages, form posts. */
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { freePort } from './redis.ts';
+import { testLog } from './rig.ts';
+import { ROOT } from './scenario.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -33,4 +39,14 @@ export class Browser {
     expect((await this.form('/console/login', { _csrf: token, email, password: PASSWORD })).status).toBe(302);
     return this;
   }
+}
+
+/**
+ * The whole service as `tawasul start` runs it — engine, HTTP with the console, every configured
+ * channel — on a data folder of the test's and its own redis-server, on a free port.
+ */
+export async function serveAll(dataDir: string, redisUrl: string): Promise<Runtime> {
+  const port = await freePort();
+  const config = loadConfig({ DATA_DIR: dataDir, REDIS_URL: redisUrl, HTTP_PORT: String(port), FLOWS_DIR: join(ROOT, 'flows') });
+  return startRuntime(config, { engine: true, http: true, channels: 'configured' }, testLog);
 }
