@@ -20,7 +20,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD, serveAll } from '../support/console.ts';
 import { increasing, screenXs } from '../support/bidi.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, signInThroughForm } from '../support/chromium.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -51,15 +51,8 @@ afterAll(async () => {
 });
 
 /** A staff member's browser, signed in through the sign-in form. */
-async function signIn(email: string, viewport = { width: 1200, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'ar-SA' });
-  const page = await context.newPage();
-  await page.goto(`${base}/console/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/console`);
-  return { context, page };
+function signIn(email: string, viewport = { width: 1200, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+  return signInThroughForm(browser, base, email, { password: PASSWORD, viewport, locale: 'ar-SA' });
 }
 
 const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });

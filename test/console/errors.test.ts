@@ -15,7 +15,7 @@ import { beneficiary } from '../support/beneficiary.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD, serveAll } from '../support/console.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, signInThroughForm } from '../support/chromium.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
@@ -49,14 +49,7 @@ afterAll(async () => {
 });
 
 async function signIn(email: string, width = 1200): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(`${base}/console/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/console`);
-  return page;
+  return (await signInThroughForm(browser, base, email, { password: PASSWORD, viewport: { width, height: 800 } })).page;
 }
 
 /** The error page: its text, and the link back followed to where it leads. */

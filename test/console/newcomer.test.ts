@@ -19,7 +19,7 @@ import { beneficiary } from '../support/beneficiary.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD, serveAll } from '../support/console.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, signInThroughForm } from '../support/chromium.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
@@ -51,15 +51,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(email: string, password: string, landing = '/console'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${base}/console/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}${landing}`);
-  return { context, page };
+function signIn(email: string, password: string, landing = '/console'): Promise<{ context: BrowserContext; page: Page }> {
+  return signInThroughForm(browser, base, email, { password, landing });
 }
 
 /** The page at 390 px and desktop width, Arabic and English; returns the widest scrollWidth at 390. */
