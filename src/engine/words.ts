@@ -1,6 +1,7 @@
 /**
- * Words that work from every step, in both languages, compared after normalisation
- * (matchKey), and only when they are the whole message — "حالة" inside a sentence is text.
+ * The reserved command words (a flow's option may not be one; the understanding layer in
+ * src/understand reads them and every other wording) and the skip words of optional questions,
+ * compared after normalisation (matchKey) as the whole message.
  */
 import { matchKey } from '../text/normalize.ts';
 
@@ -91,29 +92,4 @@ const SKIP = keySet([
   'ما عندي', 'ماعندي', 'ما عندي شي', 'ما عندي شيء', 'ما عندي ملاحظات', 'مافي', 'ما في', 'ما فيه', 'مافيه', 'لا يوجد ملاحظات', 'بدون',
   'skip', 'none', 'nothing', 'nothing else', 'no notes', 'no', 'nope', 'no thanks', 'no thank you', 'nil', 'n/a', 'na', '-',
 ]);
-const YES = keySet(['نعم', 'أؤكد', 'اؤكد', 'أوافق', 'موافق', 'تأكيد', 'أقر', 'أقر بذلك', 'صحيح', 'ايوه', 'اي', 'yes', 'y', 'ok', 'okay', 'confirm', 'i confirm', 'agree', 'i agree']);
-const NO = keySet(['لا', 'كلا', 'غير موافق', 'no', 'n', 'not now', 'later', 'لاحقا']);
-const GREETINGS = keySet([
-  'السلام عليكم',
-  'السلام عليكم ورحمة الله',
-  'السلام عليكم ورحمة الله وبركاته',
-  'سلام',
-  'مرحبا',
-  'مرحبا بكم',
-  'أهلا',
-  'اهلين',
-  'هلا',
-  'صباح الخير',
-  'مساء الخير',
-  'hi',
-  'hello',
-  'hey',
-  'salam',
-  'good morning',
-  'good evening',
-]);
-
 export const isSkipWord = (text: string) => SKIP.has(matchKey(text));
-export const isYes = (text: string) => YES.has(matchKey(text));
-export const isNo = (text: string) => NO.has(matchKey(text));
-export const isGreeting = (text: string) => GREETINGS.has(matchKey(text));
