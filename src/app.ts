@@ -1,11 +1,14 @@
 /** Wires configuration, flows, storage and the conversation service for any process role. */
 import { loadFlows } from './flows/load.ts';
-import { openDb, type Db } from './store/db.ts';
+import type { Db } from './store/db.ts';
+import { openStore, type Store } from './store/index.ts';
 import { ConversationService } from './conversation/service.ts';
 import type { Config } from './config.ts';
 
 export interface App {
   config: Config;
+  store: Store;
+  /** @deprecated use `store`; goes when every module is behind the seam. */
   db: Db;
   service: ConversationService;
   close(): void;
@@ -14,7 +17,8 @@ export interface App {
 /** Loads every flow (a broken one stops startup with its file and line) and opens the database. */
 export function openApp(config: Config): App {
   const flows = loadFlows(config.flowsDir);
-  const db = openDb(config.dbPath);
+  const store = openStore(config.databaseUrl ?? config.dbPath);
+  const db = store.sqlite;
   const service = new ConversationService({ db, flows, mediaDir: config.mediaDir, notifyVia: config.notifyVia });
-  return { config, db, service, close: () => db.$client.close() };
+  return { config, store, db, service, close: () => void store.close() };
 }

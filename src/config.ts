@@ -13,6 +13,7 @@ const optionalInt = z.coerce.number().int().min(0).optional();
 const Env = z.object({
   DATA_DIR: z.string().default('./data'),
   DB_PATH: z.string().optional(),
+  DATABASE_URL: z.string().regex(/^(postgres(ql)?|sqlite):/, 'postgres://user:pass@host/db or sqlite:/path/to/file.db').optional(),
   FLOWS_DIR: z.string().default('./flows'),
   MEDIA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,6 +77,8 @@ const Env = z.object({
 export interface Config {
   dataDir: string;
   dbPath: string;
+  /** The shared store (postgres://…) or an explicit SQLite file (sqlite:/path); unset, SQLite at `dbPath`. */
+  databaseUrl?: string;
   flowsDir: string;
   mediaDir: string;
   redisDir: string;
@@ -233,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     dataDir,
     dbPath: resolve(e.DB_PATH ?? `${dataDir}/tawasul.db`),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     flowsDir: resolve(e.FLOWS_DIR),
     mediaDir: resolve(e.MEDIA_DIR ?? `${dataDir}/media`),
     redisDir: resolve(`${dataDir}/redis`),

@@ -184,6 +184,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
   let url: string | undefined;
   if (roles.http) {
     http = createHttpServer({
+      store: app.store,
       db: app.db,
       pipeline,
       log,

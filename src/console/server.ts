@@ -11,6 +11,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Db } from '../store/db.ts';
+import type { Store } from '../store/index.ts';
 import { AccountError, Accounts, type User } from './accounts.ts';
 import { problemPage, type BackTo } from './views.ts';
 import { accountPage, layout, loginPage, homePage, inboxPage, inboxScreen, conversationPage, conversationLog, dashboardPage, requestsPage, requestPage, beneficiariesPage, recordPage, exportPage, whatsappPage, DASHBOARD_JS, CONSOLE_JS, type Lang } from './views.ts';
@@ -42,6 +43,9 @@ declare module 'fastify' {
 }
 
 export interface ConsoleOptions {
+  /** Required once every module is behind the seam (issue 12, step 1). */
+  store?: Store;
+  /** @deprecated use `store`. */
   db: Db;
   /** At least 32 characters; signs the session cookie. */
   sessionSecret: string;

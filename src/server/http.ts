@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
+import type { Store } from '../store/index.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { z } from 'zod';
 import { safeEqual } from './safe-equal.ts';
@@ -13,6 +14,9 @@ import type { ChannelAdapter } from '../channels/types.ts';
 import { mountConsole, type ConsoleOptions } from '../console/server.ts';
 
 export interface HttpDeps {
+  /** Required once every module is behind the seam (issue 12, step 1). */
+  store?: Store;
+  /** @deprecated use `store`. */
   db: Db;
   pipeline: Pipeline;
   log: Logger;
@@ -25,7 +29,7 @@ export interface HttpDeps {
   /** Channels that receive by webhook mount their routes. */
   adapters?: ChannelAdapter[];
   /** The staff console, when this process serves it. */
-  console?: Omit<ConsoleOptions, 'db' | 'pipeline' | 'channels'>;
+  console?: Omit<ConsoleOptions, 'db' | 'store' | 'pipeline' | 'channels'>;
 }
 
 const LoopbackInbound = z
@@ -69,7 +73,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   if (deps.console) {
     // The WhatsApp web adapter, when this process runs it, reports each session's state and QR to admins.
     const whatsapp = deps.adapters?.find((a): a is ChannelAdapter & { session: NonNullable<ConsoleOptions['whatsappSession']> } => 'session' in a && typeof a.session === 'function');
-    mountConsole(app, { db: deps.db, pipeline: deps.pipeline, channels: deps.channelNames, ...(whatsapp ? { whatsappSession: (id: string) => whatsapp.session(id) } : {}), ...deps.console });
+    mountConsole(app, { db: deps.db, store: deps.store, pipeline: deps.pipeline, channels: deps.channelNames, ...(whatsapp ? { whatsappSession: (id: string) => whatsapp.session(id) } : {}), ...deps.console });
   }
 
   if (deps.loopbackToken) {

@@ -1,0 +1,2 @@
+/** The repositories the staff console uses: interfaces only. */
+export interface ConsoleStore {}

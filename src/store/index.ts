@@ -1,0 +1,38 @@
+/**
+ * The store seam: the only place that knows which database holds the data and the only code
+ * that writes SQL. Everything else talks to the repositories of a `Store`, whose methods are
+ * async, each owning its transaction and shaped by the use case that calls it.
+ *
+ * Two implementations sit behind it: SQLite (better-sqlite3, one file, the zero-config
+ * default) and PostgreSQL (the shared store when one machine is not enough), chosen by
+ * `DATABASE_URL`.
+ */
+import type { CoreStore } from './core.ts';
+import type { ConsoleStore } from './console.ts';
+import { openSqliteStore } from './sqlite/index.ts';
+import type { Db } from './db.ts';
+
+export type { CoreStore } from './core.ts';
+export type { ConsoleStore } from './console.ts';
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Conversations and their steps, delivery, outbox, requests and counters, media rows. */
+  readonly core: CoreStore;
+  /** What the staff console reads and writes: inbox, requests, records, accounts, sessions, audit, reports. */
+  readonly console: ConsoleStore;
+  /** One round trip: the health check. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /**
+   * @deprecated the SQLite handle, only while modules move behind the repositories; removed
+   * when none uses it (issue 12, step 1).
+   */
+  readonly sqlite: Db;
+}
+
+/** Opens the store a `DATABASE_URL` (or a bare SQLite path) names and brings its schema up to date. */
+export function openStore(target: string): Store {
+  if (/^postgres(ql)?:/.test(target)) throw new Error('DATABASE_URL: the PostgreSQL store is being built (issue 12); use SQLite (unset DATABASE_URL) for now');
+  return openSqliteStore(target.startsWith('sqlite:') ? target.slice('sqlite:'.length) : target);
+}

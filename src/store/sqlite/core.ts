@@ -1,0 +1,6 @@
+import type { Db } from '../db.ts';
+import type { CoreStore } from '../core.ts';
+
+export function sqliteCore(_db: Db): CoreStore {
+  return {};
+}
