@@ -5,6 +5,7 @@ import { chatCommand } from './chat.ts';
 import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
 import { gatewayCommand, startCommand, workerCommand } from './serve.ts';
 import { usersAddCommand, usersPasswdCommand } from './users.ts';
+import { dbCommand } from './db.ts';
 import { deadLettersCommand, decideCommand, deliveredCommand, retryDeadLetterCommand } from './ops.ts';
 
 const program = new Command()
@@ -90,5 +91,7 @@ flows
   .description('write flows/flow.schema.json from the zod schema (--check: fail if it is stale)')
   .option('--check', 'only compare, do not write')
   .action(flowsSchemaCommand);
+
+program.addCommand(dbCommand());
 
 await program.parseAsync(process.argv);

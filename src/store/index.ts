@@ -10,6 +10,7 @@
 import type { CoreStore } from './core.ts';
 import type { ConsoleStore } from './console.ts';
 import { openSqliteStore } from './sqlite/index.ts';
+import { openPostgresStoreLazy } from './postgres/index.ts';
 import type { Db } from './db.ts';
 
 export type { CoreStore } from './core.ts';
@@ -31,8 +32,16 @@ export interface Store {
   readonly sqlite: Db;
 }
 
-/** Opens the store a `DATABASE_URL` (or a bare SQLite path) names and brings its schema up to date. */
+/**
+ * Opens the store a `DATABASE_URL` (or a bare SQLite path) names and brings its schema up to
+ * date. SQLite migrates before returning; PostgreSQL connects and migrates in the background,
+ * and every call waits for that (a bad URL fails the first call, `ping` included).
+ */
 export function openStore(target: string): Store {
-  if (/^postgres(ql)?:/.test(target)) throw new Error('DATABASE_URL: the PostgreSQL store is being built (issue 12); use SQLite (unset DATABASE_URL) for now');
+  if (isPostgresUrl(target)) return openPostgresStoreLazy(target);
   return openSqliteStore(target.startsWith('sqlite:') ? target.slice('sqlite:'.length) : target);
+}
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:/.test(target);
 }
