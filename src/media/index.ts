@@ -10,7 +10,8 @@
  */
 import type { MediaStoreConfig } from './settings.ts';
 
-export { mediaExtension, mediaKey, parseMediaKey, sha256Hex } from './key.ts';
+export { mediaExtension, mediaKey, mediaKeyOf, parseMediaKey, sha256Hex } from './key.ts';
+export { copyMedia } from './copy.ts';
 export { MediaNotFoundError, MediaStoreError, type MediaErrorCode } from './errors.ts';
 export { mediaStoreSettings, type MediaStoreConfig, type LocalMediaConfig, type S3MediaConfig } from './settings.ts';
 

@@ -5,7 +5,7 @@
  * file's name stays in the database, never in a path, URL or object header.
  */
 import { createHash } from 'node:crypto';
-import { extname } from 'node:path';
+import { extname, isAbsolute, relative, sep } from 'node:path';
 import { MediaStoreError } from './errors.ts';
 
 const ASSOCIATION = /^[A-Za-z0-9_-]{1,64}$/;
@@ -42,4 +42,16 @@ export function parseMediaKey(key: string): { associationId: string; sha256: str
 /** SHA-256 of the bytes, hex: the middle of every key. */
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The key a `media` row's `path` names: rows written before the store existed hold the file's
+ * absolute path under MEDIA_DIR (`/data/media/qalam/<sha256>.jpg` → `qalam/<sha256>.jpg`);
+ * newer ones hold the key itself. Throws `MEDIA_BAD_KEY` for anything else (a path outside MEDIA_DIR).
+ */
+export function mediaKeyOf(stored: string, mediaDir: string): string {
+  if (!isAbsolute(stored)) return (parseMediaKey(stored), stored);
+  const rel = relative(mediaDir, stored).split(sep).join('/');
+  parseMediaKey(rel);
+  return rel;
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { MediaNotFoundError, MediaStoreError } from './errors.ts';
 import type { MediaStore, StoredMedia } from './index.ts';
 import { mediaExtension, mediaKey, parseMediaKey, sha256Hex } from './key.ts';
@@ -63,14 +63,4 @@ export class LocalMediaStore implements MediaStore {
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * The key of a file a `media` row names by its absolute path (rows written before the store
- * existed): its path relative to MEDIA_DIR. Throws `MEDIA_BAD_KEY` for a path outside it.
- */
-export function keyFromMediaPath(mediaDir: string, path: string): string {
-  const rel = relative(mediaDir, path).split(sep).join('/');
-  parseMediaKey(rel);
-  return rel;
 }

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MediaNotFoundError, MediaStoreError, mediaExtension, mediaStoreSettings, openMediaStore, parseMediaKey, type MediaStore, type S3MediaConfig } from '../../src/media/index.ts';
-import { keyFromMediaPath, LocalMediaStore } from '../../src/media/local.ts';
+import { copyMedia, MediaNotFoundError, MediaStoreError, mediaExtension, mediaKeyOf, mediaStoreSettings, openMediaStore, parseMediaKey, type MediaStore, type S3MediaConfig } from '../../src/media/index.ts';
+import { LocalMediaStore } from '../../src/media/local.ts';
 import { startFakeS3, type FakeS3 } from '../support/fake-s3.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -143,14 +143,17 @@ describe('local driver', () => {
     const oldPath = join(dir, 'qalam', `${sha(bytes)}.jpg`);
     writeFileSync(oldPath, bytes);
     const store = new LocalMediaStore(dir);
-    const key = keyFromMediaPath(dir, oldPath);
+    // The row holds that absolute path; the key is its part under MEDIA_DIR, and a key stays a key.
+    const key = mediaKeyOf(oldPath, dir);
     expect(key).toBe(`qalam/${sha(bytes)}.jpg`);
+    expect(mediaKeyOf(key, dir)).toBe(key);
     expect((await store.get(key)).equals(bytes)).toBe(true);
     const put = await store.put('qalam', bytes, { mime: 'image/jpeg', filename: ARABIC_NAME });
     expect(put.key).toBe(key);
     expect(store.pathOf(key)).toBe(oldPath);
     expect(readdirSync(join(dir, 'qalam'))).toEqual([`${sha(bytes)}.jpg`]);
-    expect(() => keyFromMediaPath(dir, '/etc/passwd')).toThrow(MediaStoreError);
+    expect(() => mediaKeyOf('/etc/passwd', dir)).toThrow(MediaStoreError);
+    expect(() => mediaKeyOf(join(dir, '..', 'qalam', `${sha(bytes)}.jpg`), dir)).toThrow(MediaStoreError);
   });
 
   it('replaces a file cut short by a crash, leaves no temporary file, and keeps files private to the user', async () => {
@@ -300,6 +303,28 @@ describe('s3 driver', () => {
     const { key } = await store.put('qalam', randomBytes(64), { mime: 'image/png' });
     fake.objects.get(key)!.body = randomBytes(64);
     await expect(store.get(key)).rejects.toMatchObject({ code: 'MEDIA_CORRUPT' });
+  });
+});
+
+describe('moving a deployment between stores', () => {
+  it('copies every file under the same key, local folder → bucket and back, and can run again', async () => {
+    const local = await open({ kind: 'local', dir: tempDir() });
+    const bucket = await open(s3Config({ prefix: `copy-${randomBytes(4).toString('hex')}/` }));
+    const files = [
+      { bytes: randomBytes(900), mime: 'image/jpeg', filename: ARABIC_NAME },
+      { bytes: randomBytes(500), mime: 'application/pdf', filename: 'بطاقة' },
+      { bytes: randomBytes(300), mime: 'image/svg+xml', filename: 'شعار' },
+    ];
+    const rows = [];
+    for (const f of files) rows.push({ key: (await local.put('qalam', f.bytes, f)).key, mime: f.mime });
+    expect(rows[2]!.key).toMatch(/\.svgxml$/);
+    const gone = { key: `qalam/${'7'.repeat(64)}.png`, mime: 'image/png' };
+    expect(await copyMedia(local, bucket, [...rows, gone])).toEqual({ copied: 3, skipped: 0, missing: [gone.key] });
+    for (const [i, row] of rows.entries()) expect((await bucket.get(row.key)).equals(files[i]!.bytes)).toBe(true);
+    expect(await copyMedia(local, bucket, rows)).toEqual({ copied: 0, skipped: 3, missing: [] });
+    const back = await open({ kind: 'local', dir: tempDir() });
+    expect(await copyMedia(bucket, back, rows)).toMatchObject({ copied: 3 });
+    expect((await back.get(rows[1]!.key)).equals(files[1]!.bytes)).toBe(true);
   });
 });
 
