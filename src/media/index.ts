@@ -8,10 +8,12 @@
  * store to the other without touching its rows. Keys carry no personal data, and no file is
  * ever reachable by URL: the console reads it through `get` after its own access checks.
  */
+import { LocalMediaStore } from './local.ts';
 import type { MediaStoreConfig } from './settings.ts';
 
 export { mediaExtension, mediaKey, mediaKeyOf, parseMediaKey, sha256Hex } from './key.ts';
-export { copyMedia } from './copy.ts';
+export { copyMedia, type CopyReport } from './copy.ts';
+export { LocalMediaStore } from './local.ts';
 export { MediaNotFoundError, MediaStoreError, type MediaErrorCode } from './errors.ts';
 export { mediaStoreSettings, type MediaStoreConfig, type LocalMediaConfig, type S3MediaConfig } from './settings.ts';
 
@@ -38,12 +40,22 @@ export interface MediaStore {
   close(): Promise<void>;
 }
 
-/** Opens the store the settings name; the S3 client is only loaded for `kind: 's3'`. */
-export async function openMediaStore(config: MediaStoreConfig): Promise<MediaStore> {
-  if (config.kind === 'local') {
-    const { LocalMediaStore } = await import('./local.ts');
-    return new LocalMediaStore(config.dir);
-  }
-  const { S3MediaStore } = await import('./s3.ts');
-  return new S3MediaStore(config);
+/**
+ * Opens the store the settings name. The S3 client (AWS's SDK, some 20 MB) is loaded on the
+ * first call that needs it, so a deployment on the local folder never loads it.
+ */
+export function openMediaStore(config: MediaStoreConfig): MediaStore {
+  if (config.kind === 'local') return new LocalMediaStore(config.dir);
+  let driver: Promise<MediaStore> | undefined;
+  const s3 = () => (driver ??= import('./s3.ts').then(({ S3MediaStore }) => new S3MediaStore(config)));
+  return {
+    kind: 's3',
+    put: async (associationId, bytes, meta) => (await s3()).put(associationId, bytes, meta),
+    get: async (key) => (await s3()).get(key),
+    exists: async (key) => (await s3()).exists(key),
+    delete: async (key) => (await s3()).delete(key),
+    close: async () => {
+      if (driver) await (await driver).close();
+    },
+  };
 }

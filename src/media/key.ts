@@ -50,8 +50,7 @@ export function sha256Hex(bytes: Buffer): string {
  * newer ones hold the key itself. Throws `MEDIA_BAD_KEY` for anything else (a path outside MEDIA_DIR).
  */
 export function mediaKeyOf(stored: string, mediaDir: string): string {
-  if (!isAbsolute(stored)) return (parseMediaKey(stored), stored);
-  const rel = relative(mediaDir, stored).split(sep).join('/');
-  parseMediaKey(rel);
-  return rel;
+  const key = isAbsolute(stored) ? relative(mediaDir, stored).split(sep).join('/') : stored;
+  parseMediaKey(key);
+  return key;
 }

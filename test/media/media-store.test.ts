@@ -50,7 +50,7 @@ function s3Config(over: Partial<S3MediaConfig> = {}): S3MediaConfig {
 }
 
 async function open(config: Parameters<typeof openMediaStore>[0]) {
-  const store = await openMediaStore(config);
+  const store = openMediaStore(config);
   stores.push(store);
   return store;
 }
