@@ -28,7 +28,8 @@ export class S3MediaStore implements MediaStore {
       // headers the SDK adds by default are refused by several S3-compatible services.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: { connectionTimeout: Math.min(5000, config.requestTimeoutMs), requestTimeout: config.requestTimeoutMs },
+      // Without throwOnRequestTimeout the SDK only logs a warning and waits for ever on a store that stopped answering.
+      requestHandler: { connectionTimeout: Math.min(5000, config.requestTimeoutMs), requestTimeout: config.requestTimeoutMs, throwOnRequestTimeout: true },
     });
   }
 

@@ -30,7 +30,7 @@ export interface S3MediaConfig {
   kmsKeyId?: string;
   /** Tries per request, the first included (SDK default 3); SlowDown, 5xx and dropped connections are retried with backoff. */
   maxAttempts: number;
-  /** Give up on a request the store does not answer (ms). */
+  /** Give up on one request (the whole upload or download included) the store has not finished answering (ms). */
   requestTimeoutMs: number;
 }
 
@@ -48,7 +48,7 @@ const Env = z.object({
   S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
   S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
   S3_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  S3_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  S3_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 /**

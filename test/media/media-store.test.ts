@@ -277,6 +277,15 @@ describe('s3 driver', () => {
     fake.clearFaults();
   });
 
+  it('a request the store never answers gives up after S3_TIMEOUT_MS with MEDIA_UNAVAILABLE', async () => {
+    const store = await open(s3Config({ maxAttempts: 1, requestTimeoutMs: 300 }));
+    fake.fail('hang');
+    const started = Date.now();
+    await expect(store.get(`qalam/${'8'.repeat(64)}.png`)).rejects.toMatchObject({ code: 'MEDIA_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.requests.map((r) => r.error)).toEqual(['no answer']);
+  });
+
   it('an endpoint nobody answers is MEDIA_UNAVAILABLE', async () => {
     const dead = await startFakeS3();
     const endpoint = dead.endpoint;
@@ -359,7 +368,7 @@ describe('settings', () => {
       prefix: 'prod/',
       serverSideEncryption: 'AES256',
       maxAttempts: 3,
-      requestTimeoutMs: 30_000,
+      requestTimeoutMs: 60_000,
     });
     const aws = mediaStoreSettings({ MEDIA_STORE: 's3', S3_BUCKET: 'tawasul-media', S3_REGION: 'me-central-1' }, '/m');
     expect(aws).toMatchObject({ forcePathStyle: false, region: 'me-central-1', prefix: '' });

@@ -6,8 +6,9 @@
  * Errors are S3's: the status, `<Error><Code>…</Code><Message>…</Message>…</Error>` XML (no body
  * for HEAD), `x-amz-request-id` / `x-amz-id-2` headers.
  *
- * Fault switches: `fail('slowdown' | 'internal' | 'drop', n)` makes the next n requests answer
- * 503 SlowDown, 500 InternalError, or lose their connection with no answer.
+ * Fault switches: `fail('slowdown' | 'internal' | 'drop' | 'hang', n)` makes the next n
+ * requests answer 503 SlowDown, 500 InternalError, lose their connection with no answer, or
+ * get no answer at all until the client gives up (or the fake closes).
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -32,7 +33,7 @@ export interface FakeS3Request {
   status?: number;
 }
 
-export type FakeS3Fault = 'slowdown' | 'internal' | 'drop';
+export type FakeS3Fault = 'slowdown' | 'internal' | 'drop' | 'hang';
 
 export interface FakeS3 {
   /** `http://127.0.0.1:<port>`: the S3_ENDPOINT to give the driver. */
@@ -101,6 +102,10 @@ export async function startFakeS3(opts: { bucket?: string; region?: string; acce
     if (fault === 'drop') {
       record.error = 'connection dropped';
       req.socket.destroy();
+      return;
+    }
+    if (fault === 'hang') {
+      record.error = 'no answer';
       return;
     }
     try {
