@@ -4,6 +4,7 @@
  * tools, approval and objectives exactly as the flow records them and cannot drift from them.
  */
 import type { FaqEntry, FlowFile, Localized } from '../flows/schema.ts';
+import { pickText, SMS_CHANNEL } from './messages.ts';
 
 type Lang = 'ar' | 'en';
 
@@ -99,7 +100,57 @@ export function faqAnswerText(flow: FlowFile, entry: FaqEntry, lang: Lang): stri
   }
 }
 
-/** The answer in both languages, for callers that fill the association's terms in (run.L). */
+/** A block's text in its SMS wording where it has one. */
+function short(text: { ar: string; en: string; sms?: { ar?: string | undefined; en?: string | undefined } | undefined }, lang: Lang): string {
+  return pickText(text, lang, SMS_CHANNEL);
+}
+
+/**
+ * The SMS answer built from the same block, in fewer parts: one line, the blocks' own SMS
+ * wordings, no sub-points; undefined where the full answer is already short.
+ */
+function smsAnswerText(flow: FlowFile, entry: FaqEntry, lang: Lang): string | undefined {
+  const join = (items: string[]) => items.join(lang === 'ar' ? '، ' : ', ');
+  switch (entry.answer_from) {
+    case 'channels': {
+      const list = join(flow.policy_channels.map((c) => short(c.label, lang)));
+      return lang === 'ar' ? `قنوات التواصل: ${list}. ويمكنك مراسلتنا هنا في أي وقت.` : `Our channels: ${list}. You can also message us here at any time.`;
+    }
+    case 'tools': {
+      const list = join(flow.tools.map((t) => short(t.label, lang)));
+      return lang === 'ar' ? `أدوات موظفي الجمعية: ${list}.` : `Our staff's tools: ${list}.`;
+    }
+    case 'approval': {
+      const { body, date_hijri: hijri, date_gregorian: gregorian } = flow.approval;
+      const date = lang === 'ar'
+        ? [hijri && `${dayFirst(hijri)} هـ`, gregorian && `${dayFirst(gregorian)} م`].filter(Boolean).join(' الموافق ')
+        : [hijri && `${dayFirst(hijri)} AH`, gregorian && gregorianEn(gregorian)].filter(Boolean).join(' = ');
+      if (!date) return undefined;
+      return lang === 'ar' ? `اعتمد ${short(body, 'ar')} هذه السياسة بتاريخ ${date}.` : `The ${short(body, 'en')} approved this policy on ${date}.`;
+    }
+    case 'objectives': {
+      const objectives = flow.objectives;
+      if (!objectives) return undefined;
+      const list = objectives.detailed.map((o, i) => `${i + 1}- ${short(o, lang)}`).join('\n');
+      return `${lang === 'ar' ? 'أهداف الجمعية:' : 'Our objectives:'}\n${list}`;
+    }
+    case 'general_goal': {
+      const general = flow.objectives?.general;
+      if (!general?.sms?.[lang]) return undefined;
+      return lang === 'ar' ? `الهدف العام: ${general.sms.ar}` : `Our general goal: ${general.sms.en!.charAt(0).toLowerCase()}${general.sms.en!.slice(1)}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The answer in both languages, for callers that fill the association's terms in (run.L),
+ * with its SMS wording: the entry's own (`answer.sms`), or one built from the block.
+ */
 export function faqAnswer(flow: FlowFile, entry: FaqEntry): Localized {
-  return { ar: faqAnswerText(flow, entry, 'ar'), en: faqAnswerText(flow, entry, 'en') };
+  if (entry.answer) return entry.answer;
+  const full = { ar: faqAnswerText(flow, entry, 'ar'), en: faqAnswerText(flow, entry, 'en') };
+  const sms = { ar: smsAnswerText(flow, entry, 'ar'), en: smsAnswerText(flow, entry, 'en') };
+  return sms.ar === undefined && sms.en === undefined ? full : { ...full, sms };
 }

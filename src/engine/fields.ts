@@ -10,6 +10,7 @@ import { validateInteger } from '../validate/number.ts';
 import { validateChoice } from '../validate/choice.ts';
 import { validateMedia } from '../validate/media.ts';
 import { defaultExample, rejectionReason } from '../validate/messages.ts';
+import { pickText } from './messages.ts';
 import type { Rejected } from '../validate/types.ts';
 
 const YEAR_MS = 365.2425 * 24 * 3600 * 1000;
@@ -107,8 +108,8 @@ export function displayOf(field: Field, answer: FieldValue | undefined, lang: La
  * already carry it, and an example written with the label is left as it is, so the label
  * appears exactly once.
  */
-export function rejectionText(field: Field, rejection: Rejected, lang: Lang, exampleLabel: (example: string) => string): string {
-  const own = field.example?.[lang]?.trim();
+export function rejectionText(field: Field, rejection: Rejected, lang: Lang, exampleLabel: (example: string) => string, channel?: string): string {
+  const own = field.example ? pickText(field.example, lang, channel).trim() : undefined;
   const label = exampleLabel('').trim();
   const example = !own ? defaultExample(field.type, lang) : label && own.startsWith(label) ? own : exampleLabel(own);
   return `${rejectionReason(rejection, lang)}\n${example}`;

@@ -17,6 +17,7 @@ const CATALOG = {
   not_understood: {
     ar: 'عذرًا، لم أفهم رسالتك. اختر من القائمة برقم الخدمة، أو اكتب سؤالك بكلمات أخرى.',
     en: "Sorry, I didn't understand. Choose a number from the menu, or ask your question in other words.",
+    sms: { ar: 'عذرًا، لم أفهم. أرسل رقم الخدمة أو اكتب سؤالك بكلمات أخرى.' },
   },
   offer_agent: {
     ar: 'يبدو أن هذه الخطوة غير واضحة. هل تريد التحدث مع {officer}؟',
@@ -31,6 +32,10 @@ const CATALOG = {
   escalated_closed: {
     ar: 'تم تحويل محادثتك إلى {officer}. نحن الآن خارج ساعات العمل ({hours})، وسيرد عليك في أول يوم عمل. يمكنك كتابة تفاصيل استفسارك الآن.',
     en: 'Your conversation has been passed to the {officer}. We are outside working hours ({hours}); you will get a reply on the next working day. You can write the details of your question now.',
+    sms: {
+      ar: 'تم تحويلك إلى {officer}. نحن خارج ساعات العمل ({hours})، وسيرد عليك في أول يوم عمل. يمكنك كتابة استفسارك الآن.',
+      en: 'Passed to the {officer}. We are outside working hours ({hours}); you will get a reply on the next working day. You can write your question now.',
+    },
   },
   escalated_working_hours: {
     ar: 'تم تحويل محادثتك إلى {officer}، وسيرد عليك هنا خلال ساعات العمل. يمكنك كتابة تفاصيل استفسارك الآن.',
@@ -184,11 +189,13 @@ const CATALOG = {
   faq_list: {
     ar: 'الأسئلة الشائعة — أرسل رقم السؤال أو اكتب سؤالك:',
     en: 'Frequently asked questions — send a number or type your question:',
+    sms: { ar: 'أرسل رقم السؤال:', en: 'FAQ: send a number or type your question:' },
   },
   faq_did_you_mean: { ar: 'هل تقصد:', en: 'Did you mean:' },
   anything_else: {
     ar: 'هل من خدمة أخرى؟ اكتب «القائمة» لعرض الخدمات.',
     en: 'Anything else? Send "menu" to see the services.',
+    sms: { ar: 'خدمة أخرى؟ اكتب «القائمة».', en: 'Anything else? Send "menu".' },
   },
   greeting_reply: { ar: 'وعليكم السلام، أهلًا بك.', en: 'Hello, and welcome.' },
   thanks_reply: { ar: 'العفو، حيّاك الله.', en: "You're welcome." },
@@ -208,7 +215,7 @@ const CATALOG = {
     ar: 'هذا الخيار لم يعد متاحًا في هذه الخطوة.',
     en: 'That choice is no longer open at this step.',
   },
-} as const satisfies Record<string, Record<Lang, string>>;
+} as const satisfies Record<string, Record<Lang, string> & { sms?: Partial<Record<Lang, string>> }>;
 
 export type MessageKey = keyof typeof CATALOG;
 
@@ -234,15 +241,29 @@ const WEEKDAYS: Record<string, Record<Lang, string>> = {
   sat: { ar: 'السبت', en: 'Saturday' },
 };
 
+/** The channel whose texts have shorter wordings (every part of a reply is paid). */
+export const SMS_CHANNEL = 'sms';
+
+/**
+ * A text in a language as a channel shows it: on SMS its `sms` wording when it has one for
+ * that language, elsewhere (and without one) the text itself.
+ */
+export function pickText(text: { ar: string; en: string; sms?: { ar?: string | undefined; en?: string | undefined } | undefined }, lang: Lang, channel?: string): string {
+  return (channel === SMS_CHANNEL ? text.sms?.[lang] : undefined) ?? text[lang];
+}
+
 /** Fills {placeholders}; unknown ones stay visible so a missing value is noticed, not hidden. */
 export function fill(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-/** One catalog message in a language. */
-export function say(key: MessageKey, lang: Lang, params?: Record<string, string | number>): string {
-  return fill(CATALOG[key][lang], params);
+/** One catalog message in a language, in its SMS wording on SMS where it has one. */
+export function say(key: MessageKey, lang: Lang, params?: Record<string, string | number>, channel?: string): string {
+  return fill(pickText(CATALOG[key], lang, channel), params);
 }
+
+/** Every catalog key, for the SMS parts check (`tawasul flows check`). */
+export const MESSAGE_KEYS = Object.keys(CATALOG) as MessageKey[];
 
 export function statusLabel(status: string, lang: Lang): string {
   return STATUS_LABELS[status]?.[lang] ?? status;

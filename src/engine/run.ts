@@ -4,7 +4,7 @@
  * Every mode handler takes a `Run`; nothing here decides what a mode does.
  */
 import type { FlowFile, Localized } from '../flows/schema.ts';
-import { fill, say, type MessageKey } from './messages.ts';
+import { fill, pickText, say, type MessageKey } from './messages.ts';
 import type { Choice, Context, ConversationState, EngineEvent, Lang, MediaRef, StepResult, UnderstoodAs } from './types.ts';
 
 /** Transitions one input may cause at most; a runaway stops here with a visible error. */
@@ -85,14 +85,19 @@ export class Run {
     return this.events;
   }
 
-  /** A localized flow text with the association's terms filled in. */
+  /** A localized flow text with the association's terms filled in (its SMS wording on SMS). */
   L(text: Localized, extra: Record<string, string | number> = {}): string {
-    return fill(text[this.lang], { ...this.terms(), ...extra });
+    return fill(this.pick(text), { ...this.terms(), ...extra });
+  }
+
+  /** A flow text as it is shown on this conversation's channel, without filling: labels, questions. */
+  pick(text: Localized): string {
+    return pickText(text, this.lang, this.ctx.channel);
   }
 
   /** A built-in message with the association's terms filled in. */
   t(key: MessageKey, extra: Record<string, string | number> = {}): string {
-    return say(key, this.lang, { ...this.terms(), ...extra });
+    return say(key, this.lang, { ...this.terms(), ...extra }, this.ctx.channel);
   }
 
   terms(): Record<string, string> {

@@ -114,6 +114,13 @@ export function loadFlows(dir: string): Map<string, FlowFile> {
   return flows;
 }
 
+/** Where a field of a flow file's source is, for reports made after loading (the SMS parts check). */
+export function flowLocator(source: string): (path: (string | number)[]) => { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
+  return (path) => locate(doc, lineCounter, path);
+}
+
 function locate(doc: Document, lc: LineCounter, path: (string | number)[]): { line: number; column: number } {
   // A missing key has no node: report the nearest ancestor that exists.
   for (let n = path.length; n >= 0; n--) {

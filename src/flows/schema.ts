@@ -6,14 +6,36 @@ import { z } from 'zod';
 
 export const FLOW_FORMAT_VERSION = 1;
 
-/** Text in both languages. Arabic is required; English is required too, since every bot can switch. */
+/**
+ * A shorter wording of a text for SMS, where every part is paid (Arabic is UCS-2: 70
+ * characters in one part, 67 a part once concatenated; Latin-only text is GSM-7: 160 / 153).
+ * Either language may be left out: that language then sends its full text on SMS too.
+ * The same meaning in fewer words: it may drop courtesy and detail, never add a fact.
+ */
+export const SmsText = z
+  .object({
+    ar: z.string().trim().min(1).optional().describe('Arabic text sent on SMS instead of ar'),
+    en: z.string().trim().min(1).optional().describe('English text sent on SMS instead of en'),
+  })
+  .strict()
+  .refine((t) => t.ar !== undefined || t.en !== undefined, { message: 'an sms variant needs ar, en or both' });
+export type SmsText = z.infer<typeof SmsText>;
+
+/**
+ * Text in both languages. Arabic is required; English is required too, since every bot can
+ * switch. `sms` optionally gives shorter wordings sent instead on SMS (see `sms.max_parts`).
+ */
 export const Localized = z
   .object({
     ar: z.string().trim().min(1).describe('Arabic text'),
     en: z.string().trim().min(1).describe('English text'),
+    sms: SmsText.optional().describe('Shorter wording sent instead on SMS, per language; `tawasul flows check` counts its parts'),
   })
   .strict();
 export type Localized = z.infer<typeof Localized>;
+
+/** How many parts one SMS reply may take when a flow does not say (3 = 201 Arabic or 459 GSM-7 characters). */
+export const DEFAULT_SMS_MAX_PARTS = 3;
 
 /** Keyword lists per language; matched after Arabic normalisation. */
 const Keywords = z
@@ -272,6 +294,7 @@ export const Objective = z
   .object({
     ar: z.string().trim().min(1),
     en: z.string().trim().min(1),
+    sms: SmsText.optional().describe('The objective in a few words for the SMS answer, which lists the objectives without their points'),
     points: z.array(Localized).min(1).optional(),
   })
   .strict();
@@ -351,6 +374,21 @@ export const FlowFile = z
       })
       .strict()
       .default({ resume_after_minutes: 360, intake_reminder_hours: 48, survey_delay_hours: 24, survey_reminder_hours: 72 }),
+    sms: z
+      .object({
+        max_parts: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .default(DEFAULT_SMS_MAX_PARTS)
+          .describe(
+            `How many SMS parts one reply may take (default ${DEFAULT_SMS_MAX_PARTS}). \`tawasul flows check\` renders every reply an SMS conversation can receive (sms variants where given) and fails for one that takes more; the review of a form is counted without the answers, which are the beneficiary's`,
+          ),
+      })
+      .strict()
+      .default({ max_parts: DEFAULT_SMS_MAX_PARTS })
+      .describe('SMS costs: every part of a reply is paid'),
     greeting: Localized.describe('The first words, naming the association'),
     menu: z.array(MenuItem).min(1).max(9),
     faq: z.array(FaqEntry).min(1),

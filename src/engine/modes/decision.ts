@@ -20,7 +20,7 @@ export function onCorrectionsRequested(run: Run, reference: string, fields: stri
   const first = form.fields.findIndex((f) => f.id === only[0]);
   s.drafts.correction = { form: 'intake', index: first, data: { ...data }, failures: 0, only, reference, reminded: false, startedAt: run.ctx.now.toISOString() };
   if (s.mode === 'opted_out') return;
-  const labels = form.fields.filter((f) => only.includes(f.id)).map((f) => f.label[run.lang]).join('، ');
+  const labels = form.fields.filter((f) => only.includes(f.id)).map((f) => run.pick(f.label)).join('، ');
   run.say(run.t('corrections_intro', { reference, fields: labels }) + (note ? `\n${note}` : ''));
   if (s.mode === 'with_staff' || s.mode === 'waiting_staff') return;
   s.activeDraft = 'correction';

@@ -10,7 +10,7 @@ import { doAction, menuAction, notUnderstood } from './menu.ts';
 export function showFaqList(run: Run) {
   run.s.mode = 'faq';
   run.say(run.t('faq_list'));
-  run.offer(run.flow.faq.map((f) => ({ id: `f:${f.id}`, label: f.question[run.lang] })));
+  run.offer(run.flow.faq.map((f) => ({ id: `f:${f.id}`, label: run.pick(f.question) })));
 }
 
 /**
@@ -26,7 +26,7 @@ export function answerFaq(run: Run, text: string): boolean {
     const [a, b] = found.entries;
     run.hear('faq_choice', `faq_choice: two close FAQs '${a.id}' and '${b.id}'`);
     run.say(run.t('faq_did_you_mean'));
-    run.offer(found.entries.map((f) => ({ id: `f:${f.id}`, label: f.question[run.lang] })));
+    run.offer(found.entries.map((f) => ({ id: `f:${f.id}`, label: run.pick(f.question) })));
     return true;
   }
   const entry = found.entry;

@@ -84,13 +84,13 @@ export function promptField(run: Run) {
 
 /** A choice field's options as buttons; `onFormAnswer` reads them back by the `o:` prefix. */
 function optionChoices(run: Run, field: Extract<Field, { type: 'choice' }>): Choice[] {
-  return field.options.map((o) => ({ id: `o:${o.id}`, label: o.label[run.lang] }));
+  return field.options.map((o) => ({ id: `o:${o.id}`, label: run.pick(o.label) }));
 }
 
 /** After a long pause: where the form stands, then the current step again. */
 export function welcomeBack(run: Run) {
   const active = activeDraft(run);
-  if (active) run.say(run.t('welcome_back', { form: active.form.title[run.lang], ...progressOf(run, active.draft) }));
+  if (active) run.say(run.t('welcome_back', { form: run.pick(active.form.title), ...progressOf(run, active.draft) }));
   reprompt(run);
 }
 
@@ -123,7 +123,7 @@ export function onFormAnswer(run: Run, msg: Answer, paused: boolean) {
   if (field.type !== 'text' && /[?؟]\s*$/.test(msg.text) && answerFaqInline(run, msg.text)) return promptField(run);
   draft.failures++;
   run.emit({ type: 'field_rejected', form: draft.form, field: field.id, code: result.code, failures: draft.failures });
-  run.say(rejectionText(field, result, run.lang, (example) => run.t('example', { example })));
+  run.say(rejectionText(field, result, run.lang, (example) => run.t('example', { example }), run.ctx.channel));
   if (draft.failures >= run.flow.escalation.max_failed_answers) {
     draft.failures = 0;
     return offerAgent(run, 'failed_answers', field.id);
@@ -191,7 +191,7 @@ export function onIntakeReminder(run: Run) {
     return run.emit({ type: 'timer_ignored', name: 'intake_reminder' });
   }
   active.draft.reminded = true;
-  run.say(run.t('reminder_form', { form: active.form.title[run.lang] }));
+  run.say(run.t('reminder_form', { form: run.pick(active.form.title) }));
   if (s.mode === 'form' || s.mode === 'review' || s.mode === 'pick_correction') reprompt(run);
 }
 

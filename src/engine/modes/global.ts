@@ -127,10 +127,10 @@ function showHelp(run: Run) {
 }
 
 function helpFor(run: Run, field: Field): string {
-  const parts = [run.t('help_field', { label: field.label[run.lang] })];
-  const help = field.help?.[run.lang]?.trim();
+  const parts = [run.t('help_field', { label: run.pick(field.label) })];
+  const help = field.help ? run.pick(field.help).trim() : undefined;
   if (help) parts.push(run.L(field.help!));
-  const example = field.example?.[run.lang]?.trim();
+  const example = field.example ? run.pick(field.example).trim() : undefined;
   if (example) parts.push(example.startsWith(run.t('example', { example: '' }).trim()) ? example : run.t('example', { example }));
   return parts.join('\n');
 }

@@ -18,7 +18,7 @@ export function greet(run: Run) {
 
 export function showMenu(run: Run) {
   run.say(run.t('menu_hint'));
-  run.offer(run.flow.menu.map((m) => ({ id: `m:${m.action}`, label: m.label[run.lang] })));
+  run.offer(run.flow.menu.map((m) => ({ id: `m:${m.action}`, label: run.pick(m.label) })));
 }
 
 /** The menu's prompt, from any mode that has nothing of its own to ask. */

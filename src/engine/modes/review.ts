@@ -14,7 +14,7 @@ import { startSurvey } from './survey.ts';
 
 function summary(run: Run, form: Form, data: Record<string, FieldValue>): string {
   return form.fields
-    .map((f, i) => `${i + 1}. ${f.label[run.lang]}: ${displayOf(f, data[f.id], run.lang) ?? run.t('skipped')}`)
+    .map((f, i) => `${i + 1}. ${run.pick(f.label)}: ${displayOf(f, data[f.id], run.lang) ?? run.t('skipped')}`)
     .join('\n');
 }
 
@@ -61,7 +61,7 @@ export function showPickCorrection(run: Run) {
   run.s.mode = 'pick_correction';
   const fields = correctableFields(active.draft, active.form);
   run.say(run.t('pick_correction'));
-  run.offer(fields.map((f) => ({ id: `c:${f.id}`, label: f.label[run.lang] })));
+  run.offer(fields.map((f) => ({ id: `c:${f.id}`, label: run.pick(f.label) })));
 }
 
 /** Corrections staff asked for may only touch the named fields. */

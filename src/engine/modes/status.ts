@@ -20,7 +20,7 @@ export function showStatus(run: Run) {
   const draft = run.s.drafts.intake;
   if (draft) {
     const apply = run.flow.menu.find((m) => m.action === 'apply');
-    run.say(run.t('status_draft', { form: run.flow.intake.title[run.lang], ...progressOf(run, draft), apply: apply?.label[run.lang] ?? '' }));
+    run.say(run.t('status_draft', { form: run.pick(run.flow.intake.title), ...progressOf(run, draft), apply: (apply ? run.pick(apply.label) : '') }));
   }
 }
 

@@ -7,6 +7,7 @@ import { rejectionText } from '../fields.ts';
 import type { Answer, Run } from '../run.ts';
 import type { Choice, Lang } from '../types.ts';
 import { isSkipWord } from '../words.ts';
+import { SMS_CHANNEL } from '../messages.ts';
 
 /** A survey invitation starts the survey now if the beneficiary is free, else it waits. */
 export function onSurveyInvite(run: Run, reference?: string) {
@@ -37,7 +38,8 @@ export function askSurveyQuestion(run: Run) {
   if (q.type === 'text' && !q.required) text += `\n${run.t('skip_hint')}`;
   if (q.type === 'rating') text += `\n${ratingLegend(run, q)}`;
   run.say(text);
-  if (q.type === 'rating') run.offer(ratingChoices(q, run.lang));
+  // On SMS the legend already says the scale: numbered lines of its labels would only add parts.
+  if (q.type === 'rating' && run.ctx.channel !== SMS_CHANNEL) run.offer(ratingChoices(q, run));
 }
 
 export function onSurveyAnswer(run: Run, msg: Answer) {
@@ -65,7 +67,7 @@ export function onSurveyAnswer(run: Run, msg: Answer) {
               : undefined;
     if (value === undefined) {
       run.say(run.t('survey_rating_reason', { scale: q.scale }));
-      return run.offer(ratingChoices(q, run.lang));
+      return run.offer(ratingChoices(q, run));
     }
     answer = value;
   } else if (!q.required && isSkipWord(msg.text)) {
@@ -73,7 +75,7 @@ export function onSurveyAnswer(run: Run, msg: Answer) {
   } else {
     const result = validateText(msg.text, { min: 1, max: q.max });
     if (!result.ok) {
-      run.say(rejectionText({ type: 'text' } as Field, result, run.lang, (example) => run.t('example', { example })));
+      run.say(rejectionText({ type: 'text' } as Field, result, run.lang, (example) => run.t('example', { example }), run.ctx.channel));
       return;
     }
     answer = result.value;
@@ -106,15 +108,15 @@ type RatingQuestion = Extract<SurveyQuestion, { type: 'rating' }>;
 
 /** "(1 = ضعيف جدًا، 5 = ممتاز)" from the question's own labels, so the prompt and the buttons agree. */
 function ratingLegend(run: Run, q: RatingQuestion): string {
-  const low = q.labels?.[0]?.[run.lang];
-  const high = q.labels?.[q.scale - 1]?.[run.lang];
+  const low = q.labels?.[0] && run.pick(q.labels[0]);
+  const high = q.labels?.[q.scale - 1] && run.pick(q.labels[q.scale - 1]!);
   return low && high ? run.t('rating_legend', { scale: q.scale, low, high }) : run.t('rating_range', { scale: q.scale });
 }
 
 /** One button per point of the scale, labelled with the question's words (numbers when it has none). */
-function ratingChoices(q: RatingQuestion, lang: Lang): Choice[] {
+function ratingChoices(q: RatingQuestion, run: Run): Choice[] {
   return Array.from({ length: q.scale }, (_, i) => ({
     id: `s:${i + 1}`,
-    label: q.labels?.[i]?.[lang] ?? String(i + 1),
+    label: q.labels?.[i] ? run.pick(q.labels[i]) : String(i + 1),
   }));
 }
