@@ -42,7 +42,7 @@ export function smsProblems(flow: FlowFile, file: string, locate: (path: (string
       const where = builtIn ? 'shorten it in src/engine/messages.ts (sms)' : `give it a shorter sms.${c.lang}`;
       return {
         file,
-        ...(builtIn ? { line: 1, column: 1 } : locate(c.path)),
+        ...(builtIn ? { line: 1, column: 1 } : locate([...c.path, 'sms', c.lang])), // the sms wording's own line when there is one
         field,
         message: `SMS reply "${c.what}" (${c.lang}) takes ${c.parts} parts (${c.units} ${c.encoding} characters), more than sms.max_parts ${max}: ${where}`,
       };
