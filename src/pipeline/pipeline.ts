@@ -22,6 +22,7 @@ import type { Accepted, ConversationService, InboundMessage, OutboxJob, OutboxRo
 import { runJob, type JobResult } from '../conversation/work.ts';
 import type { Sender } from '../channels/types.ts';
 import { asSendError } from '../channels/failure.ts';
+import { forChannel } from '../channels/render.ts';
 import { maskAddress } from '../log.ts';
 import { connect, type RedisTarget } from './redis.ts';
 import { Metrics, type QueueSnapshot } from './metrics.ts';
@@ -400,7 +401,8 @@ export class Pipeline {
         if (!(await this.write(() => this.service.markSending(id)))) return 'taken'; // another attempt got there first
         this.inFlight.add(id);
         try {
-          const result = await sender.send(next);
+          // Bidi isolates for the channels that need them (channels/render.ts); the stored reply stays as the engine wrote it.
+          const result = await sender.send(forChannel(next));
           await this.write(() => this.service.markSent(id, result.providerMessageId ?? null));
           this.metrics.sent.inc({ channel: sender.channel });
           const acceptedAt = this.service.acceptedAt(id);

@@ -33,3 +33,28 @@ export function splitNumberRuns(text: string): Array<{ text: string; number: boo
   if (last < text.length) parts.push({ text: text.slice(last), number: false });
   return parts;
 }
+
+/**
+ * A left-to-right value inside right-to-left text: a number run as above, or a Latin run
+ * (letters and digits joined by single spaces and . / : - _ @ & ' +), so an email, a Latin
+ * name or "QLM-2026-00012" stays one left-to-right piece.
+ */
+export const LTR_VALUE_RUN =
+  /\+?[A-Za-z0-9\u0660-\u0669\u06F0-\u06F9]+(?:(?:[ \u00A0./:\-_@&'+]|, )[A-Za-z0-9\u0660-\u0669\u06F0-\u06F9]+)*/g;
+
+const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+const HAS_ISOLATE = /[\u2066-\u2069]/;
+
+/**
+ * Plain text for a channel that lays bidi out per paragraph (Telegram, WhatsApp): in every line
+ * with Arabic letters, each left-to-right value is wrapped in LRI … PDI, so "+966 55 123 4567",
+ * "15/01/1995" or "QLM-2026-00012" keep their order beside Arabic words. Lines without Arabic,
+ * and text already carrying isolates, are left as they are.
+ */
+export function isolatePlainText(text: string): string {
+  if (HAS_ISOLATE.test(text)) return text;
+  return text
+    .split('\n')
+    .map((line) => (ARABIC_LETTER.test(line) ? line.replace(LTR_VALUE_RUN, (run) => `${LRI}${run}${PDI}`) : line))
+    .join('\n');
+}
