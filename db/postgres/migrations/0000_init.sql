@@ -228,7 +228,6 @@ CREATE INDEX "events_type" ON "events" USING btree ("association_id","type","at"
 CREATE INDEX "events_request" ON "events" USING btree ("request_id","type");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_channel_id" ON "messages" USING btree ("association_id","channel","direction","channel_message_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation" ON "messages" USING btree ("conversation_id","seq");--> statement-breakpoint
-CREATE INDEX "messages_work" ON "messages" USING btree ("conversation_id","direction","seq") WHERE "messages"."status" IN ('pending', 'queued', 'sending');--> statement-breakpoint
 CREATE INDEX "messages_status" ON "messages" USING btree ("direction","status","conversation_id") WHERE "messages"."status" NOT IN ('processed', 'sent');--> statement-breakpoint
 CREATE INDEX "messages_key" ON "messages" USING btree ("channel_message_id") WHERE "messages"."direction" = 'out';--> statement-breakpoint
 CREATE INDEX "messages_provider" ON "messages" USING btree ("provider_message_id") WHERE "messages"."provider_message_id" IS NOT NULL;--> statement-breakpoint
