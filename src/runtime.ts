@@ -118,8 +118,8 @@ function sessionSecret(config: Config): string {
 
 /** With no console user at all, creates an admin for every association and prints its password once. */
 async function firstRunAdmin(app: App, log: Logger) {
-  const accounts = new Accounts(app.db);
-  if (accounts.count() > 0) return;
+  const accounts = new Accounts(app.store.console);
+  if ((await accounts.count()) > 0) return;
   const { password } = await accounts.add({ email: 'admin@localhost', name: 'Admin', role: 'admin', associations: [...app.service.associationIds()] });
   log.warn('first run: created console user admin@localhost (change it with: tawasul users passwd --email admin@localhost)');
   process.stdout.write(`\n  Console: sign in as admin@localhost with the one-time password ${password}\n\n`);

@@ -6,7 +6,7 @@ import { AccountError, Accounts, ROLES, type Role } from '../console/accounts.ts
 async function withAccounts(fn: (a: Accounts) => Promise<void>) {
   const app = openApp(loadConfig());
   try {
-    await fn(new Accounts(app.db));
+    await fn(new Accounts(app.store.console));
   } catch (err) {
     if (!(err instanceof AccountError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -4,9 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, eq } from 'drizzle-orm';
-import * as t from '../../db/schema.ts';
-import type { Db } from '../store/db.ts';
+import type { ConsoleStore, UserRow } from '../store/console.ts';
 import { uuidv7 } from '../store/ids.ts';
 
 export const ROLES = ['staff', 'researcher', 'committee', 'supervisor', 'admin'] as const;
@@ -49,42 +47,51 @@ export function generatePassword(): string {
 }
 
 export class Accounts {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Pick<ConsoleStore, 'accounts'>) {}
+
+  private get repo() {
+    return this.store.accounts;
+  }
 
   async add(input: { email: string; name: string; role: Role; associations: string[]; password?: string; displayNameAr?: string; displayNameEn?: string }): Promise<{ user: User; password: string }> {
     const email = input.email.trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new AccountError(`not an email address: ${input.email}`);
     if (!ROLES.includes(input.role)) throw new AccountError(`role must be one of: ${ROLES.join(', ')}`);
     if (input.associations.length === 0) throw new AccountError('a user belongs to at least one association');
-    const known = new Set(this.db.select({ id: t.associations.id }).from(t.associations).all().map((a) => a.id));
+    const known = new Set(await this.repo.associationIds());
     const unknown = input.associations.filter((a) => !known.has(a));
     if (unknown.length) throw new AccountError(`unknown association: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
-    if (this.db.select().from(t.users).where(eq(t.users.email, email)).get()) throw new AccountError(`a user with ${email} exists; use users passwd to reset it`);
+    const exists = () => new AccountError(`a user with ${email} exists; use users passwd to reset it`);
+    if (await this.repo.byEmail(email)) throw exists();
     const password = input.password ?? generatePassword();
     if (password.length < 12) throw new AccountError('passwords need at least 12 characters');
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
     const id = uuidv7();
-    this.db.$client.transaction(() => {
-      // A generated password is shown once on a terminal: its owner sets their own at first sign-in.
-      this.db
-        .insert(t.users)
-        .values({ id, email, name: input.name.trim() || email, role: input.role, passwordHash, displayNameAr: input.displayNameAr?.trim() || null, displayNameEn: input.displayNameEn?.trim() || null, mustChangePassword: input.password === undefined })
-        .run();
-      for (const a of input.associations) this.db.insert(t.userAssociations).values({ userId: id, associationId: a }).run();
-    })();
-    return { user: this.byId(id)!, password };
+    // A generated password is shown once on a terminal: its owner sets their own at first sign-in.
+    const inserted = await this.repo.insert({
+      id,
+      email,
+      name: input.name.trim() || email,
+      role: input.role,
+      passwordHash,
+      associations: input.associations,
+      displayNameAr: input.displayNameAr?.trim() || null,
+      displayNameEn: input.displayNameEn?.trim() || null,
+      mustChangePassword: input.password === undefined,
+    });
+    if (!inserted) throw exists();
+    return { user: (await this.byId(id))!, password };
   }
 
   /** An administrator's reset: a generated password (changed at the next sign-in) unless one is given. */
   async setPassword(email: string, password?: string): Promise<string> {
     const next = password ?? generatePassword();
     if (next.length < 12) throw new AccountError('passwords need at least 12 characters');
-    const user = this.db.select().from(t.users).where(eq(t.users.email, email.trim().toLowerCase())).get();
+    const user = await this.repo.byEmail(email.trim().toLowerCase());
     if (!user) throw new AccountError(`no user ${email}`);
     const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
-    this.db.update(t.users).set({ passwordHash, passwordChangedAt: new Date().toISOString(), mustChangePassword: password === undefined }).where(eq(t.users.id, user.id)).run();
     // Every session of that user ends: a reset password must lock out whoever had the old one.
-    this.db.$client.prepare("DELETE FROM sessions WHERE json_extract(data, '$.userId') = ?").run(user.id);
+    await this.repo.setPassword(user.id, passwordHash, password === undefined, new Date().toISOString());
     return next;
   }
 
@@ -93,42 +100,44 @@ export class Accounts {
    * end (whoever had the old password is out); the session they changed it in stays.
    */
   async changePassword(userId: string, current: string, next: string, keepSession: string): Promise<void> {
-    const row = this.db.select().from(t.users).where(eq(t.users.id, userId)).get();
+    const row = await this.repo.byId(userId);
     if (!row || !(await argon2.verify(row.passwordHash, current).catch(() => false))) throw new AccountError('wrong current password');
     if (next.length < 12) throw new AccountError('passwords need at least 12 characters');
     if (next === current) throw new AccountError('choose a password different from the current one');
     const passwordHash = await argon2.hash(next, { type: argon2.argon2id });
-    this.db.update(t.users).set({ passwordHash, passwordChangedAt: new Date().toISOString(), mustChangePassword: false }).where(eq(t.users.id, userId)).run();
-    this.db.$client.prepare("DELETE FROM sessions WHERE json_extract(data, '$.userId') = ? AND id <> ?").run(userId, keepSession);
+    await this.repo.setPassword(userId, passwordHash, false, new Date().toISOString(), keepSession);
   }
 
   /** The names beneficiaries are told; empty clears one (the bot then names the officer's title). */
-  setDisplayNames(userId: string, names: { ar?: string; en?: string }): void {
+  async setDisplayNames(userId: string, names: { ar?: string; en?: string }): Promise<void> {
     const clean = (v: string | undefined) => (v?.trim() ? v.trim().slice(0, 80) : null);
-    this.db.update(t.users).set({ displayNameAr: clean(names.ar), displayNameEn: clean(names.en) }).where(eq(t.users.id, userId)).run();
+    await this.repo.setDisplayNames(userId, clean(names.ar), clean(names.en));
   }
 
   /** The user for these credentials, or undefined (same time taken either way). */
   async verify(email: string, password: string): Promise<User | undefined> {
-    const row = this.db.select().from(t.users).where(and(eq(t.users.email, email.trim().toLowerCase()), eq(t.users.active, true))).get();
+    const found = await this.repo.byEmail(email.trim().toLowerCase());
+    const row = found?.active ? found : undefined;
     // Hash against a dummy when there is no such user, so timing does not reveal who exists.
     const hash = row?.passwordHash ?? (await dummyHash());
     const ok = await argon2.verify(hash, password).catch(() => false);
-    return ok && row ? this.byId(row.id) : undefined;
+    return ok && row ? toUser(row) : undefined;
   }
 
-  byId(id: string): User | undefined {
-    const row = this.db.select().from(t.users).where(and(eq(t.users.id, id), eq(t.users.active, true))).get();
-    if (!row) return undefined;
-    // In the order they were given: the first is the user's own association (the dashboard opens on it).
-    const associations = (this.db.$client.prepare('SELECT association_id AS a FROM user_associations WHERE user_id = ? ORDER BY rowid').all(id) as Array<{ a: string }>).map((r) => r.a);
-    const displayName = { ...(row.displayNameAr ? { ar: row.displayNameAr } : {}), ...(row.displayNameEn ? { en: row.displayNameEn } : {}) };
-    return { id: row.id, email: row.email, name: row.name, role: row.role, associations, displayName, mustChangePassword: row.mustChangePassword };
+  /** The active user with this id. */
+  async byId(id: string): Promise<User | undefined> {
+    const row = await this.repo.byId(id);
+    return row?.active ? toUser(row) : undefined;
   }
 
-  count(): number {
-    return (this.db.$client.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  count(): Promise<number> {
+    return this.repo.count();
   }
+}
+
+function toUser(row: UserRow): User {
+  const displayName = { ...(row.displayNameAr ? { ar: row.displayNameAr } : {}), ...(row.displayNameEn ? { en: row.displayNameEn } : {}) };
+  return { id: row.id, email: row.email, name: row.name, role: row.role, associations: row.associations, displayName, mustChangePassword: row.mustChangePassword };
 }
 
 let dummy: Promise<string> | undefined;

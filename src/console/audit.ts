@@ -1,5 +1,5 @@
 /** The console's audit log: what a staff member saw or did, in the append-only events table. */
-import type { Db } from '../store/db.ts';
+import type { AuditEntry, ConsoleStore } from '../store/console.ts';
 import type { User } from './accounts.ts';
 
 export interface AuditScope {
@@ -8,8 +8,11 @@ export interface AuditScope {
   requestId?: string | null;
 }
 
-export function audit(db: Db, user: User, type: string, payload: Record<string, unknown>, scope: AuditScope = {}): void {
-  db.$client
-    .prepare('INSERT INTO events (association_id, conversation_id, request_id, type, actor, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(scope.associationId ?? user.associations[0] ?? '', scope.conversationId ?? null, scope.requestId ?? null, type, `user:${user.id}`, JSON.stringify(payload), new Date().toISOString());
+/** The entry for what this user did (written by the repository method that does it, in its transaction). */
+export function auditEntry(user: User, type: string, payload: Record<string, unknown>, scope: AuditScope = {}, at = new Date().toISOString()): AuditEntry {
+  return { associationId: scope.associationId ?? user.associations[0] ?? '', conversationId: scope.conversationId ?? null, requestId: scope.requestId ?? null, type, actor: `user:${user.id}`, payload, at };
+}
+
+export function audit(store: ConsoleStore, user: User, type: string, payload: Record<string, unknown>, scope: AuditScope = {}): Promise<void> {
+  return store.audit.record(auditEntry(user, type, payload, scope));
 }

@@ -121,3 +121,22 @@ export function formatter(lang: Lang, timeZone: string = DEFAULT_TIME_ZONE): For
 
 /** Formatters per association for one viewer's language: each association's own time zone. */
 export type FormatFor = (associationId?: string) => Formatter;
+
+/** The day after a `YYYY-MM-DD` day. */
+export function nextDay(day: string): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The instant (ISO, UTC) a `YYYY-MM-DD` day begins in a time zone: 2026-12-02 in Riyadh is 2026-12-01T21:00:00.000Z. */
+export function dayStart(day: string, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const midnightUtc = Date.parse(`${day}T00:00:00Z`);
+  // The zone's offset at that moment (twice: the offset may change across the day's start).
+  const offsetAt = (t: number) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - t;
+  };
+  const first = midnightUtc - offsetAt(midnightUtc);
+  return new Date(midnightUtc - offsetAt(first)).toISOString();
+}

@@ -5,7 +5,7 @@
  */
 import type { ConversationService } from '../conversation/service.ts';
 import type { ConversationState, ResumePoint } from '../engine/types.ts';
-import type { Db } from '../store/db.ts';
+import type { ConsoleStore, HistoryMessage } from '../store/console.ts';
 import { uuidv7 } from '../store/ids.ts';
 import { spokenName, type User } from './accounts.ts';
 
@@ -23,131 +23,134 @@ export interface InboxItem {
   fieldsCollected: number;
 }
 
+export interface InboxView {
+  id: string;
+  associationId: string;
+  mode: string;
+  assignedStaffId: string | null;
+  lang: string;
+  channel: string;
+  history: HistoryMessage[];
+}
+
 export class ConflictError extends Error {
   readonly code = 'TAWASUL_ERR_CONFLICT';
 }
 
 export class Inbox {
   constructor(
-    private readonly db: Db,
+    private readonly store: Pick<ConsoleStore, 'inbox'>,
     private readonly service: ConversationService,
   ) {}
 
-  list(user: User): InboxItem[] {
-    if (user.associations.length === 0) return [];
-    const marks = user.associations.map(() => '?').join(',');
-    const rows = this.db.$client
-      .prepare(
-        `SELECT c.id, c.association_id, a.name_ar, k.channel, c.mode, c.escalated_at, c.assigned_staff_id, c.state
-         FROM conversations c JOIN contacts k ON k.id = c.contact_id JOIN associations a ON a.id = c.association_id
-         WHERE c.association_id IN (${marks}) AND c.mode IN ('waiting_staff', 'with_staff')
-         ORDER BY c.escalated_at IS NULL, c.escalated_at, c.updated_at`,
-      )
-      .all(...user.associations) as Array<{ id: string; association_id: string; name_ar: string; channel: string; mode: InboxItem['mode']; escalated_at: string | null; assigned_staff_id: string | null; state: string }>;
+  async list(user: User): Promise<InboxItem[]> {
+    const rows = await this.store.inbox.list(user.associations);
     return rows.map((r) => {
-      const state = JSON.parse(r.state) as ConversationState;
+      const state = r.state;
       const draft = state.drafts.intake ?? state.drafts.volunteer ?? state.drafts.correction;
       return {
-        conversationId: r.id,
-        associationId: r.association_id,
-        associationName: r.name_ar,
+        conversationId: r.conversationId,
+        associationId: r.associationId,
+        associationName: r.associationName,
         channel: r.channel,
         mode: r.mode,
-        escalatedAt: r.escalated_at,
+        escalatedAt: r.escalatedAt,
         reason: state.escalation?.reason ?? null,
         stuckField: state.escalation?.field ?? null,
-        heldBy: r.assigned_staff_id,
+        heldBy: r.assignedStaffId,
         fieldsCollected: draft ? Object.keys(draft.data).length : 0,
       };
     });
   }
 
   /** The conversation, if the user may see it (else undefined: the caller answers 404). */
-  get(user: User, conversationId: string) {
-    const row = this.db.$client.prepare('SELECT c.id, c.association_id, c.mode, c.assigned_staff_id, c.lang, k.channel FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?').get(conversationId) as
-      | { id: string; association_id: string; mode: string; assigned_staff_id: string | null; lang: string; channel: string }
-      | undefined;
-    if (!row || !user.associations.includes(row.association_id)) return undefined;
-    const history = this.db.$client
-      .prepare(`SELECT direction, author, body, choices, choice_id, status, created_at AS at, (direction = 'in' AND channel_message_id LIKE 'open:%') AS opened FROM messages WHERE conversation_id = ? ORDER BY rowid`)
-      .all(conversationId) as Array<{ direction: string; author: string; body: string; choices: string | null; choice_id: string | null; status: string; at: string; opened: number }>;
+  async get(user: User, conversationId: string): Promise<InboxView | undefined> {
+    const c = await this.store.inbox.conversation(conversationId);
+    if (!c || !user.associations.includes(c.associationId)) return undefined;
+    const { state: _state, ...row } = c;
     // The options the bot offered (shown to staff under its message), and which button was pressed.
-    return { ...row, history: history.map(({ choices, choice_id, opened, ...m }) => ({ ...m, ...(opened ? { opened: true } : {}), ...(choices ? { choices: JSON.parse(choices) as Array<{ id: string; label: string }> } : {}), ...(choice_id ? { choiceId: choice_id } : {}) })) };
+    return { ...row, history: await this.store.inbox.history(conversationId) };
   }
 
-  /** Takes the conversation; only one person holds it. The bot goes quiet. */
-  claim(user: User, conversationId: string) {
-    return this.db.$client
-      .transaction(() => {
-        const c = this.get(user, conversationId);
-        if (!c) throw new ConflictError('not found');
-        if (c.mode === 'with_staff' && c.assigned_staff_id === user.id) return;
+  /**
+   * Takes the conversation; only one person holds it. The bot goes quiet. The check runs
+   * inside the step's transaction (under the write lock / row lock): of two people claiming
+   * at once, one gets it and the other is told who has it.
+   */
+  async claim(user: User, conversationId: string) {
+    const outcome = await this.service.applyInput(
+      conversationId,
+      (c) => {
+        if (!user.associations.includes(c.associationId)) throw new ConflictError('not found');
+        if (c.mode === 'with_staff' && c.assignedStaffId === user.id) return null;
         if (c.mode !== 'waiting_staff') throw new ConflictError(c.mode === 'with_staff' ? 'someone else holds this conversation' : 'this conversation is not waiting for a person');
         // The beneficiary is told the name for their language, or (none set) the officer's title.
         const staffName = spokenName(user, c.lang === 'en' ? 'en' : 'ar');
-        return this.service.applyInput(conversationId, { type: 'staff_claimed', staffId: user.id, ...(staffName ? { staffName } : {}) }, `user:${user.id}`);
-      })
-      .immediate();
+        return { type: 'staff_claimed', staffId: user.id, ...(staffName ? { staffName } : {}) };
+      },
+      `user:${user.id}`,
+    );
+    return outcome ?? undefined;
   }
 
   /** A staff member's message to the beneficiary, queued like the bot's (same channel, same guarantees). */
-  reply(user: User, conversationId: string, text: string): string {
+  async reply(user: User, conversationId: string, text: string): Promise<string> {
     const body = text.trim();
     if (!body) throw new ConflictError('empty message');
-    return this.db.$client
-      .transaction(() => {
-        const c = this.get(user, conversationId);
-        if (!c) throw new ConflictError('not found');
-        if (c.mode !== 'with_staff' || c.assigned_staff_id !== user.id) throw new ConflictError('claim the conversation first');
-        const contact = this.db.$client.prepare('SELECT k.channel FROM contacts k JOIN conversations v ON v.contact_id = k.id WHERE v.id = ?').get(conversationId) as { channel: string };
-        const key = `${conversationId}.staff.${uuidv7()}`;
-        const now = new Date().toISOString();
-        this.db.$client
-          .prepare(
-            `INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, status, created_at)
-             VALUES (?, ?, ?, 'out', ?, ?, 'staff', ?, 'queued', ?)`,
-          )
-          .run(uuidv7(), c.association_id, conversationId, contact.channel, key, body, now);
-        this.db.$client
-          .prepare('INSERT INTO events (association_id, conversation_id, type, actor, payload, at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(c.association_id, conversationId, 'staff_replied', `user:${user.id}`, JSON.stringify({ length: body.length }), now);
-        return key;
-      })
-      .immediate();
+    const key = `${conversationId}.staff.${uuidv7()}`;
+    const done = await this.store.inbox.staffReply({ conversationId, associationIds: user.associations, staffId: user.id, messageId: uuidv7(), key, body, at: new Date().toISOString() });
+    if (done === 'not found') throw new ConflictError('not found');
+    if (done === 'not held') throw new ConflictError('claim the conversation first');
+    return key;
   }
 
   /**
    * Hands the conversation back to the bot: at the menu, where the form stopped, at the review,
    * or at a chosen question of the form (the bot asks it again and goes on from there).
    */
-  release(user: User, conversationId: string, resumeAt: ResumePoint) {
-    const c = this.held(user, conversationId);
-    if (typeof resumeAt === 'object' && !this.resumeFields(c.id).some((f) => f.id === resumeAt.field)) throw new ConflictError('no such question in the form');
-    return this.service.applyInput(conversationId, { type: 'staff_released', staffId: user.id, resumeAt }, `user:${user.id}`);
+  async release(user: User, conversationId: string, resumeAt: ResumePoint) {
+    const outcome = await this.service.applyInput(
+      conversationId,
+      (c) => {
+        this.mustHold(user, c);
+        if (typeof resumeAt === 'object' && !this.fieldsOf(c.associationId, c.state).some((f) => f.id === resumeAt.field)) throw new ConflictError('no such question in the form');
+        return { type: 'staff_released', staffId: user.id, resumeAt };
+      },
+      `user:${user.id}`,
+    );
+    return outcome!;
   }
 
   /** The person answered what was needed: the bot says so and returns to the menu. */
-  resolve(user: User, conversationId: string) {
-    this.held(user, conversationId);
-    return this.service.applyInput(conversationId, { type: 'staff_resolved', staffId: user.id }, `user:${user.id}`);
+  async resolve(user: User, conversationId: string) {
+    const outcome = await this.service.applyInput(
+      conversationId,
+      (c) => {
+        this.mustHold(user, c);
+        return { type: 'staff_resolved', staffId: user.id };
+      },
+      `user:${user.id}`,
+    );
+    return outcome!;
   }
 
-  private held(user: User, conversationId: string) {
-    const c = this.get(user, conversationId);
-    if (!c) throw new ConflictError('not found');
-    if (c.mode !== 'with_staff' || c.assigned_staff_id !== user.id) throw new ConflictError('claim the conversation first');
-    return c;
+  /** Checked inside the step's transaction: only the holder releases or resolves. */
+  private mustHold(user: User, c: { associationId: string; mode: string; assignedStaffId: string | null }) {
+    if (!user.associations.includes(c.associationId)) throw new ConflictError('not found');
+    if (c.mode !== 'with_staff' || c.assignedStaffId !== user.id) throw new ConflictError('claim the conversation first');
   }
 
   /** The questions of the unfinished form, with what the beneficiary answered so far: where the bot may resume. */
-  resumeFields(conversationId: string, lang: 'ar' | 'en' = 'ar'): Array<{ id: string; label: string; answer: string | undefined; current: boolean }> {
-    const row = this.db.$client.prepare('SELECT association_id, state FROM conversations WHERE id = ?').get(conversationId) as { association_id: string; state: string } | undefined;
-    if (!row) return [];
-    const state = JSON.parse(row.state) as ConversationState;
+  async resumeFields(conversationId: string, lang: 'ar' | 'en' = 'ar'): Promise<Array<{ id: string; label: string; answer: string | undefined; current: boolean }>> {
+    const c = await this.store.inbox.conversation(conversationId);
+    return c ? this.fieldsOf(c.associationId, c.state, lang) : [];
+  }
+
+  private fieldsOf(associationId: string, state: ConversationState, lang: 'ar' | 'en' = 'ar') {
     const key = state.activeDraft && state.drafts[state.activeDraft] ? state.activeDraft : (['correction', 'intake', 'volunteer'] as const).find((k) => state.drafts[k]);
     const draft = key ? state.drafts[key] : undefined;
     if (!key || !draft) return [];
-    const flow = this.service.flow(row.association_id);
+    const flow = this.service.flow(associationId);
     const form = key === 'volunteer' ? flow.volunteer : flow.intake;
     if (!form) return [];
     return form.fields.map((f, i) => ({ id: f.id, label: f.label[lang], answer: draft.data[f.id]?.display, current: i === draft.index }));
@@ -157,27 +160,22 @@ export class Inbox {
    * A fingerprint of what the user's inbox shows; the live view re-renders when it changes
    * (a new escalation, a claim, a hand-back, a new message in a held conversation).
    */
-  signature(user: User): string {
-    if (user.associations.length === 0) return '';
-    const marks = user.associations.map(() => '?').join(',');
-    const row = this.db.$client
-      .prepare(`SELECT count(*) AS n, coalesce(group_concat(id || mode || coalesce(assigned_staff_id, '') || updated_at), '') AS s FROM conversations WHERE association_id IN (${marks}) AND mode IN ('waiting_staff', 'with_staff')`)
-      .get(...user.associations) as { n: number; s: string };
-    return `${row.n}:${row.s}`;
+  signature(user: User): Promise<string> {
+    return this.store.inbox.signature(user.associations);
   }
 
   /** A fingerprint of one conversation's history and mode, for its live view. */
-  conversationSignature(conversationId: string): string {
-    // Message count and a weighted sum of delivery statuses: a new message or a reply moving from
-    // queued to sent to delivered both change it.
-    const row = this.db.$client
-      .prepare(
-        `SELECT c.mode, c.assigned_staff_id, c.version,
-           (SELECT count(*) || '.' || total(CASE m.status WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'failed' THEN 5 WHEN 'unknown' THEN 6 ELSE 0 END) FROM messages m WHERE m.conversation_id = c.id) AS messages,
-           (SELECT count(*) FROM staff_notes n WHERE n.conversation_id = c.id) AS notes
-         FROM conversations c WHERE c.id = ?`,
-      )
-      .get(conversationId) as { mode: string; assigned_staff_id: string | null; version: number; messages: string; notes: number } | undefined;
-    return row ? `${row.mode}:${row.assigned_staff_id ?? ''}:${row.version}:${row.messages}:${row.notes}` : '';
+  conversationSignature(conversationId: string): Promise<string> {
+    return this.store.inbox.conversationSignature(conversationId);
+  }
+
+  /** Conversations waiting for a person, per association the user may see. */
+  waitingCounts(user: User) {
+    return this.store.inbox.waitingCounts(user.associations);
+  }
+
+  /** Internal notes on the conversation, oldest first. */
+  notes(conversationId: string) {
+    return this.store.inbox.notes(conversationId);
   }
 }

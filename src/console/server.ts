@@ -10,12 +10,12 @@ import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
+import type { SessionsRepo } from '../store/console.ts';
 import { AccountError, Accounts, type User } from './accounts.ts';
 import { problemPage, type BackTo } from './views.ts';
 import { accountPage, layout, loginPage, homePage, inboxPage, inboxScreen, conversationPage, conversationLog, dashboardPage, requestsPage, requestPage, beneficiariesPage, recordPage, exportPage, whatsappPage, DASHBOARD_JS, CONSOLE_JS, type Lang } from './views.ts';
-import { CAN, Requests } from './requests.ts';
+import { CAN, PAGE_SIZE, REQUEST_STATUSES, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +28,7 @@ import type { ResumePoint } from '../engine/types.ts';
 import QRCode from 'qrcode';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { ConversationService } from '../conversation/service.ts';
-import { associationTimeZone, formatter, type FormatFor } from './format.ts';
+import { associationTimeZone, dayStart, formatter, nextDay, type FormatFor } from './format.ts';
 
 declare module 'fastify' {
   interface Session {
@@ -43,10 +43,8 @@ declare module 'fastify' {
 }
 
 export interface ConsoleOptions {
-  /** Required once every module is behind the seam (issue 12, step 1). */
-  store?: Store;
-  /** @deprecated use `store`. */
-  db: Db;
+  /** The database behind the console (its `console` repositories). */
+  store: Pick<Store, 'console'>;
   /** At least 32 characters; signs the session cookie. */
   sessionSecret: string;
   /** Send cookies only over https (on in production; off for http://127.0.0.1). */
@@ -63,35 +61,19 @@ export interface ConsoleOptions {
   livePollMs?: number;
 }
 
-/** A session store on the same SQLite database, so sessions survive restarts and can be revoked. */
-class SqliteStore {
-  constructor(private readonly db: Db) {}
+/** @fastify/session's store over the console's sessions repository, so sessions survive restarts and can be revoked. */
+class SessionStore {
+  constructor(private readonly sessions: SessionsRepo) {}
   set(id: string, data: unknown, cb: (err?: unknown) => void) {
-    try {
-      const expires = (data as { cookie?: { expires?: Date | string } }).cookie?.expires;
-      const at = expires ? new Date(expires).toISOString() : new Date(Date.now() + 8 * 3_600_000).toISOString();
-      this.db.$client.prepare('INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at').run(id, JSON.stringify(data), at);
-      cb();
-    } catch (err) {
-      cb(err);
-    }
+    const expires = (data as { cookie?: { expires?: Date | string } }).cookie?.expires;
+    const at = expires ? new Date(expires).toISOString() : new Date(Date.now() + 8 * 3_600_000).toISOString();
+    this.sessions.set(id, data, at).then(() => cb(), cb);
   }
   get(id: string, cb: (err: unknown, data?: any) => void) {
-    try {
-      const row = this.db.$client.prepare('SELECT data, expires_at FROM sessions WHERE id = ?').get(id) as { data: string; expires_at: string } | undefined;
-      if (!row || row.expires_at < new Date().toISOString()) return cb(null, null);
-      cb(null, JSON.parse(row.data));
-    } catch (err) {
-      cb(err);
-    }
+    this.sessions.get(id, new Date().toISOString()).then((data) => cb(null, data ?? null), (err) => cb(err));
   }
   destroy(id: string, cb: (err?: unknown) => void) {
-    try {
-      this.db.$client.prepare('DELETE FROM sessions WHERE id = ?').run(id);
-      cb();
-    } catch (err) {
-      cb(err);
-    }
+    this.sessions.destroy(id).then(() => cb(), cb);
   }
 }
 
@@ -109,7 +91,8 @@ const ROUTES = new WeakMap<FastifyInstance, Array<{ method: string; url: string 
 export const consoleRoutes = (root: FastifyInstance) => ROUTES.get(root) ?? [];
 
 export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void {
-  const accounts = new Accounts(opts.db);
+  const store = opts.store.console;
+  const accounts = new Accounts(store);
   /** Formatters for one viewer's language, each association in its own time zone. */
   const fmtFor = (lang: Lang): FormatFor => (associationId) => {
     let flow;
@@ -134,7 +117,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     await app.register(session, {
       secret: opts.sessionSecret,
       cookieName: 'tawasul_session',
-      store: new SqliteStore(opts.db),
+      store: new SessionStore(store.sessions),
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/', maxAge: (opts.sessionHours ?? 8) * 3_600_000 },
     });
@@ -171,7 +154,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     // Who is asking: every console page but the login needs a signed-in, active user.
     app.addHook('preHandler', async (req, reply) => {
       if (req.url.startsWith('/console/login') || req.url.startsWith('/console/assets/')) return;
-      const user = req.session.userId ? accounts.byId(req.session.userId) : undefined;
+      const user = req.session.userId ? await accounts.byId(req.session.userId) : undefined;
       if (!user) {
         if (req.method === 'GET' && !req.url.startsWith('/admin/')) return reply.redirect('/console/login');
         return reply.code(401).send({ error: 'sign in first' });
@@ -231,13 +214,13 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         await req.session.regenerate();
         req.session.userId = user.id;
         req.session.lang = lang;
-        audit(opts.db, user, 'staff_login', {});
+        await audit(store, user, 'staff_login', {});
         return reply.redirect(user.mustChangePassword ? '/console/account' : '/console');
       },
     );
 
     app.post('/console/logout', { preHandler: app.csrfProtection }, async (req, reply) => {
-      if (req.user) audit(opts.db, req.user, 'staff_logout', {});
+      if (req.user) await audit(store, req.user, 'staff_logout', {});
       await req.session.destroy();
       return reply.redirect('/console/login');
     });
@@ -250,17 +233,17 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         return '';
       }
     };
-    const account = (req: FastifyRequest, reply: FastifyReply, v: { error?: string; saved?: boolean } = {}) => {
+    const account = async (req: FastifyRequest, reply: FastifyReply, v: { error?: string; saved?: boolean } = {}) => {
       const lang = langOf(req);
-      const user = accounts.byId(req.user!.id)!;
+      const user = (await accounts.byId(req.user!.id))!;
       const page = accountPage(lang, { user, csrf: reply.generateCsrf(), officer: officerOf(user, lang), mustChange: !!user.mustChangePassword, ...v });
       return reply.code(v.error ? 400 : 200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(lang, page, user));
     };
     app.get('/console/account', async (req, reply) => account(req, reply));
     app.post('/console/account/names', { preHandler: app.csrfProtection }, async (req, reply) => {
       const b = (req.body ?? {}) as { nameAr?: unknown; nameEn?: unknown };
-      accounts.setDisplayNames(req.user!.id, { ar: typeof b.nameAr === 'string' ? b.nameAr : '', en: typeof b.nameEn === 'string' ? b.nameEn : '' });
-      audit(opts.db, req.user!, 'staff_display_names_set', {});
+      await accounts.setDisplayNames(req.user!.id, { ar: typeof b.nameAr === 'string' ? b.nameAr : '', en: typeof b.nameEn === 'string' ? b.nameEn : '' });
+      await audit(store, req.user!, 'staff_display_names_set', {});
       return account(req, reply, { saved: true });
     });
     app.post('/console/account/password', { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -273,7 +256,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         if (err instanceof AccountError) return account(req, reply, { error: err.message });
         throw err;
       }
-      audit(opts.db, req.user!, 'staff_password_changed', {});
+      await audit(store, req.user!, 'staff_password_changed', {});
       return reply.redirect('/console');
     });
 
@@ -299,7 +282,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
     app.get('/console', async (req, reply) => {
       const lang = langOf(req);
       const user = req.user!;
-      const waiting = waitingCounts(opts.db, user.associations);
+      const waiting = await store.inbox.waitingCounts(user.associations);
       return reply.type('text/html; charset=utf-8').send(layout(lang, homePage(lang, user, waiting, reply.generateCsrf()), user));
     });
 
@@ -316,7 +299,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const selected = req.query.association ?? remembered ?? user.associations[0]!;
         if (req.query.association) req.session.dashboardAssociation = selected;
         const flow = service.flow(selected);
-        const data = dashboardData(opts.db, flow, await pipeline.snapshot(), new Date(), lang);
+        const data = await dashboardData(store, flow, await pipeline.snapshot(), new Date(), lang);
         const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
         return reply.type('text/html; charset=utf-8').send(layout(lang, dashboardPage(lang, names, selected, data, fmtFor(lang)(selected)), user));
       });
@@ -327,26 +310,52 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const code = err.message === 'not found' ? 404 : err.message === 'forbidden' ? 403 : 409;
         return problem(req, reply, code, err.message, params);
       };
-      const requests = new Requests(opts.db, opts.service);
+      const requests = new Requests(store, opts.service);
       type ByRef = { Params: { ref: string } };
-      app.get('/console/requests', async (req, reply) => {
+      // Every request, finished ones too: filtered by status, submission dates (in the association's
+      // time zone), association and a reference or name, 25 a page.
+      type ListQuery = { Querystring: { status?: string; from?: string; to?: string; association?: string; q?: string; page?: string } };
+      app.get<ListQuery>('/console/requests', async (req, reply) => {
         const lang = langOf(req);
-        const rows = requests.list(req.user!, ['submitted', 'verifying', 'committee', 'more_info', 'accepted']);
-        return reply.type('text/html; charset=utf-8').send(layout(lang, requestsPage(lang, rows, fmtFor(lang)), req.user));
+        const user = req.user!;
+        const q = req.query;
+        const status = (REQUEST_STATUSES as readonly string[]).includes(q.status ?? '') ? q.status! : '';
+        const association = q.association && user.associations.includes(q.association) ? q.association : '';
+        const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : '');
+        const from = day(q.from);
+        const to = day(q.to);
+        const search = (q.q ?? '').trim().slice(0, 100);
+        const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
+        const zone = fmtFor(lang)(association || user.associations[0]).timeZone;
+        const { rows, total } = await requests.list(user, {
+          ...(status ? { statuses: [status] } : {}),
+          ...(association ? { associationId: association } : {}),
+          ...(from ? { submittedFrom: dayStart(from, zone) } : {}),
+          ...(to ? { submittedTo: dayStart(nextDay(to), zone) } : {}),
+          ...(search ? { search } : {}),
+          page,
+        });
+        const names = user.associations.map((id) => ({ id, name: service.flow(id).name[lang] }));
+        const filter = { status, from, to, association, q: search };
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(layout(lang, requestsPage(lang, { rows, total, page, pageSize: PAGE_SIZE, filter, associations: names, statuses: [...REQUEST_STATUSES] }, fmtFor(lang)), user));
       });
       app.get<ByRef>('/console/requests/:ref', async (req, reply) => {
         const lang = langOf(req);
-        const row = requests.get(req.user!, req.params.ref);
+        const row = await requests.get(req.user!, req.params.ref);
         if (!row) return problem(req, reply, 404, 'not found');
-        audit(opts.db, req.user!, 'staff_viewed_request', { reference: row.reference }, { associationId: row.association_id, conversationId: row.conversation_id, requestId: row.id });
+        await audit(store, req.user!, 'staff_viewed_request', { reference: row.reference }, { associationId: row.associationId, conversationId: row.conversationId, requestId: row.id });
         const role = req.user!.role;
         const can = { verify: CAN.verify.includes(role), decide: CAN.decide.includes(role), deliver: CAN.deliver.includes(role) };
-        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row, lang), can, reply.generateCsrf(), fmtFor(lang)(row.association_id)), req.user));
+        const decision = await requests.decision(row);
+        return reply.type('text/html; charset=utf-8').send(layout(lang, requestPage(lang, row, requests.fields(row, lang), can, reply.generateCsrf(), fmtFor(lang)(row.associationId), decision), req.user));
       });
       app.get<ById>('/console/media/:id', async (req, reply) => {
-        const file = requests.media(req.user!, req.params.id);
+        const file = await requests.media(req.user!, req.params.id);
         if (!file) return problem(req, reply, 404, 'not found');
-        audit(opts.db, req.user!, 'staff_viewed_attachment', { mediaId: req.params.id });
+        await audit(store, req.user!, 'staff_viewed_attachment', { mediaId: req.params.id });
         return reply
           .type(file.mime)
           .header('content-security-policy', 'sandbox')
@@ -356,7 +365,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       const act = (path: string, run: (user: User, ref: string, body: Record<string, unknown>) => unknown) =>
         app.post<ByRef>(`/console/requests/:ref/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
           try {
-            const outcome = run(req.user!, req.params.ref, (req.body ?? {}) as Record<string, unknown>);
+            const outcome = await run(req.user!, req.params.ref, (req.body ?? {}) as Record<string, unknown>);
             const conversationId = (outcome as { outcome?: { conversationId?: string }; conversationId?: string } | undefined)?.outcome?.conversationId ?? (outcome as { conversationId?: string } | undefined)?.conversationId;
             if (conversationId) await pipeline.kickOutbound(conversationId);
             pipeline.dispatchSoon();
@@ -376,21 +385,21 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         return requests.markField(user, ref, field, mark === 'verified' || mark === 'mismatched' ? mark : 'clear');
       });
 
-      const inbox = new Inbox(opts.db, opts.service);
-      const records = new Records(opts.db);
+      const inbox = new Inbox(store, opts.service);
+      const records = new Records(store);
 
       app.get('/console/inbox', async (req, reply) => {
         const lang = langOf(req);
-        return reply.type('text/html; charset=utf-8').send(layout(lang, inboxScreen(lang, inbox.list(req.user!)), req.user));
+        return reply.type('text/html; charset=utf-8').send(layout(lang, inboxScreen(lang, await inbox.list(req.user!)), req.user));
       });
 
       app.get<ById>('/console/conversations/:id', async (req, reply) => {
         const lang = langOf(req);
-        const c = inbox.get(req.user!, req.params.id);
+        const c = await inbox.get(req.user!, req.params.id);
         if (!c) return problem(req, reply, 404, 'not found');
-        audit(opts.db, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, { associationId: c.association_id, conversationId: c.id });
-        const holder = c.assigned_staff_id ? accounts.byId(c.assigned_staff_id)?.name : undefined;
-        const page = conversationPage(lang, { ...c, notes: records.notesOf(c.id), resume: inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf(), fmtFor(lang)(c.association_id), holder);
+        await audit(store, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, { associationId: c.associationId, conversationId: c.id });
+        const holder = c.assignedStaffId ? (await accounts.byId(c.assignedStaffId))?.name : undefined;
+        const page = conversationPage(lang, { ...c, notes: await records.notesOf(c.id), resume: await inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf(), fmtFor(lang)(c.associationId), holder);
         return reply.type('text/html; charset=utf-8').send(layout(lang, page, req.user));
       });
 
@@ -398,11 +407,11 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       const onConversation = (path: string, run: (user: User, id: string, body: Record<string, unknown>) => unknown, back: 'conversation' | 'inbox') =>
         app.post<ById>(`/console/conversations/:id/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
           try {
-            run(req.user!, req.params.id, (req.body ?? {}) as Record<string, unknown>);
+            await run(req.user!, req.params.id, (req.body ?? {}) as Record<string, unknown>);
           } catch (err) {
             // Someone else took it first: say who.
-            const holderId = err instanceof ConflictError && err.message === 'someone else holds this conversation' ? inbox.get(req.user!, req.params.id)?.assigned_staff_id : undefined;
-            const holder = holderId ? accounts.byId(holderId)?.name : undefined;
+            const holderId = err instanceof ConflictError && err.message === 'someone else holds this conversation' ? (await inbox.get(req.user!, req.params.id))?.assignedStaffId : undefined;
+            const holder = holderId ? (await accounts.byId(holderId))?.name : undefined;
             if (holder) return problem(req, reply, 409, 'held by', { name: holder });
             return fail(req, reply, err);
           }
@@ -421,7 +430,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
 
       app.post<ById>('/console/conversations/:id/notes', { preHandler: app.csrfProtection }, async (req, reply) => {
         try {
-          records.addNote(req.user!, { conversationId: req.params.id }, String((req.body as { text?: unknown })?.text ?? ''));
+          await records.addNote(req.user!, { conversationId: req.params.id }, String((req.body as { text?: unknown })?.text ?? ''));
         } catch (err) {
           return fail(req, reply, err);
         }
@@ -431,7 +440,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.post<ById>('/console/conversations/:id/record', { preHandler: app.csrfProtection }, async (req, reply) => {
         let id: string;
         try {
-          id = records.forConversation(req.user!, req.params.id);
+          id = await records.forConversation(req.user!, req.params.id);
         } catch (err) {
           return fail(req, reply, err);
         }
@@ -440,37 +449,50 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
 
       // Live views: each open page polls SQLite (cheap, indexed) and gets a fresh fragment when
       // its fingerprint changes — whichever process (worker, gateway) made the change.
-      const live = (req: FastifyRequest, reply: FastifyReply, signature: () => string, render: () => unknown) => {
+      const live = (req: FastifyRequest, reply: FastifyReply, signature: () => Promise<string>, render: () => Promise<unknown>) => {
         let last = '';
-        const tick = () => {
-          const now = signature();
-          if (now === last) return;
-          last = now;
-          stream.send('update', render());
+        let busy = false;
+        const tick = async () => {
+          // One look at a time: a slow database never piles up ticks.
+          if (busy) return;
+          busy = true;
+          try {
+            const now = await signature();
+            if (now === last) return;
+            last = now;
+            const update = await render();
+            if (!closed) stream.send('update', update);
+          } catch (err) {
+            req.log.warn({ err }, 'console live view: refresh failed');
+          } finally {
+            busy = false;
+          }
         };
-        const timer = setInterval(tick, opts.livePollMs ?? 1000);
+        let closed = false;
+        const timer = setInterval(() => void tick(), opts.livePollMs ?? 1000);
         const stream = openStream(req, reply, () => {
+          closed = true;
           clearInterval(timer);
           streams.delete(stream);
         });
         streams.add(stream);
-        tick();
+        void tick();
       };
 
       app.get('/console/inbox/stream', async (req, reply) => {
         const lang = langOf(req);
         const user = req.user!;
-        live(req, reply, () => inbox.signature(user), () => ({ html: inboxPage(lang, inbox.list(user)) }));
+        live(req, reply, () => inbox.signature(user), async () => ({ html: inboxPage(lang, await inbox.list(user)) }));
       });
 
       app.get<ById>('/console/conversations/:id/stream', async (req, reply) => {
         const lang = langOf(req);
         const user = req.user!;
-        const first = inbox.get(user, req.params.id);
+        const first = await inbox.get(user, req.params.id);
         if (!first) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
-        live(req, reply, () => inbox.conversationSignature(first.id), () => {
-          const c = inbox.get(user, first.id)!;
-          return { mode: `${c.mode}:${c.assigned_staff_id ?? ''}`, html: conversationLog(lang, c.history, records.notesOf(c.id), fmtFor(lang)(c.association_id)) };
+        live(req, reply, () => inbox.conversationSignature(first.id), async () => {
+          const c = (await inbox.get(user, first.id))!;
+          return { mode: `${c.mode}:${c.assignedStaffId ?? ''}`, html: conversationLog(lang, c.history, await records.notesOf(c.id), fmtFor(lang)(c.associationId)) };
         });
       });
 
@@ -489,15 +511,15 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.post('/console/beneficiaries/search', { preHandler: app.csrfProtection }, async (req, reply) => {
         const lang = langOf(req);
         const q = str(body(req).q).slice(0, 200);
-        const results = records.search(req.user!, q);
-        audit(opts.db, req.user!, 'staff_searched_beneficiaries', { results: results.length });
+        const results = await records.search(req.user!, q);
+        await audit(store, req.user!, 'staff_searched_beneficiaries', { results: results.length });
         return html(reply, lang, beneficiariesPage(lang, { associations: names(req.user!, lang), csrf: reply.generateCsrf(), query: q, results }, fmtFor(lang)), req.user);
       });
       app.post('/console/beneficiaries', { preHandler: app.csrfProtection }, async (req, reply) => {
         const lang = langOf(req);
         const b = body(req);
         try {
-          const { id } = records.create(req.user!, str(b.association), { name: str(b.name), nationalId: str(b.nationalId), phone: str(b.phone) });
+          const { id } = await records.create(req.user!, str(b.association), { name: str(b.name), nationalId: str(b.nationalId), phone: str(b.phone) });
           return reply.redirect(`/console/beneficiaries/${encodeURIComponent(id)}`);
         } catch (err) {
           if (!(err instanceof ConflictError) || err.message === 'not found') return fail(req, reply, err);
@@ -506,22 +528,22 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       });
       app.get<ById>('/console/beneficiaries/:id', async (req, reply) => {
         const lang = langOf(req);
-        const record = records.get(req.user!, req.params.id);
+        const record = await records.get(req.user!, req.params.id);
         if (!record) return problem(req, reply, 404, 'not found');
-        audit(opts.db, req.user!, 'staff_viewed_beneficiary', { beneficiaryId: record.beneficiary.id }, { associationId: record.beneficiary.association_id });
-        return html(reply, lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.association_id)), req.user);
+        await audit(store, req.user!, 'staff_viewed_beneficiary', { beneficiaryId: record.beneficiary.id }, { associationId: record.beneficiary.associationId });
+        return html(reply, lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.associationId)), req.user);
       });
       const onRecord = (path: string, run: (user: User, id: string, b: Record<string, unknown>) => unknown, hash = '') =>
         app.post<ById>(`/console/beneficiaries/:id/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
           try {
-            run(req.user!, req.params.id, body(req));
+            await run(req.user!, req.params.id, body(req));
           } catch (err) {
             const refused = err instanceof ConflictError && err.message !== 'not found' && err.message !== 'forbidden';
-            const record = refused ? records.get(req.user!, req.params.id) : undefined;
+            const record = refused ? await records.get(req.user!, req.params.id) : undefined;
             if (!record) return fail(req, reply, err);
             // A form that could not be taken: the record again, with the reason at the top.
             const lang = langOf(req);
-            return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.association_id), (err as Error).message), req.user));
+            return reply.code(400).type('text/html; charset=utf-8').send(layout(lang, recordPage(lang, record, rightsOf(req.user!), reply.generateCsrf(), fmtFor(lang)(record.beneficiary.associationId), (err as Error).message), req.user));
           }
           return reply.redirect(`/console/beneficiaries/${encodeURIComponent(req.params.id)}${hash}`);
         });
@@ -535,7 +557,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.get<ById>('/console/beneficiaries/:id/export.json', async (req, reply) => {
         let data: Record<string, unknown>;
         try {
-          data = records.export(req.user!, req.params.id);
+          data = await records.export(req.user!, req.params.id);
         } catch (err) {
           return fail(req, reply, err);
         }
@@ -549,11 +571,11 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         const lang = langOf(req);
         let data: Record<string, unknown>;
         try {
-          data = records.export(req.user!, req.params.id);
+          data = await records.export(req.user!, req.params.id);
         } catch (err) {
           return fail(req, reply, err);
         }
-        return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data, fmtFor(lang)((data.beneficiary as { association_id?: string } | undefined)?.association_id)), req.user);
+        return html(reply.header('cache-control', 'no-store'), lang, exportPage(lang, data, fmtFor(lang)((data.beneficiary as { associationId?: string } | undefined)?.associationId)), req.user);
       });
     }
   });
@@ -580,18 +602,5 @@ function sameOrigin(req: FastifyRequest): boolean {
     return false;
   }
 }
-
-/** Conversations waiting for a person, per association the user may see. */
-function waitingCounts(db: Db, associations: string[]): Array<{ associationId: string; name: string; waiting: number }> {
-  if (associations.length === 0) return [];
-  const marks = associations.map(() => '?').join(',');
-  return db.$client
-    .prepare(
-      `SELECT a.id AS associationId, a.name_ar AS name, (SELECT count(*) FROM conversations c WHERE c.association_id = a.id AND c.mode = 'waiting_staff') AS waiting
-       FROM associations a WHERE a.id IN (${marks}) ORDER BY a.id`,
-    )
-    .all(...associations) as Array<{ associationId: string; name: string; waiting: number }>;
-}
-
 
 export type { FastifyReply };

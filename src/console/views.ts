@@ -10,7 +10,7 @@ import { Eta } from 'eta';
 import type { User } from './accounts.ts';
 import { esc } from '../server/html.ts';
 import type { RequestField } from './requests.ts';
-import type { PersonRecord } from './records.ts';
+import type { CheckResultRow, PersonRecord, RequestDecision, RequestListItem, RequestRecord } from '../store/console.ts';
 import type { FormatFor, Formatter } from './format.ts';
 
 export type Lang = 'ar' | 'en';
@@ -173,7 +173,7 @@ export function inboxPage(lang: Lang, items: Array<{ conversationId: string; ass
 }
 
 type HistoryItem = { direction: string; author: string; body: string; at: string; status: string; choices?: Array<{ id: string; label: string }>; choiceId?: string; opened?: boolean };
-type Note = { body: string; created_at: string; author: string };
+type Note = { body: string; createdAt: string; author: string };
 
 /** The live part of a conversation page: its messages and the staff's notes. */
 export function conversationLog(lang: Lang, history: HistoryItem[], notes: Note[], f: Formatter): string {
@@ -182,7 +182,7 @@ export function conversationLog(lang: Lang, history: HistoryItem[], notes: Note[
 
 export function conversationPage(
   lang: Lang,
-  c: { id: string; mode: string; assigned_staff_id: string | null; channel: string; history: HistoryItem[]; notes: Note[]; resume: Array<{ id: string; label: string; answer: string | undefined; current: boolean }> },
+  c: { id: string; mode: string; assignedStaffId: string | null; channel: string; history: HistoryItem[]; notes: Note[]; resume: Array<{ id: string; label: string; answer: string | undefined; current: boolean }> },
   userId: string,
   csrfToken: string,
   f: Formatter,
@@ -258,33 +258,63 @@ const R = {
   ar: { requests: 'الطلبات', reference: 'الرقم', status: 'الحالة', submitted: 'قُدّم', checks: 'الفحص الآلي', open: 'فتح', data: 'البيانات', attachment: 'عرض المرفق',
     attestation: 'الإقرار', at: 'في', via: 'عبر', message: 'رسالة', hash: 'بصمة البيانات (sha256)', forward: 'إحالة إلى لجنة البحث', corrections: 'طلب تصحيح الحقول المحددة', note: 'ملاحظة للمستفيد',
     decide: 'قرار اللجنة', accept: 'قبول', reject: 'رفض', reason: 'السبب (مطلوب عند الرفض)', delivered: 'تسجيل تقديم الخدمة (يُرسل استبيان الرضا لاحقًا)', none: 'لا طلبات.', ok: 'سليم', fail: 'يحتاج مراجعة',
-    moreInfo: 'طلب معلومات إضافية عن الحقول المحددة', tickHelp: 'حدّد الحقول التي تحتاج تصحيحًا أو معلومات إضافية، ثم استخدم الزر في أسفل الصفحة.', tickField: 'تحديد {field}', verified: 'مطابق', mismatched: 'غير مطابق', clear: 'مسح', check: 'التحقق', person: 'سجل المستفيد',
+    moreInfo: 'طلب معلومات إضافية عن الحقول المحددة', name: 'الاسم', association: 'الجمعية', allStatuses: 'كل الحالات', allAssociations: 'كل جمعياتك', from: 'قُدّم من', to: 'إلى',
+    search: 'الرقم أو الاسم', filter: 'تصفية', clearFilter: 'مسح التصفية', shown: 'الطلبات {from}–{to} من {total}', total: 'عدد الطلبات: {total}', prev: 'السابق', next: 'التالي', pageOf: 'صفحة {page} من {pages}', noMatch: 'لا طلبات تطابق التصفية.',
+    decision: 'القرار', decidedBy: 'قرّره', decidedAt: 'في', decisionReason: 'السبب', unknownDecider: 'غير مسجّل', outcomes: { accepted: 'القبول', rejected: 'الرفض', completed: 'القبول' } as Record<string, string>, tickHelp: 'حدّد الحقول التي تحتاج تصحيحًا أو معلومات إضافية، ثم استخدم الزر في أسفل الصفحة.', tickField: 'تحديد {field}', verified: 'مطابق', mismatched: 'غير مطابق', clear: 'مسح', check: 'التحقق', person: 'سجل المستفيد',
     statuses: R_STATUSES.ar },
   en: { requests: 'Requests', reference: 'Reference', status: 'Status', submitted: 'Submitted', checks: 'Automated checks', open: 'Open', data: 'Data', attachment: 'View attachment',
     attestation: 'Attestation', at: 'at', via: 'via', message: 'message', hash: 'Data fingerprint (sha256)', forward: 'Forward to the research committee', corrections: 'Ask to correct the ticked fields', note: 'Note to the beneficiary',
     decide: 'Committee decision', accept: 'Accept', reject: 'Reject', reason: 'Reason (required to reject)', delivered: 'Record service delivery (the survey follows)', none: 'No requests.', ok: 'ok', fail: 'needs review',
-    moreInfo: 'Ask for more information on the ticked fields', tickHelp: 'Tick the fields that need correcting or more information, then use the button at the end of the page.', tickField: 'Tick {field}', verified: 'verified', mismatched: 'mismatched', clear: 'clear', check: 'Check', person: 'Beneficiary record',
+    moreInfo: 'Ask for more information on the ticked fields', name: 'Name', association: 'Association', allStatuses: 'Every status', allAssociations: 'All your associations', from: 'Submitted from', to: 'to',
+    search: 'Reference or name', filter: 'Filter', clearFilter: 'Clear filters', shown: 'Requests {from}–{to} of {total}', total: 'Requests: {total}', prev: 'Previous', next: 'Next', pageOf: 'Page {page} of {pages}', noMatch: 'No request matches these filters.',
+    decision: 'Decision', decidedBy: 'Decided by', decidedAt: 'on', decisionReason: 'Reason', unknownDecider: 'not recorded', outcomes: { accepted: 'Accepted', rejected: 'Rejected', completed: 'Accepted' } as Record<string, string>, tickHelp: 'Tick the fields that need correcting or more information, then use the button at the end of the page.', tickField: 'Tick {field}', verified: 'verified', mismatched: 'mismatched', clear: 'clear', check: 'Check', person: 'Beneficiary record',
     statuses: R_STATUSES.en },
 };
 
-const checkSummary = (checks: string | null, lang: Lang) => {
-  if (!checks) return '—';
-  const list = JSON.parse(checks) as Array<{ check: string; ok: boolean; detail?: string }>;
+const checkSummary = (list: CheckResultRow[] | null, lang: Lang) => {
+  if (!list) return '—';
   const bad = list.filter((c) => !c.ok);
   return bad.length === 0 ? R[lang].ok : `${R[lang].fail}: ${bad.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ''}`).join('، ')}`;
 };
 
-export function requestsPage(lang: Lang, rows: Array<{ association_id: string; reference: string; status: string; submitted_at: string; checks: string | null }>, fmt: FormatFor): string {
-  return render('requests', { t: R[lang], rows, fmt, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
+export interface RequestsView {
+  rows: RequestListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  filter: { status: string; from: string; to: string; association: string; q: string };
+  associations: Array<{ id: string; name: string }>;
+  statuses: string[];
+}
+
+export function requestsPage(lang: Lang, v: RequestsView, fmt: FormatFor): string {
+  const t = R[lang];
+  const pages = Math.max(1, Math.ceil(v.total / v.pageSize));
+  // A page's link keeps the filters.
+  const href = (page: number) => {
+    const q = new URLSearchParams(Object.entries(v.filter).filter(([, value]) => value));
+    if (page > 1) q.set('page', String(page));
+    const s = q.toString();
+    return `/console/requests${s ? `?${s}` : ''}`;
+  };
+  const first = v.total === 0 ? 0 : (v.page - 1) * v.pageSize + 1;
+  const last = Math.min(v.total, v.page * v.pageSize);
+  const n = (x: number) => `<bdi>${x}</bdi>`;
+  const shown = t.shown.replace('{from}', n(first)).replace('{to}', n(last)).replace('{total}', n(v.total));
+  const pageOf = t.pageOf.replace('{page}', n(v.page)).replace('{pages}', n(pages));
+  const filtered = Object.values(v.filter).some(Boolean);
+  return render('requests', { t, ...v, pages, href, shown, pageOf, filtered, fmt, checkSummary: (checks: CheckResultRow[] | null) => checkSummary(checks, lang) });
 }
 
 export function requestPage(
   lang: Lang,
-  r: { reference: string; status: string; checks: string | null; beneficiary_id: string | null; attested_at: string; attestation_channel: string; attestation_message_id: string; attestation_text: string; attestation_sha256: string },
+  r: Pick<RequestRecord, 'reference' | 'status' | 'checks' | 'beneficiaryId' | 'name' | 'attestedAt' | 'attestationChannel' | 'attestationMessageId' | 'attestationText' | 'attestationSha256'>,
   fields: RequestField[],
   can: { verify: boolean; decide: boolean; deliver: boolean },
   csrfToken: string,
   f: Formatter,
+  /** Who decided, when and why, once the committee has. */
+  decision?: RequestDecision,
 ): string {
   // Which actions this person may take on a request in this status; the template draws them, <hr> between.
   const forms: Array<'forward' | 'corrections' | 'decide' | 'moreInfo' | 'delivered'> = [];
@@ -296,7 +326,7 @@ export function requestPage(
   if (can.deliver && r.status === 'accepted') forms.push('delivered');
   const tick = forms.includes('corrections') || forms.includes('moreInfo');
   const mark = can.verify && ['submitted', 'verifying', 'committee', 'more_info'].includes(r.status);
-  return render('request', { t: R[lang], r, fields, can, forms, tick, mark, csrfToken, f, checkSummary: (checks: string | null) => checkSummary(checks, lang) });
+  return render('request', { t: R[lang], r, fields, can, forms, tick, mark, csrfToken, f, decision, checkSummary: (checks: CheckResultRow[] | null) => checkSummary(checks, lang) });
 }
 
 /** The inbox page: the list, inside the element its live stream refreshes. */
@@ -345,7 +375,7 @@ const B = {
 
 export function beneficiariesPage(
   lang: Lang,
-  v: { associations: Array<{ id: string; name: string }>; csrf: string; query?: string; results?: Array<{ id: string; association_id: string; name: string | null; association_name: string; created_at: string }>; error?: string },
+  v: { associations: Array<{ id: string; name: string }>; csrf: string; query?: string; results?: Array<{ id: string; associationId: string; name: string | null; associationName: string; createdAt: string }>; error?: string },
   fmt: FormatFor,
 ): string {
   return render('beneficiaries', { t: B[lang], ...v, fmt });

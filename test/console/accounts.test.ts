@@ -8,14 +8,15 @@ import { Harness } from '../support/scenario.ts';
 import { beneficiary } from '../support/beneficiary.ts';
 import { AccountError, Accounts, spokenName } from '../../src/console/accounts.ts';
 import { Inbox } from '../../src/console/inbox.ts';
+import { consoleOf } from './store.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
 
-const joined = (address: string, lang: 'ar' | 'en') => {
+const joined = async (address: string, lang: 'ar' | 'en') => {
   const b = beneficiary(h, 'telegram', address);
-  b.send(lang === 'ar' ? 'السلام عليكم' : 'hello', { lang });
-  b.send(lang === 'ar' ? 'موظف' : 'I want to talk to a person');
+  await b.send(lang === 'ar' ? 'السلام عليكم' : 'hello', { lang });
+  await b.send(lang === 'ar' ? 'موظف' : 'I want to talk to a person');
   return (h.db.$client.prepare("SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.address = ? AND c.mode = 'waiting_staff'").get(address) as { id: string }).id;
 };
 const told = (outcome: unknown) => (outcome as { outbound: Array<{ text: string }> }).outbound.map((o) => o.text).join('\n');
@@ -23,21 +24,21 @@ const told = (outcome: unknown) => (outcome as { outbound: Array<{ text: string 
 describe('the name beneficiaries are told', () => {
   it('is the display name of the conversation language, else the officer title, never a Latin login name in Arabic', async () => {
     h = new Harness();
-    const accounts = new Accounts(h.db);
-    const inbox = new Inbox(h.db, h.service);
+    const accounts = new Accounts(consoleOf(h));
+    const inbox = new Inbox(consoleOf(h), h.service);
     const officer = h.service.flow('qalam').officer;
     const { user: admin } = await accounts.add({ email: 'admin@localhost', name: 'Admin', role: 'admin', associations: ['qalam'] });
     expect(spokenName(admin, 'ar')).toBeUndefined();
     expect(spokenName(admin, 'en')).toBe('Admin');
 
-    const ar = told(inbox.claim(admin, joined('801', 'ar')));
+    const ar = told(await inbox.claim(admin, await joined('801', 'ar')));
     expect(ar).toContain(`انضم إليك ${officer.ar} الآن`);
     expect(ar).not.toContain('Admin');
 
-    accounts.setDisplayNames(admin.id, { ar: 'سارة القحطاني', en: 'Sara Alqahtani' });
-    const named = accounts.byId(admin.id)!;
-    expect(told(inbox.claim(named, joined('802', 'ar')))).toContain('انضم إليك سارة القحطاني الآن');
-    expect(told(inbox.claim(named, joined('803', 'en')))).toContain('Sara Alqahtani has joined');
+    await accounts.setDisplayNames(admin.id, { ar: 'سارة القحطاني', en: 'Sara Alqahtani' });
+    const named = (await accounts.byId(admin.id))!;
+    expect(told(await inbox.claim(named, await joined('802', 'ar')))).toContain('انضم إليك سارة القحطاني الآن');
+    expect(told(await inbox.claim(named, await joined('803', 'en')))).toContain('Sara Alqahtani has joined');
     // An Arabic console name is said in Arabic chats as before.
     expect(spokenName({ name: 'نورة العتيبي' }, 'ar')).toBe('نورة العتيبي');
     expect(spokenName({ name: 'نورة العتيبي' }, 'en')).toBeUndefined();
@@ -47,7 +48,7 @@ describe('the name beneficiaries are told', () => {
 describe('one-time passwords', () => {
   it('a generated password must be changed; the change needs the current one, 12+ characters and keeps only this session', async () => {
     h = new Harness();
-    const accounts = new Accounts(h.db);
+    const accounts = new Accounts(consoleOf(h));
     const { user, password } = await accounts.add({ email: 'admin@localhost', name: 'Admin', role: 'admin', associations: ['qalam'] });
     expect(user.mustChangePassword).toBe(true);
     const chosen = await accounts.add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: 'a password she chose' });
@@ -60,13 +61,13 @@ describe('one-time passwords', () => {
     await expect(accounts.changePassword(user.id, password, 'short', 'this-one')).rejects.toThrow(/12 characters/);
     await expect(accounts.changePassword(user.id, password, password, 'this-one')).rejects.toThrow(/different/);
     await accounts.changePassword(user.id, password, 'my own new password', 'this-one');
-    expect(accounts.byId(user.id)!.mustChangePassword).toBe(false);
+    expect((await accounts.byId(user.id))!.mustChangePassword).toBe(false);
     expect(await accounts.verify('admin@localhost', password)).toBeUndefined();
     expect((await accounts.verify('admin@localhost', 'my own new password'))?.id).toBe(user.id);
     expect((h.db.$client.prepare('SELECT id FROM sessions').all() as Array<{ id: string }>).map((r) => r.id)).toEqual(['this-one']);
 
     // An administrator's reset with a generated password is one-time again.
     await accounts.setPassword('admin@localhost');
-    expect(accounts.byId(user.id)!.mustChangePassword).toBe(true);
+    expect((await accounts.byId(user.id))!.mustChangePassword).toBe(true);
   });
 });

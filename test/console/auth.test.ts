@@ -22,7 +22,7 @@ beforeAll(async () => {
   await redis.start();
   runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
-  const accounts = new Accounts(runtime.app.db);
+  const accounts = new Accounts(runtime.app.store.console);
   await accounts.add({ email: 'noura@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'sami@qalam.org', name: 'سامي', role: 'researcher', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'huda@sidr.org', name: 'هدى', role: 'staff', associations: ['sidr'], password: PASSWORD });
@@ -79,7 +79,7 @@ describe('console sign-in', () => {
     expect(home).toContain('نورة');
     expect(home).toContain('جمعية قلم العلمية');
     expect(home).not.toContain('سدر');
-    const events = runtime.app.db.$client.prepare("SELECT actor FROM events WHERE type = 'staff_login'").all() as Array<{ actor: string }>;
+    const events = runtime.app.store.sqlite.$client.prepare("SELECT actor FROM events WHERE type = 'staff_login'").all() as Array<{ actor: string }>;
     expect(events.length).toBe(1);
 
     expect((await b.form('/console/logout', {})).status).toBe(403);
@@ -93,7 +93,7 @@ describe('console sign-in', () => {
     const say = (id: string, text: string) => fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: chat, body: JSON.stringify({ id, text }) });
     const history = async () => {
       // The page's history replay: what the beneficiary's browser shows.
-      const items = runtime.app.service.history('qalam', 'web', 'web:InboxBeneficiary_0123456789');
+      const items = await runtime.app.service.history('qalam', 'web', 'web:InboxBeneficiary_0123456789');
       return items.filter((m) => m.direction === 'out' && m.status === 'sent').map((m) => `${m.author}:${m.text}`);
     };
     await say('b1', 'مرحبا <script>alert(1)</script>');
@@ -101,7 +101,7 @@ describe('console sign-in', () => {
     const waitUntil = async (p: () => Promise<boolean> | boolean) => {
       for (let i = 0; i < 200 && !(await p()); i++) await new Promise((r) => setTimeout(r, 50));
     };
-    await waitUntil(() => (runtime.app.db.$client.prepare("SELECT count(*) n FROM conversations WHERE mode = 'waiting_staff'").get() as { n: number }).n === 1);
+    await waitUntil(() => (runtime.app.store.sqlite.$client.prepare("SELECT count(*) n FROM conversations WHERE mode = 'waiting_staff'").get() as { n: number }).n === 1);
 
     const noura = await signIn('noura@qalam.org');
     const inbox = await (await noura.go('/console/inbox')).text();
@@ -133,18 +133,18 @@ describe('console sign-in', () => {
     const seen = await history();
     expect(seen).toContain('staff:أهلًا، معك نورة من الجمعية.');
     expect(seen.filter((h) => h.startsWith('bot:')).length).toBeGreaterThan(0);
-    const botAfterClaim = runtime.app.db.$client
+    const botAfterClaim = runtime.app.store.sqlite.$client
       .prepare("SELECT count(*) n FROM messages WHERE direction = 'out' AND author = 'bot' AND created_at > (SELECT created_at FROM messages WHERE channel_message_id = 'b3')")
       .get() as { n: number };
     expect(botAfterClaim.n).toBe(0);
 
     expect((await noura.form(`/console/conversations/${id}/release`, { _csrf: await csrfOf(noura), resumeAt: 'menu' })).status).toBe(302);
-    const mode = runtime.app.db.$client.prepare('SELECT mode FROM conversations WHERE id = ?').get(id) as { mode: string };
+    const mode = runtime.app.store.sqlite.$client.prepare('SELECT mode FROM conversations WHERE id = ?').get(id) as { mode: string };
     expect(mode.mode).toBe('menu');
   });
 
   it('dashboard: supervisors only; queue health, escalations, satisfaction from real data; drawn in the browser test (e2e)', async () => {
-    const db = runtime.app.db.$client;
+    const db = runtime.app.store.sqlite.$client;
     const conv = (db.prepare("SELECT id FROM conversations WHERE association_id = 'qalam' LIMIT 1").get() as { id: string }).id;
     for (const rating of [5, 4, 4]) {
       db.prepare("INSERT INTO survey_responses (id, association_id, conversation_id, rating, answers) VALUES (?, 'qalam', ?, ?, ?)").run(`s${rating}${Math.random()}`, conv, rating, JSON.stringify({ overall: rating, comment: 'خدمة ممتازة <b>شكرًا</b>' }));
@@ -168,7 +168,7 @@ describe('console sign-in', () => {
     const address = 'web:VerifyBeneficiary_0123456789';
     const settle = async () => {
       for (let i = 0; i < 200; i++) {
-        const p = runtime.app.db.$client.prepare("SELECT count(*) n FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id WHERE k.address = ? AND ((m.direction = 'in' AND m.status = 'pending') OR (m.direction = 'out' AND m.status IN ('queued', 'sending')))").get(address) as { n: number };
+        const p = runtime.app.store.sqlite.$client.prepare("SELECT count(*) n FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id WHERE k.address = ? AND ((m.direction = 'in' AND m.status = 'pending') OR (m.direction = 'out' AND m.status IN ('queued', 'sending')))").get(address) as { n: number };
         if (p.n === 0) return;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -189,8 +189,8 @@ describe('console sign-in', () => {
       } else await say(a.text);
     }
     await say('1');
-    const ref = (runtime.app.db.$client.prepare("SELECT reference FROM requests WHERE attestation_channel = 'web'").get() as { reference: string }).reference;
-    for (let i = 0; i < 100 && (runtime.app.db.$client.prepare('SELECT status FROM requests WHERE reference = ?').get(ref) as { status: string }).status !== 'verifying'; i++) await new Promise((r) => setTimeout(r, 50));
+    const ref = (runtime.app.store.sqlite.$client.prepare("SELECT reference FROM requests WHERE attestation_channel = 'web'").get() as { reference: string }).reference;
+    for (let i = 0; i < 100 && (runtime.app.store.sqlite.$client.prepare('SELECT status FROM requests WHERE reference = ?').get(ref) as { status: string }).status !== 'verifying'; i++) await new Promise((r) => setTimeout(r, 50));
 
     const noura = await signIn('noura@qalam.org');
     expect(await (await noura.go('/console/requests')).text()).toContain(ref);
@@ -213,9 +213,9 @@ describe('console sign-in', () => {
     expect((await khalid.form(`/console/requests/${ref}/decide`, { _csrf: token(committeePage), outcome: 'rejected' })).status).toBe(409); // reason required
     expect((await khalid.form(`/console/requests/${ref}/decide`, { _csrf: token(committeePage), outcome: 'accepted' })).status).toBe(302);
     await settle();
-    const seen = runtime.app.service.history('qalam', 'web', address).filter((m) => m.direction === 'out').map((m) => m.text);
+    const seen = (await runtime.app.service.history('qalam', 'web', address)).filter((m) => m.direction === 'out').map((m) => m.text);
     expect(seen.some((t) => t.includes(ref) && t.includes('وافقت'))).toBe(true);
-    const audit = runtime.app.db.$client.prepare("SELECT type FROM events WHERE type IN ('staff_viewed_request', 'request_forwarded', 'decision_sent')").all() as Array<{ type: string }>;
+    const audit = runtime.app.store.sqlite.$client.prepare("SELECT type FROM events WHERE type IN ('staff_viewed_request', 'request_forwarded', 'decision_sent')").all() as Array<{ type: string }>;
     expect(new Set(audit.map((a) => a.type))).toEqual(new Set(['staff_viewed_request', 'request_forwarded', 'decision_sent']));
   }, 60_000);
 

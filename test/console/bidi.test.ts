@@ -34,7 +34,7 @@ function request(lang: Lang): string {
   const f = formatter(lang, 'Asia/Riyadh');
   const body = requestPage(
     lang,
-    { reference: 'QLM-2026-00012', status: 'verifying', checks: null, beneficiary_id: null, attested_at: ATTESTED, attestation_channel: 'web', attestation_message_id: 'wa-3EB0C767D26A1D', attestation_text: 'أقر بصحة البيانات', attestation_sha256: 'ab'.repeat(32) },
+    { reference: 'QLM-2026-00012', status: 'verifying', checks: null, beneficiaryId: null, name: null, attestedAt: ATTESTED, attestationChannel: 'web', attestationMessageId: 'wa-3EB0C767D26A1D', attestationText: 'أقر بصحة البيانات', attestationSha256: 'ab'.repeat(32) },
     [
       { id: 'phone', label: lang === 'ar' ? 'رقم الجوال' : 'Mobile', display: PHONE },
       { id: 'birth', label: lang === 'ar' ? 'تاريخ الميلاد' : 'Birth date', display: formatDateValue(born.value, lang) },

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await redis.start();
   runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
-  const accounts = new Accounts(runtime.app.db);
+  const accounts = new Accounts(runtime.app.store.console);
   await accounts.add({ email: 'noura@qalam.org', name: 'نورة العتيبي', role: 'staff', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'khalid@qalam.org', name: 'خالد', role: 'committee', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'reem@qalam.org', name: 'ريم', role: 'supervisor', associations: ['qalam'], password: PASSWORD });
@@ -177,7 +177,7 @@ describe('staff console in a real browser', () => {
     const mobile = committee.page.locator('tr[data-field="mobile"] td.value');
     const groups = (await mobile.innerText()).split(/\s+/).filter(Boolean);
     expect(await screenXs(mobile, groups)).toSatisfy(increasing);
-    const { attested_at } = runtime.app.db.$client.prepare('SELECT attested_at FROM requests WHERE reference = ?').get(reference) as { attested_at: string };
+    const { attested_at } = runtime.app.store.sqlite.$client.prepare('SELECT attested_at FROM requests WHERE reference = ?').get(reference) as { attested_at: string };
     const riyadh = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Riyadh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(attested_at));
     expect(await committee.page.locator('[data-value="attested-at"]').innerText()).toContain(riyadh);
     expect(await committee.page.locator('[data-value="attested-at"]').innerText()).toMatch(/\(\d\d\/\d\d\/14\d\d AH\)/);

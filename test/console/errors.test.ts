@@ -29,14 +29,14 @@ beforeAll(async () => {
   await redis.start();
   runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
-  const accounts = new Accounts(runtime.app.db);
+  const accounts = new Accounts(runtime.app.store.console);
   await accounts.add({ email: 'noura@qalam.org', name: 'نورة العتيبي', role: 'staff', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'fahad@qalam.org', name: 'فهد', role: 'staff', associations: ['qalam'], password: PASSWORD });
   const clock = { service: runtime.app.service, now: new Date(), advance: () => undefined };
   const person = beneficiary(clock, 'telegram', '555000111');
-  person.send('السلام عليكم');
-  person.send('موظف');
-  conversation = (runtime.app.db.$client.prepare("SELECT id FROM conversations WHERE mode = 'waiting_staff'").get() as { id: string }).id;
+  await person.send('السلام عليكم');
+  await person.send('موظف');
+  conversation = (runtime.app.store.sqlite.$client.prepare("SELECT id FROM conversations WHERE mode = 'waiting_staff'").get() as { id: string }).id;
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
@@ -76,12 +76,13 @@ describe('errors with a way back', () => {
     const fahad = await signIn('fahad@qalam.org');
     await fahad.goto(`${base}/console/conversations/${conversation}`);
     expect(await fahad.locator('[data-holder]').innerText()).toBe('بانتظار موظف');
+    // The live view would reload the page once Noura claims; stopped first, the old page stays.
+    await fahad.evaluate(() => window.stop());
     // Noura claims first, while Fahad's page still offers the claim button.
     await noura.goto(`${base}/console/conversations/${conversation}`);
     await noura.click('form[action$="/claim"] button');
     await noura.waitForSelector('textarea[name=text]');
     expect(await noura.locator('[data-holder]').innerText()).toBe('المحادثة معك');
-    await fahad.evaluate(() => window.stop()); // the live view would reload the page now; keep the old one
     await fahad.click('form[action$="/claim"] button');
     const held = await problem(fahad, 409);
     expect(held.text).toContain('هذه المحادثة مع نورة العتيبي الآن');

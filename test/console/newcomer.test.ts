@@ -34,10 +34,10 @@ beforeAll(async () => {
   await redis.start();
   runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
-  const accounts = new Accounts(runtime.app.db);
+  const accounts = new Accounts(runtime.app.store.console);
   // The first start made the only account, admin@localhost with a generated password it printed;
   // a generated reset stands in for that password here (both are one-time).
-  expect(accounts.byId((runtime.app.db.$client.prepare("SELECT id FROM users WHERE email = 'admin@localhost'").get() as { id: string }).id)!.mustChangePassword).toBe(true);
+  expect((await accounts.byId((runtime.app.store.sqlite.$client.prepare("SELECT id FROM users WHERE email = 'admin@localhost'").get() as { id: string }).id))!.mustChangePassword).toBe(true);
   firstPassword = await accounts.setPassword('admin@localhost');
   await accounts.add({ email: 'reem@sidr.org', name: 'ريم', role: 'supervisor', associations: ['sidr', 'qalam'], password: PASSWORD });
   browser = await launchChromium();
@@ -110,7 +110,7 @@ describe('a newcomer\'s first hour', () => {
     await settle();
     expect(await visitor.locator('#chat .msg', { hasText: greeting }).count()).toBe(1);
     expect(await visitor.locator('#chat .msg.me').count()).toBe(0);
-    const db = runtime.app.db.$client;
+    const db = runtime.app.store.sqlite.$client;
     expect((db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'in' AND channel_message_id LIKE 'open:%'").get() as { n: number }).n).toBe(1);
     await visitor.screenshot({ path: join(ARTIFACTS, 'newcomer-chat-greeting-ar-390.png'), fullPage: true });
 
@@ -139,8 +139,8 @@ describe('a newcomer\'s first hour', () => {
     // A request: offered forward and corrections while it is verified, with labelled checkboxes, no decision yet.
     const clock = { service: runtime.app.service, now: new Date(), advance: () => undefined };
     const person = beneficiary(clock, 'telegram', '966500000001');
-    person.fillIntake();
-    person.send('1');
+    await person.fillIntake();
+    await person.send('1');
     const reference = (db.prepare('SELECT reference FROM requests').get() as { reference: string }).reference;
     const url = `${base}/console/requests/${reference}`;
     await admin.goto(url);

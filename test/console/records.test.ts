@@ -10,6 +10,7 @@ import { beneficiary } from '../support/beneficiary.ts';
 import { Records } from '../../src/console/records.ts';
 import type { User } from '../../src/console/accounts.ts';
 import { ConflictError } from '../../src/console/inbox.ts';
+import { consoleOf } from './store.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -18,21 +19,21 @@ const staff: User = { id: 'u-staff', email: 's@qalam.org', name: 'نورة', rol
 const supervisor: User = { id: 'u-sup', email: 'r@qalam.org', name: 'ريم', role: 'supervisor', associations: ['qalam'] };
 const otherAssociation: User = { id: 'u-sidr', email: 'h@sidr.org', name: 'هدى', role: 'supervisor', associations: ['sidr'] };
 
-function setup() {
+async function setup() {
   h = new Harness();
   for (const u of [staff, supervisor, otherAssociation]) {
     h.db.$client.prepare("INSERT INTO users (id, email, name, role, password_hash) VALUES (?, ?, ?, ?, 'x')").run(u.id, u.email, u.name, u.role);
   }
   // One person: a full intake on the website chat, then the same national ID on WhatsApp.
   const web = beneficiary(h, 'web', 'web:Browser_abcdefghijklmnop');
-  web.fillIntake();
-  web.send('1');
+  await web.fillIntake();
+  await web.send('1');
   const reference = (h.db.$client.prepare('SELECT reference FROM requests').get() as { reference: string }).reference;
   expect(reference).toMatch(/-\d{5}$/);
   const wa = beneficiary(h, 'whatsapp', '+966501234567');
-  wa.fillIntake();
+  await wa.fillIntake();
   const id = (h.db.$client.prepare('SELECT beneficiary_id AS id FROM requests WHERE reference = ?').get(reference) as { id: string }).id;
-  return { records: new Records(h.db), id, reference };
+  return { records: new Records(consoleOf(h)), id, reference };
 }
 
 /** Every value in every table, as text: where a piece of personal data could hide. */
@@ -42,56 +43,56 @@ function everything(): string {
 }
 
 describe('beneficiary records', () => {
-  it('shows one person with every channel identity, request and conversation; other associations see nothing', () => {
-    const { records, id, reference } = setup();
-    const r = records.get(staff, id)!;
-    expect(r.beneficiary.national_id).toBe('1012345672');
+  it('shows one person with every channel identity, request and conversation; other associations see nothing', async () => {
+    const { records, id, reference } = await setup();
+    const r = (await records.get(staff, id))!;
+    expect(r.beneficiary.nationalId).toBe('1012345672');
     expect(r.contacts.map((c) => c.channel).sort()).toEqual(['web', 'whatsapp']);
     expect(r.conversations).toHaveLength(2);
     expect(r.requests.map((q) => q.reference)).toContain(reference);
-    expect(records.get(otherAssociation, id)).toBeUndefined();
-    expect(() => records.logOffline(otherAssociation, id, { kind: 'interview', direction: 'in', summary: 'x' })).toThrow(ConflictError);
+    expect(await records.get(otherAssociation, id)).toBeUndefined();
+    await expect(records.logOffline(otherAssociation, id, { kind: 'interview', direction: 'in', summary: 'x' })).rejects.toThrow(ConflictError);
   });
 
-  it('logs offline contacts (interview, call, letter, branch visit) and notes, refusing malformed ones with a reason', () => {
-    const { records, id } = setup();
-    records.logOffline(staff, id, { kind: 'phone_call', direction: 'out', summary: 'اتصلت لتأكيد موعد المقابلة', occurredAt: '2026-11-20T10:00' });
-    records.logOffline(staff, id, { kind: 'branch_visit', direction: 'in', summary: 'زار فرع الرياض وسلّم صورة الهوية' });
-    expect(() => records.logOffline(staff, id, { kind: 'fax', direction: 'in', summary: 'x' })).toThrow(/kind must be one of interview, phone_call, letter, branch_visit/);
-    expect(() => records.logOffline(staff, id, { kind: 'letter', direction: 'in', summary: '   ' })).toThrow(/write what was said/);
-    expect(() => records.logOffline(staff, id, { kind: 'letter', direction: 'in', summary: 'x', occurredAt: 'yesterday-ish' })).toThrow(/date is not valid/);
-    records.addNote(staff, { beneficiaryId: id }, 'يفضّل التواصل بعد العصر');
-    const r = records.get(staff, id)!;
+  it('logs offline contacts (interview, call, letter, branch visit) and notes, refusing malformed ones with a reason', async () => {
+    const { records, id } = await setup();
+    await records.logOffline(staff, id, { kind: 'phone_call', direction: 'out', summary: 'اتصلت لتأكيد موعد المقابلة', occurredAt: '2026-11-20T10:00' });
+    await records.logOffline(staff, id, { kind: 'branch_visit', direction: 'in', summary: 'زار فرع الرياض وسلّم صورة الهوية' });
+    await expect(records.logOffline(staff, id, { kind: 'fax', direction: 'in', summary: 'x' })).rejects.toThrow(/kind must be one of interview, phone_call, letter, branch_visit/);
+    await expect(records.logOffline(staff, id, { kind: 'letter', direction: 'in', summary: '   ' })).rejects.toThrow(/write what was said/);
+    await expect(records.logOffline(staff, id, { kind: 'letter', direction: 'in', summary: 'x', occurredAt: 'yesterday-ish' })).rejects.toThrow(/date is not valid/);
+    await records.addNote(staff, { beneficiaryId: id }, 'يفضّل التواصل بعد العصر');
+    const r = (await records.get(staff, id))!;
     expect(r.offline.map((o) => o.kind)).toEqual(['branch_visit', 'phone_call']); // newest first
     expect(r.offline[0]!.author).toBe('نورة');
     expect(r.notes.map((n) => n.body)).toEqual(['يفضّل التواصل بعد العصر']);
   });
 
-  it('finds people by national ID (any writing), phone, reference or name — only in the user\'s associations', () => {
-    const { records, id, reference } = setup();
-    expect(records.search(staff, '١٠١٢٣٤٥٦٧٢').map((b) => b.id)).toEqual([id]);
-    expect(records.search(staff, '0501234567').map((b) => b.id)).toEqual([id]);
-    expect(records.search(staff, reference.toLowerCase()).map((b) => b.id)).toEqual([id]);
-    expect(records.search(staff, 'عبدالله').map((b) => b.id)).toEqual([id]);
-    expect(records.search(staff, '%')).toEqual([]);
-    expect(records.search(otherAssociation, '1012345672')).toEqual([]);
+  it('finds people by national ID (any writing), phone, reference or name — only in the user\'s associations', async () => {
+    const { records, id, reference } = await setup();
+    expect((await records.search(staff, '١٠١٢٣٤٥٦٧٢')).map((b) => b.id)).toEqual([id]);
+    expect((await records.search(staff, '0501234567')).map((b) => b.id)).toEqual([id]);
+    expect((await records.search(staff, reference.toLowerCase())).map((b) => b.id)).toEqual([id]);
+    expect((await records.search(staff, 'عبدالله')).map((b) => b.id)).toEqual([id]);
+    expect(await records.search(staff, '%')).toEqual([]);
+    expect(await records.search(otherAssociation, '1012345672')).toEqual([]);
   });
 
-  it('creates a record for a walk-in, validating the ID and phone, without duplicating a known person', () => {
-    const { records, id } = setup();
-    expect(() => records.create(staff, 'qalam', { name: 'سعاد', nationalId: '1234567890' })).toThrow(/invalid national ID/);
-    expect(() => records.create(staff, 'qalam', { name: 'سعاد', phone: '12' })).toThrow(/invalid phone/);
-    expect(records.create(staff, 'qalam', { nationalId: '1012345672' })).toEqual({ id, existed: true });
-    const walkIn = records.create(staff, 'qalam', { name: 'سعاد محمد', phone: '0551234567' });
+  it('creates a record for a walk-in, validating the ID and phone, without duplicating a known person', async () => {
+    const { records, id } = await setup();
+    await expect(records.create(staff, 'qalam', { name: 'سعاد', nationalId: '1234567890' })).rejects.toThrow(/invalid national ID/);
+    await expect(records.create(staff, 'qalam', { name: 'سعاد', phone: '12' })).rejects.toThrow(/invalid phone/);
+    expect(await records.create(staff, 'qalam', { nationalId: '1012345672' })).toEqual({ id, existed: true });
+    const walkIn = await records.create(staff, 'qalam', { name: 'سعاد محمد', phone: '0551234567' });
     expect(walkIn.existed).toBe(false);
-    expect(records.get(staff, walkIn.id)!.beneficiary.phone).toBe('+966551234567');
-    expect(() => records.create(staff, 'sidr', { name: 'x' })).toThrow(/not found/);
+    expect((await records.get(staff, walkIn.id))!.beneficiary.phone).toBe('+966551234567');
+    await expect(records.create(staff, 'sidr', { name: 'x' })).rejects.toThrow(/not found/);
   });
 
-  it('exports everything held (messages, request data, files, offline contacts, notes, who looked) and audits it', () => {
-    const { records, id, reference } = setup();
-    records.logOffline(staff, id, { kind: 'letter', direction: 'in', summary: 'خطاب من المدرسة' });
-    const data = records.export(staff, id) as { conversations: Array<{ messages: Array<{ body: string }> }>; requests: Array<{ reference: string; data: Record<string, { display: string }> }>; files: Array<{ contentBase64: string | null; mime: string }>; offlineContacts: unknown[] };
+  it('exports everything held (messages, request data, files, offline contacts, notes, who looked) and audits it', async () => {
+    const { records, id, reference } = await setup();
+    await records.logOffline(staff, id, { kind: 'letter', direction: 'in', summary: 'خطاب من المدرسة' });
+    const data = (await records.export(staff, id)) as { conversations: Array<{ messages: Array<{ body: string }> }>; requests: Array<{ reference: string; data: Record<string, { display: string }> }>; files: Array<{ contentBase64: string | null; mime: string }>; offlineContacts: unknown[] };
     expect(data.conversations.flatMap((c) => c.messages.map((m) => m.body))).toContain('محمد عبدالله الأحمد');
     const req = data.requests.find((r) => r.reference === reference)!;
     expect(Object.values(req.data).map((v) => v.display)).toContain('1012345672');
@@ -99,21 +100,21 @@ describe('beneficiary records', () => {
     expect(Buffer.from(data.files[0]!.contentBase64!, 'base64').subarray(0, 4).toString()).toBe('%PDF');
     expect(data.offlineContacts).toHaveLength(1);
     expect(h.db.$client.prepare("SELECT count(*) n FROM events WHERE type = 'beneficiary_exported' AND actor = 'user:u-staff'").get()).toEqual({ n: 1 });
-    expect(() => records.export({ ...staff, role: 'committee' }, id)).toThrow(/forbidden/);
+    await expect(records.export({ ...staff, role: 'committee' }, id)).rejects.toThrow(/forbidden/);
   });
 
-  it('erases the person on request: no national ID, phone, name, answer or file left in any table; audited; a new message starts afresh', () => {
-    const { records, id } = setup();
-    records.logOffline(staff, id, { kind: 'interview', direction: 'in', summary: 'مقابلة مع محمد عبدالله الأحمد' });
-    records.addNote(staff, { beneficiaryId: id }, 'رقم الجوال 0501234567');
+  it('erases the person on request: no national ID, phone, name, answer or file left in any table; audited; a new message starts afresh', async () => {
+    const { records, id } = await setup();
+    await records.logOffline(staff, id, { kind: 'interview', direction: 'in', summary: 'مقابلة مع محمد عبدالله الأحمد' });
+    await records.addNote(staff, { beneficiaryId: id }, 'رقم الجوال 0501234567');
     const before = everything();
     for (const secret of ['1012345672', '+966501234567', 'محمد عبدالله الأحمد']) expect(before).toContain(secret);
     const files = (h.db.$client.prepare('SELECT path FROM media').all() as Array<{ path: string }>).map((m) => m.path);
     expect(files.every((f) => existsSync(f))).toBe(true);
 
-    expect(() => records.erase(staff, id, 'طلب المستفيد')).toThrow(/forbidden/);
-    expect(() => records.erase(supervisor, id, ' ')).toThrow(/needs a reason/);
-    const counts = records.erase(supervisor, id, 'طلب المستفيد بتاريخ اليوم');
+    await expect(records.erase(staff, id, 'طلب المستفيد')).rejects.toThrow(/forbidden/);
+    await expect(records.erase(supervisor, id, ' ')).rejects.toThrow(/needs a reason/);
+    const counts = await records.erase(supervisor, id, 'طلب المستفيد بتاريخ اليوم');
     expect(counts.files).toBeGreaterThan(0);
     expect(counts.requests).toBe(1);
 
@@ -123,11 +124,11 @@ describe('beneficiary records', () => {
     const audit = h.db.$client.prepare("SELECT actor, payload FROM events WHERE type = 'beneficiary_erased'").get() as { actor: string; payload: string };
     expect(audit.actor).toBe('user:u-sup');
     expect(JSON.parse(audit.payload)).toMatchObject({ beneficiaryId: id, reason: 'طلب المستفيد بتاريخ اليوم' });
-    expect(records.get(supervisor, id)!.beneficiary.erased_at).not.toBeNull();
-    expect(() => records.erase(supervisor, id, 'again')).toThrow(/erased already/);
+    expect((await records.get(supervisor, id))!.beneficiary.erasedAt).not.toBeNull();
+    await expect(records.erase(supervisor, id, 'again')).rejects.toThrow(/erased already/);
 
     // The same WhatsApp number writes again: a new contact and conversation, not the old one.
-    const back = beneficiary(h, 'whatsapp', '+966501234567').send('السلام عليكم');
+    const back = await beneficiary(h, 'whatsapp', '+966501234567').send('السلام عليكم');
     expect(back.outbound.length).toBeGreaterThan(0);
     expect(h.db.$client.prepare("SELECT count(*) n FROM contacts WHERE address = '+966501234567'").get()).toEqual({ n: 1 });
     expect(back.state.drafts).toEqual({});

@@ -36,7 +36,7 @@ beforeAll(async () => {
   runtime = await serveAll(dir, redis.url);
   base = runtime.url!;
   routes = consoleRoutes(runtime.http!);
-  const accounts = new Accounts(runtime.app.db);
+  const accounts = new Accounts(runtime.app.store.console);
   await accounts.add({ email: 'admin@qalam.org', name: 'مدير قلم', role: 'admin', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'admin@sidr.org', name: 'مدير سدر', role: 'admin', associations: ['sidr'], password: PASSWORD });
   await accounts.add({ email: 'staff@qalam.org', name: 'موظف قلم', role: 'staff', associations: ['qalam'], password: PASSWORD });
@@ -45,16 +45,16 @@ beforeAll(async () => {
   // user whose message carries markup and who asked for a person.
   const clock = { service: runtime.app.service, now: new Date(), advance: () => undefined };
   const applicant = beneficiary(clock, 'web', 'web:SecurityApplicant_0123456789');
-  applicant.fillIntake(validAnswers(FLOWS.get('qalam')!, 'intake', new Date()).map((a) => ('text' in a && a.text === '١٠١٢٣٤٥٦٧٢' ? { text: NATIONAL_ID } : a)));
-  applicant.send('1');
-  const db = runtime.app.db.$client;
+  await applicant.fillIntake(validAnswers(FLOWS.get('qalam')!, 'intake', new Date()).map((a) => ('text' in a && a.text === '١٠١٢٣٤٥٦٧٢' ? { text: NATIONAL_ID } : a)));
+  await applicant.send('1');
+  const db = runtime.app.store.sqlite.$client;
   const req = db.prepare('SELECT reference, beneficiary_id FROM requests').get() as { reference: string; beneficiary_id: string };
   ids.reference = req.reference;
   ids.beneficiary = req.beneficiary_id;
   ids.media = (db.prepare('SELECT id FROM media').get() as { id: string }).id;
   const writer = beneficiary(clock, 'telegram', '777000111');
-  writer.send(`مرحبا ${XSS}`);
-  writer.send('موظف');
+  await writer.send(`مرحبا ${XSS}`);
+  await writer.send('موظف');
   ids.conversation = (db.prepare("SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.channel = 'telegram'").get() as { id: string }).id;
   const admin = await new Browser(() => base).signIn('admin@qalam.org');
   const record = await admin.form(`/console/conversations/${ids.conversation}/record`, { _csrf: await admin.token('/console') });
@@ -142,7 +142,7 @@ describe('console security over every route', () => {
     }
     expect(checked).toBeGreaterThan(25);
     // Nothing changed on this association's side.
-    const db = runtime.app.db.$client;
+    const db = runtime.app.store.sqlite.$client;
     expect(db.prepare('SELECT mode, assigned_staff_id FROM conversations WHERE id = ?').get(ids.conversation)).toEqual({ mode: 'waiting_staff', assigned_staff_id: null });
     expect((db.prepare('SELECT erased_at FROM beneficiaries WHERE id = ?').get(ids.beneficiary) as { erased_at: string | null }).erased_at).toBeNull();
     expect((db.prepare('SELECT count(*) n FROM staff_notes').get() as { n: number }).n).toBe(0);
@@ -167,7 +167,7 @@ describe('console security over every route', () => {
       const none = await admin.go(fill(r.url), { method: r.method });
       expect([r.url, none.status]).toEqual([r.url, 403]);
     }
-    const db = runtime.app.db.$client;
+    const db = runtime.app.store.sqlite.$client;
     expect((db.prepare('SELECT erased_at FROM beneficiaries WHERE id = ?').get(ids.beneficiary) as { erased_at: string | null }).erased_at).toBeNull();
     expect(db.prepare('SELECT mode FROM conversations WHERE id = ?').get(ids.conversation)).toEqual({ mode: 'waiting_staff' });
   });
@@ -202,13 +202,13 @@ describe('console security over every route', () => {
     const after = await (await admin.go(page)).text();
     expect(after).toContain('سجل محذوف');
     for (const secret of SECRETS) expect(after).not.toContain(secret);
-    const audit = runtime.app.db.$client.prepare("SELECT payload FROM events WHERE type = 'beneficiary_erased'").get() as { payload: string };
+    const audit = runtime.app.store.sqlite.$client.prepare("SELECT payload FROM events WHERE type = 'beneficiary_erased'").get() as { payload: string };
     expect(JSON.parse(audit.payload).reason).toBe('طلب المستفيد رقم ٤٥');
   });
 
   it('shows admins the WhatsApp pairing QR as an image, and nobody else', async () => {
     const app = Fastify();
-    mountConsole(app, { db: runtime.app.db, sessionSecret: 'x'.repeat(40), secureCookies: false, whatsappSession: (id) => (id === 'qalam' ? { state: 'qr', qr: '2@fakepairingcode,AbCdEf==,GhIj==' } : undefined) });
+    mountConsole(app, { store: runtime.app.store, sessionSecret: 'x'.repeat(40), secureCookies: false, whatsappSession: (id) => (id === 'qalam' ? { state: 'qr', qr: '2@fakepairingcode,AbCdEf==,GhIj==' } : undefined) });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const root = () => `http://127.0.0.1:${port}`;
