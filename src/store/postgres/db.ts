@@ -101,30 +101,34 @@ export class PgDb {
   /**
    * Runs `fn` in one transaction (READ COMMITTED; check-then-act uses `FOR UPDATE` or one
    * conditional statement) and commits. Retried whole, up to 5 times, when PostgreSQL reports
-   * a serialisation failure or a deadlock.
+   * a serialisation failure or a deadlock (it rolled back), or when the pooled connection turns
+   * out dead at BEGIN (nothing ran). Never after a statement of `fn` may have run on a lost
+   * connection: whether it committed is unknown, and the caller decides.
    */
   async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     await this.ready;
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
+      let begun = false;
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        try {
-          const out = await fn(txOf(client));
-          await client.query('COMMIT');
-          return out;
-        } catch (err) {
-          await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-          throw err;
-        }
+        begun = true;
+        const out = await fn(txOf(client));
+        await client.query('COMMIT');
+        return out;
       } catch (err) {
+        // A connection that cannot roll back is dead (the server restarted): the pool drops it.
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         const code = (err as { code?: string }).code;
-        if (code && RETRYABLE.has(code) && attempt < 5) {
-          await new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
-          continue;
-        }
-        throw err;
+        const retry =
+          attempt < 5 &&
+          // PostgreSQL rolled it back: running it again is safe.
+          ((code !== undefined && RETRYABLE.has(code)) ||
+            // The pooled connection was already dead before anything ran: nothing happened.
+            (!begun && broken !== undefined));
+        if (!retry) throw err;
+        await new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
       } finally {
         client.release(broken);
       }
