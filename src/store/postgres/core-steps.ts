@@ -1,0 +1,184 @@
+/**
+ * Running a step inside a PostgreSQL transaction. The conversation row is locked first
+ * (`SELECT … FOR UPDATE`: the step's write lock, so concurrent workers on one conversation take
+ * turns), then the context is read in a statement of its own, so it sees what the previous
+ * holder committed. The step callback is pure and synchronous while every read here is async,
+ * so the store supplies what it may need: the request summaries are preloaded with the context
+ * (one round trip), and reference numbers are allocated after a first run of the callback
+ * asked for them, then the callback runs again with them (same inputs, same plan).
+ */
+import { ConcurrentUpdateError, type ContactRecord, type ConversationRecord, type MediaRecord, type OutboxAdd, type PendingStepContext, type RequestWrite, type StepContext, type StepPlan } from '../core.ts';
+import type { RequestStatus, RequestSummary } from '../../engine/types.ts';
+import type { Tx } from './db.ts';
+import { camelRow, json, Q } from './core-sql.ts';
+
+interface Loaded {
+  conversation: ConversationRecord;
+  contact: ContactRecord;
+  requests: RequestSummary[];
+  pending?: PendingStepContext['message'];
+}
+
+/** Locks the conversation and reads its step context; undefined when there is no such conversation. */
+export async function lockAndLoad(tx: Tx, conversationId: string, withPending: boolean): Promise<Loaded | undefined> {
+  if (!(await tx.one(Q.lockConversation, [conversationId]))) return undefined;
+  const row = await tx.one<{ conversation: Record<string, unknown>; contact: Record<string, unknown>; requests: Array<RequestSummary & { reason: string | null }>; pending: Record<string, unknown> | null }>(
+    Q.stepContext,
+    [conversationId, withPending],
+  );
+  if (!row) return undefined;
+  const requests = row.requests.map(({ reason, ...r }) => ({ ...r, status: r.status as RequestStatus, ...(reason ? { reason } : {}) }));
+  const loaded: Loaded = { conversation: camelRow<ConversationRecord>(row.conversation), contact: camelRow<ContactRecord>(row.contact), requests };
+  if (row.pending) {
+    const p = camelRow<{ id: string; channelMessageId: string; body: string; choiceId: string | null; media: Record<string, unknown> | null }>(row.pending);
+    loaded.pending = { id: p.id, channelMessageId: p.channelMessageId, body: p.body, choiceId: p.choiceId, ...(p.media ? { media: camelRow<MediaRecord>(p.media) } : {}) };
+  }
+  return loaded;
+}
+
+/**
+ * Runs the pure callback with reference numbers: a run that asks for numbers the store has not
+ * allocated yet gets provisional ones (0) and is thrown away; the numbers it asked for are
+ * allocated (one upsert per scope, in this transaction) and the callback runs again. A
+ * deterministic callback asks for the same scopes the second time, so it runs at most twice.
+ */
+export async function runWithReferences<C extends StepContext, R>(tx: Tx, base: Omit<C, 'nextReference'>, associationId: string, step: (ctx: C) => R): Promise<R> {
+  const allocated = new Map<string, number[]>();
+  for (let round = 0; ; round++) {
+    const missing = new Map<string, number>();
+    const used = new Map<string, number>();
+    const ctx = {
+      ...base,
+      nextReference: (scope: string) => {
+        const i = used.get(scope) ?? 0;
+        used.set(scope, i + 1);
+        const have = allocated.get(scope) ?? [];
+        if (i < have.length) return have[i]!;
+        missing.set(scope, (missing.get(scope) ?? 0) + 1);
+        return 0;
+      },
+    } as unknown as C;
+    const result = step(ctx);
+    if (missing.size === 0) return result;
+    if (round >= 3) throw new Error('a step asked for new reference numbers on every run: it is not deterministic');
+    for (const [scope, n] of missing) {
+      const row = await tx.one<{ last: number }>(Q.nextReferences, [associationId, scope, n]);
+      const last = row!.last;
+      const have = allocated.get(scope) ?? [];
+      for (let k = last - n + 1; k <= last; k++) have.push(k);
+      allocated.set(scope, have);
+    }
+  }
+}
+
+export async function addOutbox(tx: Tx, row: OutboxAdd): Promise<void> {
+  // The row it replaces is done: the sweep stops watching it, and its queued job is replaced on dispatch.
+  if (row.dedupeKey) await tx.run(Q.supersedeOutbox, [row.dedupeKey, row.createdAt]);
+  await tx.run(Q.insertOutbox, [row.associationId, row.job.kind, json(row.job), row.runAt, row.createdAt, row.dedupeKey]);
+}
+
+interface BeneficiaryRow {
+  id: string;
+  national_id: string | null;
+  phone: string | null;
+}
+
+/** See StepWrite `link_beneficiary`: the same person on another channel ends up on the same record. */
+async function link(tx: Tx, contact: { id: string; associationId: string; beneficiaryId: string | null }, key: { nationalId: string } | { phone: string }, newId: string, at: string) {
+  const associationId = contact.associationId;
+  const nationalId = 'nationalId' in key ? key.nationalId : undefined;
+  const phone = 'phone' in key ? key.phone : undefined;
+  const byKey = () =>
+    nationalId !== undefined ? tx.one<BeneficiaryRow>(Q.beneficiaryByNationalId, [associationId, nationalId]) : tx.one<BeneficiaryRow>(Q.beneficiaryByPhone, [associationId, phone]);
+  let target = (await byKey())?.id;
+  const current = !target && contact.beneficiaryId ? await tx.one<BeneficiaryRow>(Q.beneficiaryById, [contact.beneficiaryId]) : undefined;
+  if (!target && current) {
+    // Give the contact's beneficiary this key unless the record already has a different one.
+    const clash = nationalId !== undefined ? current.national_id && current.national_id !== nationalId : current.phone && current.phone !== phone;
+    if (!clash) {
+      if (nationalId !== undefined) await tx.run(Q.setBeneficiaryNationalId, [current.id, nationalId, at]);
+      else await tx.run(Q.setBeneficiaryPhone, [current.id, phone, at]);
+      target = current.id;
+    }
+  }
+  if (!target) {
+    const inserted = await tx.one<{ id: string }>(Q.insertBeneficiary, [newId, associationId, nationalId ?? null, phone ?? null, at]);
+    // Another conversation created this person a moment ago: theirs is the record.
+    target = inserted?.id ?? (await byKey())!.id;
+  }
+  if (contact.beneficiaryId !== target) {
+    await tx.run(Q.setContactBeneficiary, [contact.id, target]);
+    contact.beneficiaryId = target;
+  }
+}
+
+async function recordRequest(tx: Tx, contact: { id: string; beneficiaryId: string | null }, conversation: ConversationRecord, r: RequestWrite, at: string) {
+  // The record shows the name the person gave in their latest request.
+  if (r.beneficiaryName && contact.beneficiaryId) await tx.run(Q.setBeneficiaryName, [contact.beneficiaryId, r.beneficiaryName, at]);
+  const a = r.attestation;
+  if (r.corrects) {
+    await tx.run(Q.correctRequest, [r.corrects, conversation.associationId, json(r.data), r.status, r.nationalId, r.phone, contact.id, a.at, a.channel, a.messageId, a.text, a.sha256, at]);
+  } else {
+    await tx.run(Q.insertRequest, [
+      r.id, conversation.associationId, r.reference, r.form, contact.beneficiaryId, conversation.id, r.status, json(r.data), r.nationalId, r.phone,
+      contact.id, a.at, a.channel, a.messageId, a.text, a.sha256, at,
+    ]);
+  }
+}
+
+/** Writes a step's plan in order, the conversation last (guarded by its version); returns the new version. */
+export async function writePlan<T>(tx: Tx, conversation: ConversationRecord, contactRow: ContactRecord, plan: StepPlan<T>): Promise<number> {
+  const version = conversation.version + 1;
+  const at = plan.at;
+  const associationId = conversation.associationId;
+  const conversationId = conversation.id;
+  // Links change the contact's beneficiary for the writes after them (the request).
+  const contact = { id: contactRow.id, associationId: contactRow.associationId, beneficiaryId: contactRow.beneficiaryId };
+  for (const w of plan.writes) {
+    switch (w.kind) {
+      case 'outbound': {
+        const m = w.message;
+        await tx.run(Q.insertOutbound, [m.id, associationId, conversationId, contactRow.channel, m.channelMessageId, m.author, m.body, json(m.choices), json(m.template), version, at]);
+        break;
+      }
+      case 'event':
+        await tx.run(Q.insertEvent, [associationId, conversationId, null, w.type, w.actor, json(w.payload), at]);
+        break;
+      case 'outbox':
+        await addOutbox(tx, w.row);
+        break;
+      case 'link_beneficiary':
+        await link(tx, contact, w.key, w.newId, at);
+        break;
+      case 'request':
+        await recordRequest(tx, contact, conversation, w.request, at);
+        break;
+      case 'survey_response':
+        await tx.run(Q.insertSurveyResponse, [w.id, associationId, conversationId, w.requestReference, w.rating, json(w.answers), at]);
+        break;
+      case 'opt_out':
+        await tx.run(Q.setContactOptedOut, [contact.id, w.optedOut]);
+        break;
+    }
+  }
+  const s = plan.conversation;
+  const updated = await tx.run(Q.saveConversation, [conversationId, conversation.version, json(s.state), s.mode, s.lang, version, s.assignedStaffId, s.escalatedAt, at]);
+  if (updated !== 1) throw new ConcurrentUpdateError(`conversation ${conversationId} changed while it was being processed`);
+  return version;
+}
+
+/** One non-message step on a conversation, inside the caller's transaction. */
+export async function applyStep<T>(tx: Tx, conversationId: string, step: (ctx: StepContext) => StepPlan<T> | null): Promise<T | null> {
+  const loaded = await lockAndLoad(tx, conversationId, false);
+  if (!loaded) throw new Error(`unknown conversation ${conversationId}`);
+  const plan = await runWithReferences<StepContext, StepPlan<T> | null>(tx, { conversation: loaded.conversation, contact: loaded.contact, requests: loaded.requests }, loaded.conversation.associationId, step);
+  if (!plan) return null;
+  await writePlan(tx, loaded.conversation, loaded.contact, plan);
+  return plan.result;
+}
+
+/** The conversation a request's news goes to (see ConversationsRepo.notificationTarget). */
+export async function notificationTarget(tx: Pick<Tx, 'one'>, req: { conversationId: string; beneficiaryId: string | null }, via: 'last_used' | 'original'): Promise<string> {
+  if (via === 'original' || !req.beneficiaryId) return req.conversationId;
+  return (await tx.one<{ id: string }>(Q.notificationTarget, [req.beneficiaryId]))?.id ?? req.conversationId;
+}
