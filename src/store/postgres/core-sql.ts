@@ -30,6 +30,34 @@ export const REQUEST = `id, association_id, reference, form, beneficiary_id, con
 
 export const Q = {
   // ── accept ──
+  /**
+   * The common case of accept in one statement (so no BEGIN/COMMIT round trips): the contact
+   * upserted (new, or its last-seen time), and when its conversation exists, the message
+   * inserted unless it is a redelivery, its body the label of the pressed button when the bot
+   * offered it in one of the last 20 replies that offered choices. When the conversation does
+   * not exist yet, nothing but the contact is written and the caller takes the slow path.
+   * $1 contact id, $2 association, $3 channel, $4 address, $5 display name, $6 at, $7 message id,
+   * $8 platform message id, $9 text, $10 choice id, $11 media id.
+   */
+  acceptFast: statement(
+    'core_accept_fast',
+    `WITH k AS (
+       INSERT INTO contacts (id, association_id, channel, address, beneficiary_id, display_name, opted_out, last_seen_at, created_at)
+       VALUES ($1, $2, $3, $4, NULL, $5, false, $6, $6)
+       ON CONFLICT (association_id, channel, address) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
+       RETURNING id),
+     v AS (SELECT c.id FROM conversations c WHERE c.contact_id = (SELECT id FROM k)),
+     label AS (
+       SELECT e.value->>'label' AS label FROM (
+         SELECT m.seq, m.choices FROM messages m WHERE m.conversation_id = (SELECT id FROM v) AND m.direction = 'out' AND m.choices IS NOT NULL ORDER BY m.seq DESC LIMIT 20) o,
+         jsonb_array_elements(CASE WHEN jsonb_typeof(o.choices) = 'array' THEN o.choices ELSE '[]'::jsonb END) e
+       WHERE $10::text IS NOT NULL AND e.value->>'id' = $10::text ORDER BY o.seq DESC LIMIT 1),
+     ins AS (
+       INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, choice_id, media_id, status, created_at)
+       SELECT $7, $2, v.id, 'in', $3, $8, 'beneficiary', coalesce((SELECT label FROM label), $9, ''), $10, $11, 'pending', $6 FROM v
+       ON CONFLICT DO NOTHING RETURNING 1)
+     SELECT (SELECT id FROM k) AS contact_id, (SELECT id FROM v) AS conversation_id, (SELECT count(*) FROM ins) AS inserted`,
+  ),
   upsertContact: statement(
     'core_upsert_contact',
     `INSERT INTO contacts (id, association_id, channel, address, beneficiary_id, display_name, opted_out, last_seen_at, created_at)
@@ -75,26 +103,40 @@ export const Q = {
           WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending' ORDER BY m.seq LIMIT 1) p) END AS pending
      FROM conversations v JOIN contacts k ON k.id = v.contact_id WHERE v.id = $1`,
   ),
-  markProcessed: statement('core_mark_processed', `UPDATE messages SET status = 'processed', step_version = $2 WHERE id = $1`),
+  /**
+   * The end of every step in one statement: the conversation saved if its version is still $2,
+   * and only then the step's replies ($10) and events ($11) inserted (each list in its order)
+   * and the handled message ($12, none for a step that is not a message) marked processed.
+   * Returns how many conversation rows it saved (0: another writer got there first).
+   */
+  finishStep: statement(
+    'core_finish_step',
+    `WITH s AS (
+       UPDATE conversations SET state = $3, mode = $4, lang = $5, version = $6, assigned_staff_id = $7, escalated_at = $8, updated_at = $9
+       WHERE id = $1 AND version = $2 RETURNING id, association_id),
+     o AS (
+       INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, choices, template, status, step_version, created_at)
+       SELECT x.id, s.association_id, s.id, 'out', $13, x.channel_message_id, x.author, x.body, x.choices, x.template, 'queued', $6, $9
+       FROM s, ROWS FROM (jsonb_to_recordset($10::jsonb) AS (id text, channel_message_id text, author text, body text, choices jsonb, template jsonb))
+         WITH ORDINALITY AS x(id, channel_message_id, author, body, choices, template, n)
+       ORDER BY x.n),
+     e AS (
+       INSERT INTO events (association_id, conversation_id, request_id, type, actor, payload, at)
+       SELECT s.association_id, s.id, NULL, x.type, x.actor, x.payload, $9
+       FROM s, ROWS FROM (jsonb_to_recordset($11::jsonb) AS (type text, actor text, payload jsonb)) WITH ORDINALITY AS x(type, actor, payload, n)
+       ORDER BY x.n),
+     p AS (UPDATE messages SET status = 'processed', step_version = $6 WHERE id = $12 AND EXISTS (SELECT 1 FROM s))
+     SELECT count(*) AS saved FROM s`,
+  ),
   /** n numbers at once: the last one given is returned, the first is last - n + 1. */
   nextReferences: statement(
     'core_next_references',
     `INSERT INTO reference_counters (association_id, scope, last) VALUES ($1, $2, $3)
      ON CONFLICT (association_id, scope) DO UPDATE SET last = reference_counters.last + EXCLUDED.last RETURNING last`,
   ),
-  insertOutbound: statement(
-    'core_insert_outbound',
-    `INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, choices, template, status, step_version, created_at)
-     VALUES ($1, $2, $3, 'out', $4, $5, $6, $7, $8, $9, 'queued', $10, $11)`,
-  ),
   insertEvent: statement(
     'core_insert_event',
     `INSERT INTO events (association_id, conversation_id, request_id, type, actor, payload, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-  ),
-  saveConversation: statement(
-    'core_save_conversation',
-    `UPDATE conversations SET state = $3, mode = $4, lang = $5, version = $6, assigned_staff_id = $7, escalated_at = $8, updated_at = $9
-     WHERE id = $1 AND version = $2`,
   ),
   beneficiaryByNationalId: statement('core_beneficiary_by_nid', `SELECT id, national_id, phone FROM beneficiaries WHERE association_id = $1 AND national_id = $2`),
   beneficiaryByPhone: statement('core_beneficiary_by_phone', `SELECT id, national_id, phone FROM beneficiaries WHERE association_id = $1 AND phone = $2`),

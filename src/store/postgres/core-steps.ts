@@ -126,23 +126,31 @@ async function recordRequest(tx: Tx, contact: { id: string; beneficiaryId: strin
   }
 }
 
-/** Writes a step's plan in order, the conversation last (guarded by its version); returns the new version. */
-export async function writePlan<T>(tx: Tx, conversation: ConversationRecord, contactRow: ContactRecord, plan: StepPlan<T>): Promise<number> {
+/**
+ * Writes a step's plan, the conversation last (guarded by its version); returns the new
+ * version. Replies and events go into the one closing statement with the conversation (and the
+ * handled message, if any): they read nothing, so only their order among themselves matters,
+ * and it is kept. The writes that read or depend on each other (beneficiary links, requests,
+ * outbox rows, survey answers, opt-outs) run before it, in plan order.
+ */
+export async function writePlan<T>(tx: Tx, conversation: ConversationRecord, contactRow: ContactRecord, plan: StepPlan<T>, handledMessageId: string | null = null): Promise<number> {
   const version = conversation.version + 1;
   const at = plan.at;
   const associationId = conversation.associationId;
   const conversationId = conversation.id;
   // Links change the contact's beneficiary for the writes after them (the request).
   const contact = { id: contactRow.id, associationId: contactRow.associationId, beneficiaryId: contactRow.beneficiaryId };
+  const replies: Array<{ id: string; channel_message_id: string; author: string; body: string; choices: unknown; template: unknown }> = [];
+  const events: Array<{ type: string; actor: string; payload: unknown }> = [];
   for (const w of plan.writes) {
     switch (w.kind) {
       case 'outbound': {
         const m = w.message;
-        await tx.run(Q.insertOutbound, [m.id, associationId, conversationId, contactRow.channel, m.channelMessageId, m.author, m.body, json(m.choices), json(m.template), version, at]);
+        replies.push({ id: m.id, channel_message_id: m.channelMessageId, author: m.author, body: m.body, choices: m.choices ?? null, template: m.template ?? null });
         break;
       }
       case 'event':
-        await tx.run(Q.insertEvent, [associationId, conversationId, null, w.type, w.actor, json(w.payload), at]);
+        events.push({ type: w.type, actor: w.actor, payload: w.payload ?? null });
         break;
       case 'outbox':
         await addOutbox(tx, w.row);
@@ -162,8 +170,11 @@ export async function writePlan<T>(tx: Tx, conversation: ConversationRecord, con
     }
   }
   const s = plan.conversation;
-  const updated = await tx.run(Q.saveConversation, [conversationId, conversation.version, json(s.state), s.mode, s.lang, version, s.assignedStaffId, s.escalatedAt, at]);
-  if (updated !== 1) throw new ConcurrentUpdateError(`conversation ${conversationId} changed while it was being processed`);
+  const saved = await tx.one<{ saved: number }>(Q.finishStep, [
+    conversationId, conversation.version, json(s.state), s.mode, s.lang, version, s.assignedStaffId, s.escalatedAt, at,
+    JSON.stringify(replies), JSON.stringify(events), handledMessageId, contactRow.channel,
+  ]);
+  if (saved?.saved !== 1) throw new ConcurrentUpdateError(`conversation ${conversationId} changed while it was being processed`);
   return version;
 }
 

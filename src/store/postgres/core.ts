@@ -39,11 +39,16 @@ export function pgCore(db: PgDb): CoreStore {
     },
 
     conversations: {
-      accept: (msg) =>
-        db.tx(async (tx) => {
-          const at = msg.at;
-          // One upsert: a new contact, or the existing one's last-seen time; its row stays locked
-          // until commit, so two first messages of one person create one conversation.
+      accept: async (msg) => {
+        const at = msg.at;
+        // One statement when the person has a conversation already (nearly every message).
+        const fast = (await db.one<{ contact_id: string; conversation_id: string | null; inserted: number }>(Q.acceptFast, [
+          msg.newId(), msg.associationId, msg.channel, msg.address, msg.displayName ?? null, at, msg.newId(), msg.messageId, msg.text ?? null, msg.choiceId ?? null, msg.mediaId ?? null,
+        ]))!;
+        if (fast.conversation_id) return { duplicate: fast.inserted === 0, conversationId: fast.conversation_id };
+        // A first message: the conversation is created in a transaction holding the contact's row,
+        // so two first messages of one person create one conversation.
+        return db.tx(async (tx) => {
           const contactId = (await tx.one<{ id: string }>(Q.upsertContact, [msg.newId(), msg.associationId, msg.channel, msg.address, msg.displayName ?? null, at]))!.id;
           let conversationId = (await tx.one<{ id: string }>(Q.conversationByContact, [contactId]))?.id;
           if (!conversationId) {
@@ -67,7 +72,8 @@ export function pgCore(db: PgDb): CoreStore {
             msg.newId(), msg.associationId, conversationId, msg.channel, msg.messageId, body ?? msg.text ?? '', msg.choiceId ?? null, msg.mediaId ?? null, at,
           ]);
           return { duplicate: inserted === 0, conversationId };
-        }),
+        });
+      },
 
       runNext: async (conversationId, step, opts = {}) => {
         // A plain read first: the common "nothing left" answer needs no lock.
@@ -77,8 +83,7 @@ export function pgCore(db: PgDb): CoreStore {
           if (!loaded?.pending) return undefined;
           const { conversation, contact, requests, pending } = loaded;
           const plan = await runWithReferences(tx, { conversation, contact, requests, message: pending }, conversation.associationId, step);
-          const version = await writePlan(tx, conversation, contact, plan);
-          await tx.run(Q.markProcessed, [pending.id, version]);
+          await writePlan(tx, conversation, contact, plan, pending.id);
           return plan.result;
         });
       },
