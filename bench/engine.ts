@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadFlows } from '../src/flows/load.ts';
-import { openDb } from '../src/store/db.ts';
+import { openStore } from '../src/store/index.ts';
 import { ConversationService } from '../src/conversation/service.ts';
 import { advance, initialState } from '../src/engine/advance.ts';
 import type { Input, MediaRef } from '../src/engine/types.ts';
@@ -31,7 +31,7 @@ export interface EngineFigures {
   turns: number;
 }
 
-export function runEngineBench(opts: { seconds?: number; log?: (line: string) => void } = {}): EngineFigures {
+export async function runEngineBench(opts: { seconds?: number; log?: (line: string) => void } = {}): Promise<EngineFigures> {
   const log = opts.log ?? console.log;
   const seconds = opts.seconds ?? 3;
   const flows = [...loadFlows(join(ROOT, 'flows')).values()];
@@ -61,9 +61,9 @@ export function runEngineBench(opts: { seconds?: number; log?: (line: string) =>
 
   // 2. Conversation turns: the service with a real SQLite file in WAL mode, one transaction each.
   const dir = mkdtempSync(join(tmpdir(), 'tawasul-bench-'));
-  const db = openDb(join(dir, 'bench.db'));
-  const service = new ConversationService({ db, flows: new Map(flows.map((f) => [f.id, f])), mediaDir: join(dir, 'media') });
-  const stored = new Map(flows.map((f) => [f.id, service.storeMedia(f.id, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf' })]));
+  const store = openStore(join(dir, 'bench.db'));
+  const service = new ConversationService({ store, flows: new Map(flows.map((f) => [f.id, f])), mediaDir: join(dir, 'media') });
+  const stored = new Map(await Promise.all(flows.map(async (f) => [f.id, await service.storeMedia(f.id, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf' })] as const)));
   const latencies: number[] = [];
   let turns = 0;
   let person = 0;
@@ -75,14 +75,14 @@ export function runEngineBench(opts: { seconds?: number; log?: (line: string) =>
       for (const [i, m] of msgs.entries()) {
         const t0 = performance.now();
         const msg = m.media ? { media: stored.get(flow.id)! } : m;
-        service.handleInbound({ associationId: flow.id, channel: 'bench', address, messageId: `${address}-${i}`, ...msg });
+        await service.handleInbound({ associationId: flow.id, channel: 'bench', address, messageId: `${address}-${i}`, ...msg });
         latencies.push(performance.now() - t0);
         turns++;
       }
     }
   }
   const turnsPerSecond = turns / ((performance.now() - turnStart) / 1000);
-  db.$client.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   const turnP50ms = quantile(latencies, 0.5);

@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadFlows } from '../src/flows/load.ts';
-import { openDb } from '../src/store/db.ts';
+import { openStore } from '../src/store/index.ts';
 import { ConversationService, type OutboundMessage } from '../src/conversation/service.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import { EmbeddedRedis, connect } from '../src/pipeline/redis.ts';
@@ -88,10 +88,11 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   const dir = mkdtempSync(join(tmpdir(), 'tawasul-bench-pipe-'));
   const redis = new EmbeddedRedis({ dir: join(dir, 'redis'), port: await freePort(), appendfsync: 'everysec', log: pino({ level: 'warn' }) });
   await redis.start();
-  const db = openDb(join(dir, 'bench.db'));
+  const store = openStore(join(dir, 'bench.db'));
   const flows = loadFlows(join(ROOT, 'flows'));
-  const service = new ConversationService({ db, flows, mediaDir: join(dir, 'media') });
-  // Where this process's event loop waits on SQLite: the synchronous calls of the accept and send paths.
+  const service = new ConversationService({ store, flows, mediaDir: join(dir, 'media') });
+  // Where this process's event loop waits on SQLite: the synchronous part of the accept and send calls
+  // (the SQLite store runs its statements there; it never waits for the lock on the loop).
   const blocked = timeCalls(service, ['accept', 'markSending', 'markSent', 'processNext']);
   const sink = new BenchSink();
   // workers = 0: everything in this one process (what `npm start` runs); n > 0: this process is
@@ -109,11 +110,11 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   });
 
   const now = new Date();
-  const scripts = [...flows.values()].map((flow) => {
-    const media = service.storeMedia(flow.id, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
+  const scripts = await Promise.all([...flows.values()].map(async (flow) => {
+    const media = await service.storeMedia(flow.id, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
     const answers = validAnswers(flow, 'intake', now).map((a): Step => ('file' in a ? { media } : { text: a.text }));
     return { flowId: flow.id, script: [{ text: 'السلام عليكم' }, { text: '١' }, ...answers, { text: '1' }] as Step[] };
-  });
+  }));
 
   let nextId = 0;
   let processed = 0;
@@ -130,10 +131,13 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
     if (b.step >= b.script.length) b = fresh();
     const step = b.script[b.step++]!;
     b.sentAt = performance.now();
-    const acc = pipeline.ingest({ associationId: b.flowId, channel: 'bench', address: `b${b.id}`, messageId: `b${b.id}-${b.step}`, ...step });
-    b.conversationId = acc.conversationId;
-    b.waitingFor = b.step; // the version of the engine step this message will cause
-    byConversation.set(acc.conversationId, b);
+    const waitingFor = b.step; // the version of the engine step this message will cause
+    void pipeline.ingest({ associationId: b.flowId, channel: 'bench', address: `b${b.id}`, messageId: `b${b.id}-${b.step}`, ...step }).then((acc) => {
+      // Stored: the reply can only come after this (the drain job is queued after acceptance).
+      b.conversationId = acc.conversationId;
+      b.waitingFor = waitingFor;
+      byConversation.set(acc.conversationId, b);
+    });
   };
 
   let mode: 'closed' | 'open' = 'closed';
@@ -217,7 +221,7 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   log(`pipeline: at ${fmt(half.achievedRate)} msg/s offered (half the maximum), p50 ${half.p50ms.toFixed(1)} ms, p99 ${half.p99ms.toFixed(1)} ms`);
   await pipeline.close();
   for (const c of children) c.kill('SIGTERM');
-  db.$client.close();
+  await store.close();
 
   // 3. Raw BullMQ on the same Redis: add + process no-op jobs, same concurrency as our engine.
   const rawPerSecond = await rawBullmq(redis, seconds);

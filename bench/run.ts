@@ -14,7 +14,7 @@ if (!known.includes(which)) {
 }
 const seconds = Number(process.env.BENCH_SECONDS ?? 0) || undefined;
 console.log(`tawasul bench — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
-if (which === 'engine' || which === 'all') runEngineBench({ seconds: seconds ?? 3 });
+if (which === 'engine' || which === 'all') await runEngineBench({ seconds: seconds ?? 3 });
 if (which === 'pipeline' || which === 'all') {
   await runPipelineBench({ seconds: seconds ?? 8, workers: Number(process.env.BENCH_WORKERS ?? 0) });
 }

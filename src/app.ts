@@ -1,6 +1,5 @@
 /** Wires configuration, flows, storage and the conversation service for any process role. */
 import { loadFlows } from './flows/load.ts';
-import type { Db } from './store/db.ts';
 import { openStore, type Store } from './store/index.ts';
 import { ConversationService } from './conversation/service.ts';
 import type { Config } from './config.ts';
@@ -8,8 +7,6 @@ import type { Config } from './config.ts';
 export interface App {
   config: Config;
   store: Store;
-  /** @deprecated use `store`; goes when every module is behind the seam. */
-  db: Db;
   service: ConversationService;
   close(): void;
 }
@@ -18,7 +15,6 @@ export interface App {
 export function openApp(config: Config): App {
   const flows = loadFlows(config.flowsDir);
   const store = openStore(config.databaseUrl ?? config.dbPath);
-  const db = store.sqlite;
-  const service = new ConversationService({ db, flows, mediaDir: config.mediaDir, notifyVia: config.notifyVia });
-  return { config, store, db, service, close: () => void store.close() };
+  const service = new ConversationService({ store, flows, mediaDir: config.mediaDir, notifyVia: config.notifyVia });
+  return { config, store, service, close: () => void store.close() };
 }

@@ -64,8 +64,8 @@ export function configuredSenders(config: Config, service: () => ConversationSer
             return undefined;
           }
         },
-        history: (associationId, address) =>
-          (service()?.history(associationId, 'web', address) ?? [])
+        history: async (associationId, address) =>
+          ((await service()?.history(associationId, 'web', address)) ?? [])
             .filter((m) => m.direction === 'in' || !['failed', 'unknown'].includes(m.status))
             .map((m) => ({
               id: m.id,
@@ -185,7 +185,6 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
   if (roles.http) {
     http = createHttpServer({
       store: app.store,
-      db: app.db,
       pipeline,
       log,
       channels: () => Object.fromEntries(senders.map((s) => [s.channel, isAdapter(s) ? s.status() : 'up'])),

@@ -31,14 +31,14 @@ describe('conversation scenarios', () => {
           loadError = err;
         }
         const name = `${file.replace(/\.yaml$/, '')}: ${scenario?.title ?? '(invalid fixture)'}`;
-        it(name, () => {
+        it(name, async () => {
           if (!scenario) throw loadError;
           // A fixture under test/scenarios/<flow>/ must drive that flow.
           if (folder !== '.') expect(scenario.flow, `${file}: flow id vs folder`).toBe(folder);
           // The file name's language suffix and the scenario's language agree.
           const suffix = /-(ar|en)$/.exec(basename(file, '.yaml'))?.[1];
           if (suffix) expect(scenario.lang, `${file}: lang vs file name`).toBe(suffix);
-          playScenario(scenario);
+          await playScenario(scenario);
         });
       }
     });

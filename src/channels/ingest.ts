@@ -4,12 +4,12 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { InboundEvent } from './types.ts';
 import { trustedMime } from './mime.ts';
 
-export function ingestFor(service: ConversationService, pipeline: Pipeline, channel: string): (ev: InboundEvent) => void {
-  return (ev) => {
+export function ingestFor(service: ConversationService, pipeline: Pipeline, channel: string): (ev: InboundEvent) => Promise<void> {
+  return async (ev) => {
     const media = ev.file
-      ? service.storeMedia(ev.associationId, { data: ev.file.data, mime: trustedMime(ev.file.data, ev.file.mime), ...(ev.file.filename ? { filename: ev.file.filename } : {}) })
+      ? await service.storeMedia(ev.associationId, { data: ev.file.data, mime: trustedMime(ev.file.data, ev.file.mime), ...(ev.file.filename ? { filename: ev.file.filename } : {}) })
       : undefined;
-    pipeline.ingest({
+    await pipeline.ingest({
       associationId: ev.associationId,
       channel,
       address: ev.address,

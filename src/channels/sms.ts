@@ -45,7 +45,7 @@ export interface SmsOptions {
   /** One sender number (or alphanumeric sender) per association, E.164. */
   numbers: Array<{ associationId: string; number: string }>;
   driver: TwilioOptions | GatewayOptions;
-  onReceipt?: (providerMessageId: string, status: 'delivered' | 'failed', error?: string) => void;
+  onReceipt?: (providerMessageId: string, status: 'delivered' | 'failed', error?: string) => unknown;
 }
 
 /** GSM-7 basic set (plus the escape table's characters counted as two). */
@@ -132,7 +132,7 @@ export class SmsAdapter implements ChannelAdapter {
           req.log.warn('sms inbound: unknown number or missing fields');
           return reply.code(400).send({ error: 'malformed' });
         }
-        this.ctx!.ingest({ associationId, address: params.From, messageId: params.MessageSid, text: params.Body ?? '', at: new Date() });
+        await this.ctx!.ingest({ associationId, address: params.From, messageId: params.MessageSid, text: params.Body ?? '', at: new Date() });
         // Replies go out through the queue, not in this response.
         return reply.code(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
       });
@@ -141,7 +141,7 @@ export class SmsAdapter implements ChannelAdapter {
         if (!params) return reply.code(403).send({ error: 'bad signature' });
         const status = params.MessageStatus;
         if (params.MessageSid && (status === 'delivered' || status === 'undelivered' || status === 'failed')) {
-          this.opts.onReceipt?.(params.MessageSid, status === 'delivered' ? 'delivered' : 'failed', params.ErrorCode ? `error ${params.ErrorCode}` : status);
+          await this.opts.onReceipt?.(params.MessageSid, status === 'delivered' ? 'delivered' : 'failed', params.ErrorCode ? `error ${params.ErrorCode}` : status);
         }
         return reply.code(204).send();
       });
@@ -162,7 +162,7 @@ export class SmsAdapter implements ChannelAdapter {
           req.log.warn('sms gateway inbound: unknown number or missing fields');
           return reply.code(400).send({ error: 'malformed' });
         }
-        this.ctx!.ingest({ associationId, address: from, messageId: id, text: get(d.inboundFields.text) ?? '', at: new Date() });
+        await this.ctx!.ingest({ associationId, address: from, messageId: id, text: get(d.inboundFields.text) ?? '', at: new Date() });
         return reply.code(200).send({ ok: true });
       });
     }

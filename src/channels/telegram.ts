@@ -140,7 +140,7 @@ export class TelegramAdapter implements ChannelAdapter {
   private async onCallback(c: Context, associationId: string, ctx: ChannelContext) {
     const q = c.callbackQuery as Record<string, any> | undefined;
     if (!q || !c.chat) return;
-    ctx.ingest({ ...this.base(c, associationId), choiceId: String(q.data ?? ''), text: '' });
+    await ctx.ingest({ ...this.base(c, associationId), choiceId: String(q.data ?? ''), text: '' });
     await c.answerCbQuery().catch((err) => this.log?.warn({ err: (err as Error).message }, 'answerCallbackQuery failed'));
   }
 

@@ -32,13 +32,13 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   const rl = createInterface({ input: opts.input, terminal: opts.interactive, ...(opts.interactive ? { output } : {}) });
   // The conversation's language as its last reply shows it (it changes when the person switches).
   let lang = opts.lang;
-  const write = (replies: OutboundMessage[]) => {
+  const write = async (replies: OutboundMessage[]) => {
     for (const reply of replies) {
       lang = reply.lang;
       const text = renderPlain(reply.text, reply.choices);
       output.write(opts.interactive ? `\n\x1b[36m${text}\x1b[0m\n\n` : `${text}\n\n`);
       // Printed is sent: the terminal is its own delivery, nothing for the queues to do.
-      service.markSent(reply.id, null);
+      await service.markSent(reply.id, null);
     }
   };
   if (opts.interactive) {
@@ -60,11 +60,11 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
       if (!existsSync(path) || !statSync(path).isFile()) {
         errors.write(`${lang === 'ar' ? 'لم نجد الملف' : 'file not found'}: ${path}\n`);
       } else {
-        const media = service.storeMedia(opts.associationId, { path, mime: trustedMime(readFileSync(path), mimeFromPath(path)), filename: basename(path) });
-        write(service.handleInbound({ ...base, media }).outbound);
+        const media = await service.storeMedia(opts.associationId, { path, mime: trustedMime(readFileSync(path), mimeFromPath(path)), filename: basename(path) });
+        await write((await service.handleInbound({ ...base, media })).outbound);
       }
     } else {
-      write(service.handleInbound({ ...base, text: line }).outbound);
+      await write((await service.handleInbound({ ...base, text: line })).outbound);
     }
     if (opts.interactive) rl.prompt();
   }

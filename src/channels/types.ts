@@ -74,8 +74,8 @@ export interface InboundEvent {
 }
 
 export interface ChannelContext {
-  /** Stores the message (and its file) durably; when it returns the platform may be acknowledged. */
-  ingest(event: InboundEvent): void;
+  /** Stores the message (and its file) durably; when its promise resolves the platform may be acknowledged. */
+  ingest(event: InboundEvent): Promise<void>;
   log: import('pino').Logger;
 }
 

@@ -30,7 +30,7 @@ export interface WebChatOptions {
   /** The association's flow, if there is one by that id. */
   flow: (associationId: string) => FlowFile | undefined;
   /** The conversation so far for this browser, oldest first. */
-  history: (associationId: string, address: string) => WebHistoryItem[];
+  history: (associationId: string, address: string) => Promise<WebHistoryItem[]>;
   maxFileBytes?: number;
 }
 
@@ -104,7 +104,7 @@ export class WebChatAdapter implements ChannelAdapter {
         });
         // A press is stored with its label and a file with its name; an empty bubble of the
         // beneficiary's (the chat's opening, see /open) has nothing to show.
-        for (const item of this.opts.history(who.associationId, who.address)) if (item.from !== 'me' || item.text) stream.send('message', item);
+        for (const item of await this.opts.history(who.associationId, who.address)) if (item.from !== 'me' || item.text) stream.send('message', item);
         stream.send('ready', {});
         set.add(stream);
         this.streams.set(k, set);
@@ -119,7 +119,7 @@ export class WebChatAdapter implements ChannelAdapter {
           return reply.code(400).send({ error: 'malformed' });
         }
         const m = parsed.data;
-        this.ctx!.ingest({
+        await this.ctx!.ingest({
           associationId: who.associationId,
           address: who.address,
           messageId: m.id,
@@ -137,7 +137,7 @@ export class WebChatAdapter implements ChannelAdapter {
         const who = this.identify(req, reply);
         if (!who) return reply;
         const lang = (req.body as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'ar';
-        this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: `open:${who.address}`, text: '', lang, at: new Date() });
+        await this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: `open:${who.address}`, text: '', lang, at: new Date() });
         return reply.code(202).send({ accepted: true });
       });
 
@@ -148,7 +148,7 @@ export class WebChatAdapter implements ChannelAdapter {
         const id = String(req.headers['x-message-id'] ?? '');
         if (!Buffer.isBuffer(data) || data.length === 0 || !/^[\w-]{1,64}$/.test(id)) return reply.code(400).send({ error: 'malformed' });
         const name = decodeURIComponent(String(req.headers['x-file-name'] ?? 'file')).slice(0, 120);
-        this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: id, file: { data, mime: String(req.headers['content-type']).split(';')[0]!, filename: name }, at: new Date() });
+        await this.ctx!.ingest({ associationId: who.associationId, address: who.address, messageId: id, file: { data, mime: String(req.headers['content-type']).split(';')[0]!, filename: name }, at: new Date() });
         return reply.code(202).send({ accepted: true });
       });
     }, { prefix: '/chat' });

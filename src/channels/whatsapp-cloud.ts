@@ -26,7 +26,7 @@ export interface WhatsAppCloudOptions {
   /** Approved template names (with one body parameter each, see README) and their language code. */
   templates: { decision?: string; survey?: string; language: string };
   /** Receipts update message status (delivered, read, failed). */
-  onReceipt?: (providerMessageId: string, status: 'delivered' | 'read' | 'failed', error?: string) => void;
+  onReceipt?: (providerMessageId: string, status: 'delivered' | 'read' | 'failed', error?: string) => unknown;
 }
 
 const WINDOW_MS = 24 * 3_600_000;
@@ -119,7 +119,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
         for (const m of value.messages ?? []) await this.onMessage(associationId, m, names.get(m.from));
         for (const s of value.statuses ?? []) {
           if (s.status === 'delivered' || s.status === 'read' || s.status === 'failed') {
-            this.opts.onReceipt?.(s.id, s.status, s.errors?.[0]?.title);
+            await this.opts.onReceipt?.(s.id, s.status, s.errors?.[0]?.title);
           }
         }
       }

@@ -7,18 +7,19 @@ import { loadConfig } from '../config.ts';
 import { openApp } from '../app.ts';
 import { serviceDelivered } from '../conversation/work.ts';
 
-function withApp<T>(fn: (app: ReturnType<typeof openApp>) => T): T {
+async function withApp<T>(fn: (app: ReturnType<typeof openApp>) => Promise<T>): Promise<T> {
   const app = openApp(loadConfig());
   try {
-    return fn(app);
+    await app.service.ready();
+    return await fn(app);
   } finally {
     app.close();
   }
 }
 
-export function deadLettersCommand(opts: { org?: string; json?: boolean }): void {
-  withApp((app) => {
-    const rows = app.service.deadLetters(opts.org);
+export function deadLettersCommand(opts: { org?: string; json?: boolean }): Promise<void> {
+  return withApp(async (app) => {
+    const rows = await app.service.deadLetters(opts.org);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
@@ -33,9 +34,9 @@ export function deadLettersCommand(opts: { org?: string; json?: boolean }): void
   });
 }
 
-export function retryDeadLetterCommand(id: string): void {
-  withApp((app) => {
-    if (!app.service.requeue(id)) {
+export function retryDeadLetterCommand(id: string): Promise<void> {
+  return withApp(async (app) => {
+    if (!(await app.service.requeue(id))) {
       process.stderr.write(`no dead letter with id ${id}\n`);
       process.exitCode = 1;
       return;
@@ -44,7 +45,7 @@ export function retryDeadLetterCommand(id: string): void {
   });
 }
 
-export function decideCommand(reference: string, outcome: string, opts: { reason?: string; by: string }): void {
+export async function decideCommand(reference: string, outcome: string, opts: { reason?: string; by: string }): Promise<void> {
   if (outcome !== 'accepted' && outcome !== 'rejected') {
     process.stderr.write('outcome must be "accepted" or "rejected"\n');
     process.exitCode = 2;
@@ -55,26 +56,26 @@ export function decideCommand(reference: string, outcome: string, opts: { reason
     process.exitCode = 2;
     return;
   }
-  withApp((app) => {
-    const req = app.service.requestByReference(reference);
+  await withApp(async (app) => {
+    const req = await app.service.requestByReference(reference);
     if (!req) {
       process.stderr.write(`no request ${reference}\n`);
       process.exitCode = 1;
       return;
     }
-    app.service.enqueueJob(req.associationId, { kind: 'decision', reference, outcome, ...(opts.reason ? { reason: opts.reason } : {}), actor: `cli:${opts.by}` });
+    await app.service.enqueueJob(req.associationId, { kind: 'decision', reference, outcome, ...(opts.reason ? { reason: opts.reason } : {}), actor: `cli:${opts.by}` });
     process.stdout.write(`decision recorded for ${reference}: ${outcome}; the message goes out through the queue\n`);
   });
 }
 
-export function deliveredCommand(reference: string, opts: { by: string }): void {
-  withApp((app) => {
-    if (!app.service.requestByReference(reference)) {
+export function deliveredCommand(reference: string, opts: { by: string }): Promise<void> {
+  return withApp(async (app) => {
+    if (!(await app.service.requestByReference(reference))) {
       process.stderr.write(`no request ${reference}\n`);
       process.exitCode = 1;
       return;
     }
-    serviceDelivered(app.service, reference, `cli:${opts.by}`, new Date());
+    await serviceDelivered(app.service, reference, `cli:${opts.by}`, new Date());
     process.stdout.write(`service delivery recorded for ${reference}; the satisfaction survey is scheduled\n`);
   });
 }

@@ -152,11 +152,11 @@ export class Pipeline {
   // ── producing ─────────────────────────────────────────────────────────────
 
   /**
-   * Accepts a beneficiary's message: stored in SQLite before this returns (the channel may
+   * Accepts a beneficiary's message: stored before the promise resolves (the channel may
    * acknowledge it then), handled by the engine worker via the inbound queue.
    */
-  ingest(msg: InboundMessage): Accepted {
-    const accepted = this.service.accept(msg);
+  async ingest(msg: InboundMessage): Promise<Accepted> {
+    const accepted = await this.service.accept(msg);
     if (accepted.duplicate) {
       this.metrics.duplicates.inc({ channel: msg.channel });
     } else {
@@ -181,12 +181,12 @@ export class Pipeline {
 
   /** Queues the next reply of a conversation, if one waits. Safe to call any number of times. */
   async kickOutbound(conversationId: string, delayMs = 0, opts: { revive?: boolean } = {}): Promise<void> {
-    const next = this.service.nextOutbound(conversationId);
+    const next = await this.service.nextOutbound(conversationId);
     if (!next) return;
     const limits = this.limits(next.channel);
     let delay = delayMs;
     if (limits.perChatIntervalMs > 0) {
-      const lastSentAt = this.service.lastSentAt(conversationId);
+      const lastSentAt = await this.service.lastSentAt(conversationId);
       if (lastSentAt) delay = Math.max(delay, Date.parse(lastSentAt) + limits.perChatIntervalMs - Date.now());
     }
     if (opts.revive) {
@@ -239,11 +239,11 @@ export class Pipeline {
     const run = (async () => {
       try {
         for (;;) {
-          const rows = this.service.undispatched(200);
+          const rows = await this.service.undispatched(200);
           if (rows.length === 0) return;
           const now = Date.now();
           await Promise.all(rows.map((row) => this.addOutboxJob(row, now)));
-          this.service.markDispatched(rows.map((r) => r.id));
+          await this.service.markDispatched(rows.map((r) => r.id));
         }
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'outbox dispatch failed; will retry');
@@ -298,8 +298,8 @@ export class Pipeline {
       concurrency: 1,
       // Renewed every lockDuration/2 while the job runs; a killed process's jobs run again
       // lockDuration + stalledInterval after its last renewal (30 s + 15 s stalled a
-      // conversation ~43 s after a worker kill; 8 s + 2 s: ~10 s). Kept above SQLite's 5 s
-      // busy_timeout, the longest a statement can hold up the event loop and so the renewal.
+      // conversation ~43 s after a worker kill; 8 s + 2 s: ~10 s). The store never waits for
+      // SQLite's lock on the event loop (it retries asynchronously), so renewals are not held up.
       lockDuration,
       stalledInterval: Math.max(500, Math.min(2000, Math.floor(lockDuration / 2))),
       // Every job is idempotent: a job stalled twice (a process killed twice, a long pause)
@@ -314,27 +314,11 @@ export class Pipeline {
       if (!job || err.name === 'RateLimitError') return;
       const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
       // A send given up on is already a dead letter; any other job out of attempts is news.
-      if (final && !(name.startsWith('out.') && err.name === 'UnrecoverableError')) this.jobOutOfAttempts(name, job, err);
+      if (final && !(name.startsWith('out.') && err.name === 'UnrecoverableError')) void this.jobOutOfAttempts(name, job, err);
     });
     worker.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'worker error'));
     this.workers.push(worker);
     return worker;
-  }
-
-  /**
-   * A write of the send path that waits for SQLite's lock without blocking the event loop
-   * (the gateway accepts inbound HTTP and sends on the same loop; measured, the synchronous
-   * wait in markSending took 40–64 % of its time under load). Polls every 1–4 ms; after 30 s,
-   * one last try with the ordinary busy_timeout.
-   */
-  private async write<T>(fn: () => T): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (let wait = 1; ; wait = Math.min(wait * 2, 4)) {
-      const r = this.service.tryWrite(fn);
-      if (r.done) return r.value;
-      if (Date.now() > deadline) return fn();
-      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
-    }
   }
 
   /** Starts the workers this process runs. */
@@ -345,7 +329,7 @@ export class Pipeline {
         async (job) => {
           const { conversationId } = job.data as { conversationId: string };
           // The first call skips the read-only peek: a drain job almost always has work.
-          for (let outcome = this.service.processNext(conversationId, { peek: false }); outcome; outcome = this.service.processNext(conversationId)) {
+          for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
             this.afterStep(outcome);
           }
         },
@@ -353,8 +337,8 @@ export class Pipeline {
       );
       const jobs = async (job: Job) => {
         const { outboxId, job: work } = job.data as { outboxId: number; job: OutboxJob };
-        const result = runJob(this.service, work, new Date());
-        this.service.markOutboxDone(outboxId);
+        const result = await runJob(this.service, work, new Date());
+        await this.service.markOutboxDone(outboxId);
         this.afterStep(result.outcome);
         if (result.alert) this.raise(result.alert);
       };
@@ -372,8 +356,8 @@ export class Pipeline {
       name,
       async (job) => {
         const { id, conversationId } = job.data as { id: string; conversationId: string };
-        let next = this.service.nextOutbound(conversationId);
-        const current = next?.id === id ? next : this.service.outboundStatus(id);
+        let next = await this.service.nextOutbound(conversationId);
+        const current = next?.id === id ? next : await this.service.outboundStatus(id);
         if (!current || !['queued', 'sending'].includes(current.status)) {
           // Already sent or given up on (a redelivered job): never send twice.
           void this.kickOutbound(conversationId, limits.perChatIntervalMs);
@@ -390,7 +374,7 @@ export class Pipeline {
             void this.kickOutbound(conversationId, limits.perChatIntervalMs);
             return resolved;
           }
-          next = this.service.nextOutbound(conversationId);
+          next = await this.service.nextOutbound(conversationId);
         }
         if (!next) return 'nothing';
         if (next.id !== id) {
@@ -398,19 +382,19 @@ export class Pipeline {
           void this.kickOutbound(conversationId);
           return 'reordered';
         }
-        if (!(await this.write(() => this.service.markSending(id)))) return 'taken'; // another attempt got there first
+        if (!(await this.service.markSending(id))) return 'taken'; // another attempt got there first
         this.inFlight.add(id);
         try {
           // Bidi isolates for the channels that need them (channels/render.ts); the stored reply stays as the engine wrote it.
           const result = await sender.send(forChannel(next));
-          await this.write(() => this.service.markSent(id, result.providerMessageId ?? null));
+          await this.service.markSent(id, result.providerMessageId ?? null);
           this.metrics.sent.inc({ channel: sender.channel });
-          const acceptedAt = this.service.acceptedAt(id);
+          const acceptedAt = await this.service.acceptedAt(id);
           if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
         } catch (err) {
           const e = asSendError(err);
           if (e.kind === 'rate_limited') {
-            await this.write(() => this.service.markRetry(id, e.message));
+            await this.service.markRetry(id, e.message);
             await worker.rateLimit(e.retryAfterMs ?? 1000);
             throw Worker.RateLimitError();
           }
@@ -418,15 +402,15 @@ export class Pipeline {
           if (e.kind === 'ambiguous') {
             // It may have arrived: the row stays "sending", and the next attempt asks the channel.
             this.metrics.ambiguous.inc({ channel: sender.channel });
-            await this.write(() => this.service.noteError(id, e.message));
+            await this.service.noteError(id, e.message);
             throw e;
           }
           const last = e.kind === 'permanent' || job.attemptsMade + 1 >= attempts;
           if (!last) {
-            await this.write(() => this.service.markRetry(id, e.message));
+            await this.service.markRetry(id, e.message);
             throw e;
           }
-          await this.write(() => this.service.markDead(id, 'failed', e.message));
+          await this.service.markDead(id, 'failed', e.message);
           this.metrics.deadLettered.inc({ channel: sender.channel, status: 'failed' });
           void this.kickOutbound(conversationId);
           throw new UnrecoverableError(e.message);
@@ -449,14 +433,14 @@ export class Pipeline {
   private async resolveSending(sender: Sender, id: string, conversationId: string, associationId?: string): Promise<'recovered' | 'unknown' | 'resend'> {
     if (!sender.wasSent) {
       if (sender.ambiguousPolicy === 'resend') {
-        await this.write(() => this.service.markRetry(id, 'outcome unknown; sent again (channel policy: resend)'));
+        await this.service.markRetry(id, 'outcome unknown; sent again (channel policy: resend)');
         return 'resend';
       }
-      await this.write(() => this.service.markDead(id, 'unknown', 'the send may or may not have arrived, and this channel cannot tell'));
+      await this.service.markDead(id, 'unknown', 'the send may or may not have arrived, and this channel cannot tell');
       this.metrics.deadLettered.inc({ channel: sender.channel, status: 'unknown' });
       this.raise({
         type: 'send_outcome_unknown',
-        associationId: associationId ?? this.service.outboundStatus(id)?.associationId ?? 'unknown',
+        associationId: associationId ?? (await this.service.outboundStatus(id))?.associationId ?? 'unknown',
         detail: { id, conversationId, channel: sender.channel },
       });
       return 'unknown';
@@ -469,21 +453,22 @@ export class Pipeline {
       throw new Error(`status lookup failed, will ask again: ${(err as Error).message}`);
     }
     if (known) {
-      await this.write(() => this.service.markSent(id, null));
+      await this.service.markSent(id, null);
       this.metrics.sent.inc({ channel: sender.channel });
       return 'recovered';
     }
-    await this.write(() => this.service.markRetry(id, 'the channel does not have it: sending again'));
+    await this.service.markRetry(id, 'the channel does not have it: sending again');
     return 'resend';
   }
 
   /** A visible failed state: the failed job stays in its queue, an event in SQLite, an alert. */
-  private jobOutOfAttempts(queue: string, job: Job, err: Error) {
+  private async jobOutOfAttempts(queue: string, job: Job, err: Error) {
     const data = job.data as { associationId?: string; conversationId?: string; job?: OutboxJob; id?: string };
     const work: OutboxJob | { kind: 'drain'; conversationId: string } | undefined = data.job ?? (data.conversationId ? { kind: 'drain', conversationId: data.conversationId } : undefined);
-    const associationId = data.associationId ?? (data.conversationId ? this.service.conversationAssociation(data.conversationId) : undefined) ?? 'unknown';
+    let associationId = data.associationId ?? 'unknown';
     try {
-      if (work && associationId !== 'unknown') this.service.recordJobFailure({ associationId, job: work, queue, jobId: String(job.id), attempts: job.attemptsMade, error: err.message });
+      if (!data.associationId && data.conversationId) associationId = (await this.service.conversationAssociation(data.conversationId)) ?? 'unknown';
+      if (work && associationId !== 'unknown') await this.service.recordJobFailure({ associationId, job: work, queue, jobId: String(job.id), attempts: job.attemptsMade, error: err.message });
     } catch (e) {
       this.log.error({ err: (e as Error).message }, 'could not record a failed job');
     }
@@ -506,13 +491,13 @@ export class Pipeline {
         // Not the first 500 forever: rows that stay stuck (a channel whose gateway is down)
         // must not hide the ones behind them, so each pass carries on where the last stopped.
         const batch = this.opts.sweepBatch ?? 2000;
-        const inbound = this.service.stalledInbound(grace, this.sweepCursor.inbound, batch);
+        const inbound = await this.service.stalledInbound(grace, this.sweepCursor.inbound, batch);
         this.sweepCursor.inbound = inbound.length < batch ? '' : inbound.at(-1)!;
         for (const conversationId of inbound) {
           if (this.closed) return;
           await this.drainLater(conversationId);
         }
-        const outbound = this.service.stalledOutbound(grace, this.sweepCursor.outbound, batch);
+        const outbound = await this.service.stalledOutbound(grace, this.sweepCursor.outbound, batch);
         this.sweepCursor.outbound = outbound.length < batch ? '' : outbound.at(-1)!.conversationId;
         for (const { conversationId } of outbound) {
           if (this.closed) return;
@@ -541,7 +526,7 @@ export class Pipeline {
   private async sweepOpenOutbox() {
     const after = this.opts.strandedAfterMs ?? 30_000;
     const batch = this.opts.sweepBatch ?? 2000;
-    const rows = this.service.openOutbox(after, this.sweepCursor.outbox, batch);
+    const rows = await this.service.openOutbox(after, this.sweepCursor.outbox, batch);
     this.sweepCursor.outbox = rows.length < batch ? 0 : rows.at(-1)!.id;
     for (const row of rows) {
       if (this.closed) return;
@@ -552,7 +537,7 @@ export class Pipeline {
         continue;
       }
       const state = await job.getState();
-      if (state === 'completed') this.service.markOutboxDone(row.id);
+      if (state === 'completed') await this.service.markOutboxDone(row.id);
       else if (state === 'failed' && Date.now() - (job.finishedOn ?? 0) >= after) {
         this.log.warn({ outbox: row.id, kind: row.job.kind }, 'retrying a job that ran out of attempts');
         await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });

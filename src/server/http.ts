@@ -4,7 +4,6 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/index.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { z } from 'zod';
@@ -14,10 +13,7 @@ import type { ChannelAdapter } from '../channels/types.ts';
 import { mountConsole, type ConsoleOptions } from '../console/server.ts';
 
 export interface HttpDeps {
-  /** Required once every module is behind the seam (issue 12, step 1). */
-  store?: Store;
-  /** @deprecated use `store`. */
-  db: Db;
+  store: Store;
   pipeline: Pipeline;
   log: Logger;
   /** Each channel's state as its adapter reports it ("up", "down: no session", …). */
@@ -53,15 +49,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.get('/healthz', async (_req, reply) => {
     const redis = await deps.pipeline.redisOk();
-    let sqlite = false;
+    let database = false;
     try {
-      sqlite = deps.db.$client.prepare('SELECT 1 AS ok').get() !== undefined;
+      database = await deps.store.ping();
     } catch {
-      sqlite = false;
+      database = false;
     }
     const channels = deps.channels();
-    const ok = redis && sqlite;
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', redis: redis ? 'up' : 'down', sqlite: sqlite ? 'up' : 'down', channels });
+    const ok = redis && database;
+    // `sqlite` is the store's health (the field monitoring reads), whichever store it is.
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', redis: redis ? 'up' : 'down', sqlite: database ? 'up' : 'down', channels });
   });
 
   app.get('/metrics', async (_req, reply) => {
@@ -73,7 +70,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   if (deps.console) {
     // The WhatsApp web adapter, when this process runs it, reports each session's state and QR to admins.
     const whatsapp = deps.adapters?.find((a): a is ChannelAdapter & { session: NonNullable<ConsoleOptions['whatsappSession']> } => 'session' in a && typeof a.session === 'function');
-    mountConsole(app, { db: deps.db, store: deps.store, pipeline: deps.pipeline, channels: deps.channelNames, ...(whatsapp ? { whatsappSession: (id: string) => whatsapp.session(id) } : {}), ...deps.console });
+    mountConsole(app, { store: deps.store, pipeline: deps.pipeline, channels: deps.channelNames, ...(whatsapp ? { whatsappSession: (id: string) => whatsapp.session(id) } : {}), ...deps.console });
   }
 
   if (deps.loopbackToken) {
@@ -91,7 +88,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       }
       const m = parsed.data;
       try {
-        const accepted = deps.pipeline.ingest({
+        const accepted = await deps.pipeline.ingest({
           associationId: m.associationId,
           channel: 'loopback',
           address: m.from,

@@ -123,7 +123,7 @@ const HARNESSES: Record<string, () => Promise<Harness>> = {
   async web() {
     const pushed: string[] = [];
     // This deployment serves qalam only.
-    const adapter = new WebChatAdapter({ flow: (id) => (id === 'qalam' ? FLOWS.get(id) : undefined), history: () => [] });
+    const adapter = new WebChatAdapter({ flow: (id) => (id === 'qalam' ? FLOWS.get(id) : undefined), history: async () => [] });
     const { app, base } = await http(adapter);
     const chatId = 'ConformanceChatId_0123456789';
     const headers = { 'content-type': 'application/json', 'x-chat-id': chatId };
@@ -200,7 +200,7 @@ for (const [name, make] of Object.entries(HARNESSES)) {
     async function started() {
       current = await make();
       const events: InboundEvent[] = [];
-      await current.adapter.start({ ingest: (e) => void events.push(e), log });
+      await current.adapter.start({ ingest: async (e) => void events.push(e), log });
       if (name === 'whatsapp-web') await waitFor('ready', () => current!.adapter.status() === 'up');
       return { h: current, events };
     }

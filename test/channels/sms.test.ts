@@ -85,7 +85,7 @@ describe('sms', () => {
     expect(twilioSignature('12345', url, params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
   });
 
-  it('counts segments: GSM-7 160/153, Arabic UCS-2 70/67', () => {
+  it('counts segments: GSM-7 160/153, Arabic UCS-2 70/67', async () => {
     expect(smsSegments('a'.repeat(160))).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect(smsSegments('a'.repeat(161))).toMatchObject({ encoding: 'GSM-7', segments: 2 });
     expect(smsSegments('ب'.repeat(70))).toMatchObject({ encoding: 'UCS-2', segments: 1 });
@@ -127,7 +127,7 @@ describe('sms', () => {
 
     // Delivery status callback: undelivered joins the dead letters.
     expect((await signedPost('/channels/sms/twilio/status', { MessageSid: 'SM1', MessageStatus: 'undelivered', ErrorCode: '30003' })).status).toBe(204);
-    expect(service.deadLetters('qalam').map((d) => d.error)).toEqual(['error 30003']);
+    expect((await service.deadLetters('qalam')).map((d) => d.error)).toEqual(['error 30003']);
   });
 
   it('speaks to a generic HTTP gateway with its own field names and token', async () => {

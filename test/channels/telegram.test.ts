@@ -13,6 +13,7 @@ import { FakeTelegram } from '../support/fake-telegram.ts';
 import { waitFor } from '../support/wait.ts';
 import { channelRig, testLog, type Rig } from '../support/rig.ts';
 import { type Db } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/index.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { TelegramAdapter, splitText } from '../../src/channels/telegram.ts';
@@ -24,6 +25,7 @@ afterAll(() => redis.stop());
 
 let rig: Rig<TelegramAdapter>;
 let db: Db;
+let store: Store;
 let service: ConversationService;
 let pipeline: Pipeline;
 let tg: FakeTelegram;
@@ -37,7 +39,7 @@ async function setup(opts: { webhook?: { publicUrl: string; secret: string }; pe
     limits: { telegram: { perChatIntervalMs: opts.perChatIntervalMs ?? 0 } },
     makeAdapter: () => new TelegramAdapter({ bots: [{ associationId: 'qalam', token: tg.token }], apiRoot: tg.url, ...(opts.webhook ? { webhook: opts.webhook } : {}) }),
   });
-  ({ db, service, pipeline, adapter } = rig);
+  ({ db, store, service, pipeline, adapter } = rig);
 }
 
 afterEach(async () => {
@@ -113,8 +115,8 @@ describe('telegram adapter', () => {
     await setup();
     tg.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     tg.pushText(6003, 'مرحبا');
-    await waitFor('dead letter', () => service.deadLetters('qalam').length === 1);
-    expect(service.deadLetters('qalam')[0]).toMatchObject({ status: 'failed', attempts: 1, error: 'Forbidden: bot was blocked by the user' });
+    await waitFor('dead letter', async () => (await service.deadLetters('qalam')).length === 1);
+    expect((await service.deadLetters('qalam'))[0]).toMatchObject({ status: 'failed', attempts: 1, error: 'Forbidden: bot was blocked by the user' });
     expect(tg.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
   });
 
@@ -134,7 +136,7 @@ describe('telegram adapter', () => {
     const secret = 'webhook_secret_0123456789';
     await setup({ webhook: { publicUrl: `http://127.0.0.1:${port}`, secret } });
     expect(tg.webhook).toEqual({ url: `http://127.0.0.1:${port}/channels/telegram/qalam`, secret });
-    const http = createHttpServer({ db, pipeline, log, channels: () => ({ telegram: adapter.status() }), channelNames: ['telegram'], adapters: [adapter] });
+    const http = createHttpServer({ store, pipeline, log, channels: () => ({ telegram: adapter.status() }), channelNames: ['telegram'], adapters: [adapter] });
     await http.listen({ host: '127.0.0.1', port });
     try {
       const update = { update_id: 77, message: { message_id: 1, date: 1, chat: { id: 7001, type: 'private' }, from: { id: 7001, is_bot: false, first_name: 'x' }, text: 'مرحبا' } };
@@ -152,7 +154,7 @@ describe('telegram adapter', () => {
     }
   });
 
-  it('splits a text longer than Telegram allows at paragraph breaks', () => {
+  it('splits a text longer than Telegram allows at paragraph breaks', async () => {
     const long = Array.from({ length: 60 }, (_, i) => `فقرة ${i} ${'ن'.repeat(100)}`).join('\n\n');
     const parts = splitText(long, 4096);
     expect(parts.length).toBe(2);

@@ -3,7 +3,8 @@
  * the page, the widget, the event stream and its history, bad requests; and, in a real
  * Chromium when it is installed, a beneficiary chatting on the page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,7 +173,7 @@ describe('website chat', () => {
     expect(js.headers.get('access-control-allow-origin')).toBe('https://sidr.example');
   });
 
-  it('reads WEB_CHAT_ORIGINS per association and refuses a site written with a path', () => {
+  it('reads WEB_CHAT_ORIGINS per association and refuses a site written with a path', async () => {
     expect(parseChatOrigins('qalam=https://qalam.org.sa|https://www.qalam.org.sa, sidr=https://sidr.org.sa')).toEqual({ qalam: ['https://qalam.org.sa', 'https://www.qalam.org.sa'], sidr: ['https://sidr.org.sa'] });
     expect(parseChatOrigins(undefined)).toEqual({});
     expect(() => parseChatOrigins('qalam=https://qalam.org.sa/chat')).toThrow(/WEB_CHAT_ORIGINS/);
@@ -186,7 +187,11 @@ describe('website chat', () => {
     expect((await upload('f1', Buffer.from('this is not a photo at all\n'), 'image/jpeg', 'id.jpg')).status).toBe(202);
     const png = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64, 1)]);
     expect((await upload('f2', png, 'image/jpeg', 'id.jpg')).status).toBe(202);
-    const db = runtime.app.db.$client;
+    // The test's own connection to the runtime's file.
+    const db = new Database(runtime.app.config.dbPath, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
     const mimes = await waitFor('both stored', () => {
       const rows = db.prepare("SELECT filename, mime, size FROM media WHERE filename = 'id.jpg' ORDER BY size").all() as Array<{ mime: string; size: number }>;
       return rows.length === 2 ? rows.map((r) => r.mime) : undefined;

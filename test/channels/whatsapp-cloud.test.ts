@@ -148,7 +148,7 @@ describe('whatsapp cloud adapter', () => {
     expect(sql<{ status: string }>('SELECT status FROM messages WHERE provider_message_id = ?', first)[0]!.status).toBe('read');
     const second = graph.to(wa)[1]!.wamid;
     await deliver({ statuses: [{ id: second, status: 'failed', timestamp: '4', recipient_id: wa, errors: [{ code: 131026, title: 'Message undeliverable' }] }] });
-    expect(service.deadLetters('qalam').map((d) => d.error)).toEqual(['Message undeliverable']);
+    expect((await service.deadLetters('qalam')).map((d) => d.error)).toEqual(['Message undeliverable']);
   });
 
   it('outside the 24-hour window sends the decision as the configured template', async () => {
@@ -166,7 +166,7 @@ describe('whatsapp cloud adapter', () => {
          VALUES ('r1', 'qalam', 'QLM-1448-00042', 'intake', ?, 'committee', '{}', ?, 'x', 'whatsapp', 'old-1', 'x', 'x', '2026-01-01', '2026-01-01')`,
       )
       .run(conv, contact);
-    service.enqueueJob('qalam', { kind: 'decision', reference: 'QLM-1448-00042', outcome: 'accepted', actor: 'test' });
+    await service.enqueueJob('qalam', { kind: 'decision', reference: 'QLM-1448-00042', outcome: 'accepted', actor: 'test' });
     const [, template] = await graph.waitFor(wa, 2);
     expect(template!.type).toBe('template');
     expect(template!.body.template.name).toBe('request_decision');
@@ -183,10 +183,10 @@ describe('whatsapp cloud adapter', () => {
     expect(graph.to(wa)).toHaveLength(1);
     db.$client.prepare("UPDATE contacts SET last_seen_at = '2026-01-01T00:00:00.000Z'").run();
     const conv = sql<{ id: string }>('SELECT id FROM conversations')[0]!.id;
-    service.applyInput(conv, { type: 'survey_invite', reference: 'QLM-1448-00001' }, 'test');
+    await service.applyInput(conv, { type: 'survey_invite', reference: 'QLM-1448-00001' }, 'test');
     void pipeline.kickOutbound(conv);
-    await waitFor('dead letter', () => service.deadLetters('qalam').length === 1);
-    expect(service.deadLetters('qalam')[0]!.error).toContain('no approved template configured for survey');
+    await waitFor('dead letter', async () => (await service.deadLetters('qalam')).length === 1);
+    expect((await service.deadLetters('qalam'))[0]!.error).toContain('no approved template configured for survey');
     expect(graph.to(wa)).toHaveLength(1);
   });
 });

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLOWS } from '../support/scenario.ts';
 import { submitIntake } from '../support/intake.ts';
+import Database from 'better-sqlite3';
 import { openDb, type Db } from '../../src/store/db.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { decide, runJob, serviceDelivered, verifyRequest } from '../../src/conversation/work.ts';
 
@@ -17,8 +19,12 @@ const HOT = ['messages', 'requests', 'events', 'outbox', 'contacts', 'conversati
 
 let dir: string;
 let db: Db;
+let store: Store;
+let restorePrepare = () => {};
 afterEach(() => {
+  restorePrepare();
   db?.$client.close();
+  void store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,39 +37,44 @@ function plan(db: Db, sql: string): string[] {
 }
 
 describe('indexes', () => {
-  it('no statement of the hot paths scans a hot table whole', () => {
+  it('no statement of the hot paths scans a hot table whole', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tawasul-idx-'));
-    db = openDb(join(dir, 't.db'));
+    db = openDb(join(dir, 't.db')); // the test's own connection, its statements not counted
+    const original = Database.prototype.prepare;
+    const prepare = (sql: string): Database.Statement<unknown[]> => original.call(db.$client, sql);
+    // Every statement the store's connection prepares, when it opens and on first use.
     const seen = new Set<string>();
-    const prepare = db.$client.prepare.bind(db.$client);
-    db.$client.prepare = ((sql: string) => {
-      seen.add(sql);
-      return prepare(sql);
-    }) as typeof db.$client.prepare;
-    const service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
-    submitIntake(service, 'qalam', 'a');
-    submitIntake(service, 'qalam', 'b');
+    Database.prototype.prepare = function (this: Database.Database, sql: string) {
+      if (this !== db.$client) seen.add(sql);
+      return original.call(this, sql);
+    } as typeof original;
+    restorePrepare = () => (Database.prototype.prepare = original);
+    store = openStore(join(dir, 't.db'));
+    const service = new ConversationService({ store, flows: FLOWS, mediaDir: join(dir, 'media') });
+    await submitIntake(service, 'qalam', 'a');
+    await submitIntake(service, 'qalam', 'b');
     const refs = (prepare('SELECT reference FROM requests ORDER BY reference').all() as Array<{ reference: string }>).map((r) => r.reference);
     const now = new Date();
-    for (const r of refs) verifyRequest(service, r, now);
-    decide(service, refs[0]!, 'accepted', undefined, 'staff:test', now);
-    serviceDelivered(service, refs[0]!, 'staff:test', now);
-    runJob(service, { kind: 'survey', reference: refs[0]! }, now);
-    runJob(service, { kind: 'committee_due', reference: refs[1]! }, now);
+    for (const r of refs) await verifyRequest(service, r, now);
+    await decide(service, refs[0]!, 'accepted', undefined, 'staff:test', now);
+    await serviceDelivered(service, refs[0]!, 'staff:test', now);
+    await runJob(service, { kind: 'survey', reference: refs[0]! }, now);
+    await runJob(service, { kind: 'committee_due', reference: refs[1]! }, now);
     const [out] = prepare("SELECT channel_message_id id, conversation_id c FROM messages WHERE direction = 'out' LIMIT 1").all() as Array<{ id: string; c: string }>;
-    service.markSending(out!.id);
-    service.markSent(out!.id, 'prov-1');
-    service.recordReceipt('t', 'prov-1', 'delivered');
-    service.nextOutbound(out!.c);
-    service.lastSentAt(out!.c);
-    service.acceptedAt(out!.id);
-    service.outboundStatus(out!.id);
-    service.stalledInbound(0);
-    service.stalledOutbound(0);
-    service.undispatched(100);
-    service.openOutbox(0);
-    service.deadLetters('qalam');
-    service.history('qalam', 't', 'a');
+    await service.markSending(out!.id);
+    await service.markSent(out!.id, 'prov-1');
+    await service.recordReceipt('t', 'prov-1', 'delivered');
+    await service.nextOutbound(out!.c);
+    await service.lastSentAt(out!.c);
+    await service.acceptedAt(out!.id);
+    await service.outboundStatus(out!.id);
+    await service.stalledInbound(0);
+    await service.stalledOutbound(0);
+    await service.undispatched(100);
+    await service.openOutbox(0);
+    await service.deadLetters('qalam');
+    await service.history('qalam', 't', 'a');
+    restorePrepare();
     const scans: Array<{ sql: string; detail: string }> = [];
     // An index whose only constraints are columns like these finds nearly every row.
     const WEAK = new Set(['direction', 'association_id', 'form', 'type', 'channel']);

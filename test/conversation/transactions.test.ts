@@ -13,16 +13,19 @@ import { join } from 'node:path';
 import { FLOWS } from '../support/scenario.ts';
 import { submitIntake } from '../support/intake.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { verifyRequest } from '../../src/conversation/work.ts';
 import type { FlowFile } from '../../src/flows/schema.ts';
 
 let dir: string;
 let db: Db;
+let store: Store;
 let other: Database.Database;
 afterEach(() => {
   other?.close();
   db?.$client.close();
+  void store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -38,14 +41,15 @@ class Interfering extends Map<string, FlowFile> {
 }
 
 describe('read-then-write transactions', () => {
-  it('verification takes the write lock before reading: a commit from another process between its read and write cannot fail it', () => {
+  it('verification takes the write lock before reading: a commit from another process between its read and write cannot fail it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tawasul-tx-'));
     const path = join(dir, 't.db');
-    db = openDb(path);
+    store = openStore(path);
+    db = openDb(path); // the test's own connection, for its assertions
     const flows = new Interfering(FLOWS);
-    const service = new ConversationService({ db, flows, mediaDir: join(dir, 'media') });
-    submitIntake(service, 'qalam', 'a');
-    submitIntake(service, 'qalam', 'b');
+    const service = new ConversationService({ store, flows, mediaDir: join(dir, 'media') });
+    await submitIntake(service, 'qalam', 'a');
+    await submitIntake(service, 'qalam', 'b');
     const [first, second] = db.$client.prepare("SELECT reference FROM requests ORDER BY reference").all() as Array<{ reference: string }>;
     other = new Database(path);
     other.pragma('busy_timeout = 0'); // the other process must not wait on our lock in this one thread
@@ -58,7 +62,7 @@ describe('read-then-write transactions', () => {
         otherResult = (err as { code?: string }).code ?? String(err);
       }
     };
-    expect(() => verifyRequest(service, first!.reference, new Date())).not.toThrow();
+    await expect(verifyRequest(service, first!.reference, new Date())).resolves.toEqual({});
     // The other writer found the lock taken (it would have waited busy_timeout in real life).
     expect(otherResult).toBe('SQLITE_BUSY');
     const row = db.$client.prepare('SELECT status FROM requests WHERE reference = ?').get(first!.reference) as { status: string };

@@ -45,7 +45,7 @@ async function smsChat(flowId: string, lines: string[]): Promise<string[]> {
     numbers: [{ associationId: flowId, number: '+966500000001' }],
     driver: { kind: 'gateway', sendUrl: url, format: 'json', fields: { to: 'to', from: 'from', text: 'text' }, idPath: 'id', inboundToken: 't', inboundFields: { from: 'from', to: 'to', text: 'text', id: 'id' } },
   });
-  await adapter.start({ ingest: () => {}, log: pino({ level: 'silent' }) });
+  await adapter.start({ ingest: async () => {}, log: pino({ level: 'silent' }) });
   let state: ConversationState = initialState('ar', NOW);
   const start = received.length;
   for (const [i, text] of lines.entries()) {

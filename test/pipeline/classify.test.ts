@@ -60,19 +60,19 @@ beforeAll(async () => {
   http = await new StatusServer().start();
   tg = await new FakeTelegram().start();
   telegram = new TelegramAdapter({ bots: [{ associationId: 'qalam', token: tg.token }], apiRoot: tg.url });
-  await telegram.start({ ingest: () => undefined, log });
+  await telegram.start({ ingest: async () => undefined, log });
   const whatsapp = new WhatsAppCloudAdapter({ numbers: [{ associationId: 'qalam', phoneNumberId: '1' }], accessToken: 't', appSecret: 's', verifyToken: 'v', apiBase: http.url, templates: { language: 'ar' } });
-  await whatsapp.start({ ingest: () => undefined, log });
+  await whatsapp.start({ ingest: async () => undefined, log });
   const gateway = new SmsAdapter({
     numbers: [{ associationId: 'qalam', number: '+966110000000' }],
     driver: { kind: 'gateway', sendUrl: `${http.url}/send`, format: 'json', fields: { to: 'to', from: 'from', text: 'text' }, inboundToken: 'x', inboundFields: { from: 'from', to: 'to', text: 'text', id: 'id' } },
   });
-  await gateway.start({ ingest: () => undefined, log });
+  await gateway.start({ ingest: async () => undefined, log });
   const twilio = new SmsAdapter({
     numbers: [{ associationId: 'qalam', number: '+966110000000' }],
     driver: { kind: 'twilio', accountSid: 'AC1', authToken: 't', apiBase: http.url, publicUrl: 'http://127.0.0.1' },
   });
-  await twilio.start({ ingest: () => undefined, log });
+  await twilio.start({ ingest: async () => undefined, log });
   const setHttp = (s: number) => (http.status = s);
   senders.push(
     { name: 'loopback', sender: new LoopbackSender(`${http.url}/deliver`, { timeoutMs: 2000 }), address: 'a', setStatus: setHttp },

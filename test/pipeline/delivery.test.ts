@@ -94,7 +94,7 @@ describe('delivery when the answer to a send is lost', { timeout: 90_000 }, () =
     start([new LoopbackSender(receiver.url, { channel: 'loopback', timeoutMs: 400 })]);
     const words = ['السلام عليكم', 'القائمة', 'الحالة', 'menu'];
     for (let k = 0; k < words.length; k++) {
-      for (let c = 0; c < 20; c++) pipeline!.ingest({ associationId: c % 2 ? 'qalam' : 'sidr', channel: 'loopback', address: `p${c}`, messageId: `p${c}-${k}`, text: words[k]! });
+      for (let c = 0; c < 20; c++) await pipeline!.ingest({ associationId: c % 2 ? 'qalam' : 'sidr', channel: 'loopback', address: `p${c}`, messageId: `p${c}-${k}`, text: words[k]! });
       await new Promise((r) => setTimeout(r, 100));
     }
     await settled(60_000);
@@ -110,8 +110,8 @@ describe('delivery when the answer to a send is lost', { timeout: 90_000 }, () =
     // them, and answers 503 to every status lookup for the first 1.5 s after the restart.
     const inFlight: string[] = [];
     for (let c = 0; c < 30; c++) {
-      const first = service.handleInbound({ associationId: 'qalam', channel: 'loopback', address: `k${c}`, messageId: `k${c}-1`, text: 'مرحبا' });
-      service.handleInbound({ associationId: 'qalam', channel: 'loopback', address: `k${c}`, messageId: `k${c}-2`, text: 'الحالة' });
+      const first = await service.handleInbound({ associationId: 'qalam', channel: 'loopback', address: `k${c}`, messageId: `k${c}-1`, text: 'مرحبا' });
+      await service.handleInbound({ associationId: 'qalam', channel: 'loopback', address: `k${c}`, messageId: `k${c}-2`, text: 'الحالة' });
       const id = first.outbound[0]!.id;
       db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1 WHERE channel_message_id = ?").run(id);
       if (c % 2 === 0) receiver.has(id, first.conversationId);
@@ -122,7 +122,7 @@ describe('delivery when the answer to a send is lost', { timeout: 90_000 }, () =
     start([new LoopbackSender(receiver.url, { channel: 'loopback', timeoutMs: 400 })]);
     await settled(60_000);
     expect(receiver.failedLookups).toBeGreaterThan(0);
-    expect(service.deadLetters()).toEqual([]);
+    expect(await service.deadLetters()).toEqual([]);
     expect(receiver.duplicates()).toEqual([]);
     for (const id of inFlight) expect(receiver.received.get(id), id).toBe(1);
     expect(outbound().filter((o) => o.status !== 'sent')).toEqual([]);
@@ -150,10 +150,10 @@ describe('delivery when the answer to a send is lost', { timeout: 90_000 }, () =
     const dl = make('dead_letter', 'cannot-tell');
     const rs = make('resend', 'harmless');
     start([dl.sender, rs.sender]);
-    const a = pipeline!.ingest({ associationId: 'qalam', channel: 'cannot-tell', address: 'a', messageId: 'a1', text: 'مرحبا' });
-    const b = pipeline!.ingest({ associationId: 'qalam', channel: 'harmless', address: 'b', messageId: 'b1', text: 'مرحبا' });
+    const a = await pipeline!.ingest({ associationId: 'qalam', channel: 'cannot-tell', address: 'a', messageId: 'a1', text: 'مرحبا' });
+    const b = await pipeline!.ingest({ associationId: 'qalam', channel: 'harmless', address: 'b', messageId: 'b1', text: 'مرحبا' });
     await settled();
-    const dead = service.deadLetters();
+    const dead = await service.deadLetters();
     expect(dead.map((d) => [d.conversationId, d.status])).toEqual([[a.conversationId, 'unknown']]);
     expect(alerts).toContain('send_outcome_unknown');
     // The dead-lettered one was sent once (the ambiguous try), never again.
@@ -197,7 +197,7 @@ describe('sending while another process holds the write lock', { timeout: 30_000
   it('waits for the lock without blocking the event loop (inbound HTTP and other sends go on)', async () => {
     await setup();
     const sink = new MemorySink('t');
-    const acc = service.handleInbound({ associationId: 'qalam', channel: 't', address: 'w', messageId: 'w1', text: 'مرحبا' });
+    const acc = await service.handleInbound({ associationId: 'qalam', channel: 't', address: 'w', messageId: 'w1', text: 'مرحبا' });
     start([sink], { sweepMs: 60_000 });
     await new Promise((r) => setTimeout(r, 300)); // the pipeline's own start-up writes are done
     // Another process takes the write lock and keeps it for 600 ms, then commits.

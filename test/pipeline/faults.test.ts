@@ -13,7 +13,8 @@ import { FLOWS, ROOT } from '../support/scenario.ts';
 import { TestRedis } from '../support/redis.ts';
 import { HttpSink } from '../support/sink.ts';
 import { FaultyReceiver } from '../support/receiver.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
+import type { Db } from '../../src/store/db.ts';
+import { openTestStore } from '../support/store.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 
@@ -21,6 +22,7 @@ let redis: TestRedis;
 let sink: HttpSink;
 let dir: string;
 let db: Db;
+let closeStore: () => Promise<void>;
 let producer: Pipeline;
 const children: ChildProcess[] = [];
 
@@ -29,8 +31,9 @@ beforeEach(async () => {
   redis = await new TestRedis().start();
   sink = await new HttpSink().start();
   dir = mkdtempSync(join(tmpdir(), 'tawasul-faults-'));
-  db = openDb(join(dir, 't.db'));
-  const service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  const t = openTestStore(join(dir, 't.db'));
+  ({ db, close: closeStore } = t);
+  const service = new ConversationService({ store: t.store, flows: FLOWS, mediaDir: join(dir, 'media') });
   // The test is the inbound gateway: it accepts messages as a channel would.
   producer = new Pipeline({ service, redis: { url: redis.url }, log: pino({ level: 'silent' }), prefix: 'f' });
 }, 30_000);
@@ -38,7 +41,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   await producer.close();
-  db.$client.close();
+  await closeStore();
   await sink.stop();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -118,7 +121,7 @@ async function load(conversations: number, perConversation: number, rate: number
   for (let k = 0; k < perConversation; k++) {
     for (let c = 0; c < conversations; c++) {
       ingestedAt.set(`p${c}-${k}`, Date.now());
-      producer.ingest({ associationId: c % 2 ? 'qalam' : 'sidr', channel: 'loopback', address: `p${c}`, messageId: `p${c}-${k}`, text: words[k % words.length]! });
+      await producer.ingest({ associationId: c % 2 ? 'qalam' : 'sidr', channel: 'loopback', address: `p${c}`, messageId: `p${c}-${k}`, text: words[k % words.length]! });
       sent++;
       await during?.(sent);
       const due = start + (sent / rate) * 1000;

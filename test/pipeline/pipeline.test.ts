@@ -71,14 +71,14 @@ function person(channel: string, address: string, associationId = 'qalam') {
   let i = 0;
   let conversationId = '';
   const send = async (text: string) => {
-    const acc = pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, text });
+    const acc = await pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, text });
     conversationId = acc.conversationId;
     await settled(conversationId);
     return acc;
   };
   const file = async (path: string) => {
-    const media = service.storeMedia(associationId, { path: join(ROOT, path), mime: 'application/pdf', filename: 'id.pdf' });
-    const acc = pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, media });
+    const media = await service.storeMedia(associationId, { path: join(ROOT, path), mime: 'application/pdf', filename: 'id.pdf' });
+    const acc = await pipeline!.ingest({ associationId, channel, address, messageId: `${address}-${++i}`, media });
     await settled(acc.conversationId);
   };
   /** Answers every intake field with a valid answer (the greeting and "apply" come first). */
@@ -180,8 +180,8 @@ describe('pipeline', () => {
     const sink = new MemorySink('t');
     start([sink]);
     const msg = { associationId: 'qalam', channel: 't', address: '7', messageId: 'wamid.X1', text: 'مرحبا' };
-    const first = pipeline!.ingest(msg);
-    const again = pipeline!.ingest(msg);
+    const first = await pipeline!.ingest(msg);
+    const again = await pipeline!.ingest(msg);
     expect(first.duplicate).toBe(false);
     expect(again.duplicate).toBe(true);
     await settled(first.conversationId);
@@ -195,8 +195,8 @@ describe('pipeline', () => {
   it('picks up messages committed before a crash that stopped them reaching the queue (outbox sweep)', async () => {
     setup();
     // Accepted and committed, but the process "died" before enqueueing: no pipeline yet.
-    const acc = service.accept({ associationId: 'sidr', channel: 't', address: '9', messageId: 'm1', text: 'السلام عليكم' });
-    service.accept({ associationId: 'sidr', channel: 't', address: '9', messageId: 'm2', text: '١' });
+    const acc = await service.accept({ associationId: 'sidr', channel: 't', address: '9', messageId: 'm1', text: 'السلام عليكم' });
+    await service.accept({ associationId: 'sidr', channel: 't', address: '9', messageId: 'm2', text: '١' });
     const sink = new MemorySink('t');
     start([sink]);
     await sink.until(() => sink.deliveries.length >= 2);
@@ -210,7 +210,7 @@ describe('pipeline', () => {
     const sink = new MemorySink('t');
     sink.failNext(new SendError('ECONNRESET', 'retry'), new SendError('HTTP 502', 'retry'));
     start([sink]);
-    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '5', messageId: 'r1', text: 'مرحبا' });
+    const acc = await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '5', messageId: 'r1', text: 'مرحبا' });
     await settled(acc.conversationId);
     const [row] = sql<{ id: string; status: string; attempts: number }>("SELECT channel_message_id id, status, attempts FROM messages WHERE direction = 'out' ORDER BY rowid");
     expect(row!.status).toBe('sent');
@@ -222,7 +222,7 @@ describe('pipeline', () => {
     setup();
     const sink = new MemorySink('t');
     start([sink]);
-    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '6', messageId: 'd1', text: 'مرحبا' });
+    const acc = await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '6', messageId: 'd1', text: 'مرحبا' });
     await settled(acc.conversationId);
     const before = sink.deliveries.length;
     const id = sink.deliveries[0]!.id;
@@ -240,8 +240,8 @@ describe('pipeline', () => {
   it('after a sender died mid-send, asks the platform; when it cannot tell, dead-letters instead of resending', async () => {
     setup();
     // Produce replies without a pipeline, then pretend a sender died while sending the first.
-    const acc = service.handleInbound({ associationId: 'qalam', channel: 't', address: '8', messageId: 'x1', text: 'مرحبا' });
-    const acc2 = service.handleInbound({ associationId: 'qalam', channel: 't', address: '8', messageId: 'x2', text: 'الحالة' });
+    const acc = await service.handleInbound({ associationId: 'qalam', channel: 't', address: '8', messageId: 'x1', text: 'مرحبا' });
+    const acc2 = await service.handleInbound({ associationId: 'qalam', channel: 't', address: '8', messageId: 'x2', text: 'الحالة' });
     const [first, second] = [acc.outbound[0]!.id, acc2.outbound[0]!.id];
     db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1 WHERE channel_message_id = ?").run(first);
     const blind: Sender & { sent: string[] } = {
@@ -256,7 +256,7 @@ describe('pipeline', () => {
     await settled(acc.conversationId);
     expect(blind.sent).not.toContain(first);
     expect(blind.sent).toContain(second);
-    const dead = service.deadLetters('qalam');
+    const dead = await service.deadLetters('qalam');
     expect(dead.map((d) => [d.id, d.status])).toEqual([[first, 'unknown']]);
   });
 
@@ -265,9 +265,9 @@ describe('pipeline', () => {
     const sink = new MemorySink('t');
     sink.failNext(new SendError('chat not found', 'permanent'));
     start([sink]);
-    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '4', messageId: 'p1', text: 'مرحبا' });
+    const acc = await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '4', messageId: 'p1', text: 'مرحبا' });
     await settled(acc.conversationId);
-    pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '4', messageId: 'p2', text: 'الحالة' });
+    await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '4', messageId: 'p2', text: 'الحالة' });
     await settled(acc.conversationId);
     const out = sql<{ status: string; error: string | null; attempts: number }>("SELECT status, error, attempts FROM messages WHERE direction = 'out' ORDER BY rowid");
     expect(out[0]).toMatchObject({ status: 'failed', error: 'chat not found', attempts: 1 });
@@ -276,10 +276,10 @@ describe('pipeline', () => {
     const snap = await pipeline!.snapshot(['t']);
     expect(snap.find((s) => s.queue === outboundQueueName('t'))?.failed).toBe(1);
     // Staff put it back (tawasul dead-letters retry): the sweep sends it, once.
-    const [dead] = service.deadLetters('qalam');
-    expect(service.requeue(dead!.id)).toBe(true);
+    const [dead] = await service.deadLetters('qalam');
+    expect(await service.requeue(dead!.id)).toBe(true);
     await sink.until(() => sink.deliveries.some((d) => d.id === dead!.id), 15_000, 'the retried dead letter');
-    expect(service.deadLetters('qalam')).toEqual([]);
+    expect(await service.deadLetters('qalam')).toEqual([]);
   });
 
   it('honours a 429 retry-after by pausing the channel, then delivers', async () => {
@@ -288,7 +288,7 @@ describe('pipeline', () => {
     sink.failNext(new SendError('Too Many Requests', 'rate_limited', 400));
     start([sink]);
     const t0 = Date.now();
-    const acc = pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '3', messageId: 'l1', text: 'مرحبا' });
+    const acc = await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: '3', messageId: 'l1', text: 'مرحبا' });
     await settled(acc.conversationId);
     expect(sink.deliveries[0]!.at - t0).toBeGreaterThanOrEqual(380);
     expect(sql<{ status: string }>("SELECT status FROM messages WHERE direction = 'out'").every((r) => r.status === 'sent')).toBe(true);
@@ -305,11 +305,11 @@ describe('pipeline', () => {
     await p.send('1');
     const { reference } = sql<{ reference: string }>('SELECT reference FROM requests')[0]!;
     // A decision recorded by another process (console, CLI) travels through the outbox.
-    service.enqueueJob('sidr', { kind: 'decision', reference, outcome: 'accepted', actor: 'staff:test' });
+    await service.enqueueJob('sidr', { kind: 'decision', reference, outcome: 'accepted', actor: 'staff:test' });
     await sink.until(() => sink.deliveries.some((d) => d.text.includes(reference) && d.text.includes('وافقت')), 15_000, 'decision message');
     expect(sql<{ status: string }>('SELECT status FROM requests')[0]!.status).toBe('accepted');
 
-    serviceDelivered(service, reference, 'staff:test', new Date());
+    await serviceDelivered(service, reference, 'staff:test', new Date());
     pipeline!.dispatchSoon();
     const conn = connect({ url: redis.url });
     const notify = new Queue('notify', { connection: conn, prefix });
@@ -397,7 +397,7 @@ describe('pipeline', () => {
     await onU.send('نورة محمد السبيعي');
     await onU.send('1012345672');
     expect(new Set(sql<{ beneficiary_id: string }>('SELECT beneficiary_id FROM contacts').map((c) => c.beneficiary_id)).size).toBe(1);
-    service.enqueueJob('qalam', { kind: 'decision', reference, outcome: 'accepted', actor: 'staff:test' });
+    await service.enqueueJob('qalam', { kind: 'decision', reference, outcome: 'accepted', actor: 'staff:test' });
     await uSink.until(() => uSink.deliveries.some((d) => d.text.includes(reference) && d.text.includes('وافقت')), 15_000, 'decision on the last used channel');
     expect(tSink.deliveries.some((d) => d.text.includes('وافقت'))).toBe(false);
   });

@@ -40,13 +40,13 @@ describe('superseded timers', { timeout: 120_000 }, () => {
     const people = 12;
     const flowId = 'saa-hajj';
     const answers = validAnswers(FLOWS.get(flowId)!, 'intake', new Date());
-    const media = service.storeMedia(flowId, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
+    const media = await service.storeMedia(flowId, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
     // Half stop before confirming (an intake left open), half submit.
     const script = [{ text: 'السلام عليكم' }, { text: '١' }, ...answers.map((a) => ('file' in a ? { media } : { text: a.text }))];
     for (const [k, step] of [...script, { text: '1' }].entries()) {
       for (let p = 0; p < people; p++) {
         if (k === script.length && p % 2 === 1) continue;
-        pipeline.ingest({ associationId: flowId, channel: 't', address: `u${p}`, messageId: `u${p}-${k}`, ...step });
+        await pipeline.ingest({ associationId: flowId, channel: 't', address: `u${p}`, messageId: `u${p}-${k}`, ...step });
       }
       await waitFor('handled', () => sql<{ n: number }>("SELECT count(*) n FROM messages WHERE direction = 'in' AND status = 'pending'")[0]!.n === 0, 20_000);
     }

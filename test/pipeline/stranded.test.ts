@@ -52,10 +52,10 @@ const sql = <T>(q: string, ...p: unknown[]) => store.sql<T>(q, ...p);
 describe('stranded work', { timeout: 60_000 }, () => {
   it('queues again outbox rows marked dispatched whose jobs Redis lost: no request stays "submitted"', async () => {
     setup();
-    for (const who of ['a', 'b', 'c']) submitIntake(service, 'qalam', who);
+    for (const who of ['a', 'b', 'c']) await submitIntake(service, 'qalam', who);
     // Dispatched to a Redis that then died before writing them down.
     const rows = sql<{ id: number }>('SELECT id FROM outbox');
-    service.markDispatched(rows.map((r) => r.id));
+    await service.markDispatched(rows.map((r) => r.id));
     expect(sql<{ status: string }>('SELECT status FROM requests').map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted']);
     await new Promise((r) => setTimeout(r, 600)); // due for longer than strandedAfterMs
     start();
@@ -66,11 +66,11 @@ describe('stranded work', { timeout: 60_000 }, () => {
 
   it('a job out of attempts leaves a failed job, a job_failed event and an alert; the sweep retries it later', async () => {
     setup();
-    submitIntake(service, 'qalam', 'a');
+    await submitIntake(service, 'qalam', 'a');
     const reference = sql<{ reference: string }>('SELECT reference FROM requests')[0]!.reference;
     const nextRef = reference.replace(/\d+$/, (d: string) => String(Number(d) + 1).padStart(d.length, '0'));
     // A decision for a request that is not there yet: every attempt fails.
-    service.enqueueJob('qalam', { kind: 'decision', reference: nextRef, outcome: 'accepted', actor: 'staff:test' });
+    await service.enqueueJob('qalam', { kind: 'decision', reference: nextRef, outcome: 'accepted', actor: 'staff:test' });
     start({ jobAttempts: 2, jobBackoffMs: 50 });
     await waitFor('job_failed alert', () => alerts.find((a) => a.type === 'job_failed'), 15_000);
     expect(alerts.find((a) => a.type === 'job_failed')!.detail).toMatchObject({ queue: 'notify', kind: 'decision', attempts: 2 });
@@ -79,7 +79,7 @@ describe('stranded work', { timeout: 60_000 }, () => {
     const snap = await pipeline!.snapshot();
     expect(snap.find((s) => s.queue === 'notify')?.failed).toBe(1);
     // The request appears (the cause is gone): the sweep's retry decides it.
-    submitIntake(service, 'qalam', 'b');
+    await submitIntake(service, 'qalam', 'b');
     await waitFor('decision applied on retry', () => sql<{ status: string }>('SELECT status FROM requests WHERE reference = ?', nextRef)[0]?.status === 'accepted', 20_000);
   });
 });
@@ -89,12 +89,9 @@ describe('the sweep', { timeout: 90_000 }, () => {
     setup();
     // Replies committed, never queued (the process died before enqueueing them): first 510 on
     // a channel nobody sends for now, then 5 on a channel this process sends for.
-    const insert = db.$client.transaction(() => {
-      for (let c = 0; c < 510; c++) service.handleInbound({ associationId: 'qalam', channel: 'down', address: `d${c}`, messageId: `d${c}`, text: 'مرحبا' });
-    });
-    insert();
+    for (let c = 0; c < 510; c++) await service.handleInbound({ associationId: 'qalam', channel: 'down', address: `d${c}`, messageId: `d${c}`, text: 'مرحبا' });
     const live: string[] = [];
-    for (let c = 0; c < 5; c++) live.push(service.handleInbound({ associationId: 'qalam', channel: 't', address: `l${c}`, messageId: `l${c}`, text: 'مرحبا' }).conversationId);
+    for (let c = 0; c < 5; c++) live.push((await service.handleInbound({ associationId: 'qalam', channel: 't', address: `l${c}`, messageId: `l${c}`, text: 'مرحبا' })).conversationId);
     await new Promise((r) => setTimeout(r, 350));
     const sink = new MemorySink('t');
     // 100 a pass: the sweep must carry on past the stuck ones pass after pass.
@@ -105,7 +102,7 @@ describe('the sweep', { timeout: 90_000 }, () => {
 
   it('covers a "sending" row whose job is gone (Redis lost it in a kill -9): asked about, then sent once', async () => {
     setup();
-    const acc = service.handleInbound({ associationId: 'qalam', channel: 't', address: 'z', messageId: 'z1', text: 'مرحبا' });
+    const acc = await service.handleInbound({ associationId: 'qalam', channel: 't', address: 'z', messageId: 'z1', text: 'مرحبا' });
     // Every reply of the conversation was in flight when the gateway and Redis died.
     db.$client.prepare("UPDATE messages SET status = 'sending', attempts = 1 WHERE direction = 'out'").run();
     await new Promise((r) => setTimeout(r, 350));

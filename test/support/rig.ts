@@ -10,7 +10,9 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { FLOWS } from './scenario.ts';
 import { freePort } from './redis.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
+import type { Db } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/index.ts';
+import { openTestStore } from './store.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline, type ChannelLimits } from '../../src/pipeline/pipeline.ts';
 import { ingestFor } from '../../src/channels/ingest.ts';
@@ -22,6 +24,8 @@ let n = 0;
 
 export interface Rig<A extends ChannelAdapter> {
   dir: string;
+  store: Store;
+  /** The test's own connection to the file, for assertions. */
   db: Db;
   service: ConversationService;
   pipeline: Pipeline;
@@ -41,8 +45,9 @@ export async function channelRig<A extends ChannelAdapter>(opts: {
   port?: number;
 }): Promise<Rig<A>> {
   const dir = mkdtempSync(join(tmpdir(), 'tawasul-rig-'));
-  const db = openDb(join(dir, 't.db'));
-  const service = new ConversationService({ db, flows: FLOWS, mediaDir: join(dir, 'media') });
+  const t = openTestStore(join(dir, 't.db'));
+  const { store, db } = t;
+  const service = new ConversationService({ store, flows: FLOWS, mediaDir: join(dir, 'media') });
   const pipeline = new Pipeline({ service, redis: { url: opts.redisUrl }, log: testLog, prefix: `rig${++n}`, backoffMs: 50, sweepMs: 200, ...(opts.limits ? { limits: opts.limits } : {}) });
   const adapter = opts.makeAdapter(service);
   pipeline.start({ engine: true, senders: [adapter] });
@@ -50,24 +55,25 @@ export async function channelRig<A extends ChannelAdapter>(opts: {
   let http: FastifyInstance | undefined;
   let base = '';
   if (opts.http) {
-    http = createHttpServer({ db, pipeline, log: testLog, channels: () => ({ [adapter.channel]: adapter.status() }), channelNames: [adapter.channel], adapters: [adapter] });
+    http = createHttpServer({ store, pipeline, log: testLog, channels: () => ({ [adapter.channel]: adapter.status() }), channelNames: [adapter.channel], adapters: [adapter] });
     const port = opts.port ?? (await freePort());
     await http.listen({ host: '127.0.0.1', port });
     base = `http://127.0.0.1:${port}`;
   }
   return {
     dir,
+    store,
     db,
     service,
     pipeline,
     adapter,
     base,
-    sql: <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[],
+    sql: t.sql,
     async close() {
       await http?.close();
       await adapter.stop();
       await pipeline.close();
-      db.$client.close();
+      await t.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

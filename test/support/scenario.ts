@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { expect } from 'vitest';
 import { loadFlows } from '../../src/flows/load.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { ConversationService, type StepOutcome } from '../../src/conversation/service.ts';
 import { renderPlain } from '../../src/channels/render.ts';
 import { mimeFromPath } from '../../src/channels/mime.ts';
@@ -79,6 +80,8 @@ export function loadScenario(path: string): Scenario {
 export class Harness {
   readonly dir = mkdtempSync(join(tmpdir(), 'tawasul-test-'));
   readonly dbPath = join(this.dir, 'tawasul.db');
+  store!: Store;
+  /** The test's own connection to the file, for assertions (never the store's). */
   db!: Db;
   service!: ConversationService;
   now: Date;
@@ -89,12 +92,14 @@ export class Harness {
   }
 
   private open() {
+    this.store = openStore(this.dbPath);
     this.db = openDb(this.dbPath);
-    this.service = new ConversationService({ db: this.db, flows: FLOWS, mediaDir: join(this.dir, 'media'), clock: () => this.now });
+    this.service = new ConversationService({ store: this.store, flows: FLOWS, mediaDir: join(this.dir, 'media'), clock: () => this.now });
   }
 
-  restart() {
+  async restart() {
     this.db.$client.close();
+    await this.store.close();
     this.open();
   }
 
@@ -102,37 +107,38 @@ export class Harness {
     this.now = new Date(this.now.getTime() + ms);
   }
 
-  close() {
-    this.db.$client.close();
+  async close() {
+    if (this.db.$client.open) this.db.$client.close();
+    await this.store.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 /** Plays a scenario; every failed expectation names the step. */
-export function playScenario(scenario: Scenario): void {
+export async function playScenario(scenario: Scenario): Promise<void> {
   const h = new Harness(scenario.now);
   const address = `scenario-${scenario.title}`;
   let counter = 0;
   let previous: Parameters<ConversationService['handleInbound']>[0] | undefined;
   let conversationId: string | undefined;
   try {
-    scenario.steps.forEach((step, i) => {
+    for (const [i, step] of scenario.steps.entries()) {
       const where = `step ${i + 1} (${step.send ?? step.press ?? step.file ?? (step.resend && 'resend') ?? (step.restart && 'restart') ?? step.wait ?? step.timer ?? JSON.stringify(step.staff)})`;
       h.advance(step.wait ? Number(step.wait.slice(0, -1)) * UNIT_MS[step.wait.slice(-1) as 'm' | 'h' | 'd'] : 30_000);
       let outcome: StepOutcome | undefined;
       const base = { associationId: scenario.flow, channel: scenario.channel, address, lang: scenario.lang };
-      if (step.restart) h.restart();
+      if (step.restart) await h.restart();
       if (step.send !== undefined || step.press !== undefined) {
         previous = { ...base, messageId: `m${++counter}`, text: step.send ?? '', ...(step.press ? { choiceId: step.press } : {}) };
-        outcome = h.service.handleInbound(previous);
+        outcome = await h.service.handleInbound(previous);
       } else if (step.file) {
         const path = join(ROOT, 'test/fixtures', step.file);
-        const media = h.service.storeMedia(scenario.flow, { path, mime: mimeFromPath(path), filename: step.file });
+        const media = await h.service.storeMedia(scenario.flow, { path, mime: mimeFromPath(path), filename: step.file });
         previous = { ...base, messageId: `m${++counter}`, media };
-        outcome = h.service.handleInbound(previous);
+        outcome = await h.service.handleInbound(previous);
       } else if (step.resend) {
         if (!previous) throw new Error(`${where}: nothing to resend`);
-        outcome = h.service.handleInbound(previous);
+        outcome = await h.service.handleInbound(previous);
       } else if (step.staff || step.timer) {
         if (!conversationId) throw new Error(`${where}: no conversation yet`);
         const s = step.staff;
@@ -143,13 +149,13 @@ export function playScenario(scenario: Scenario): void {
             : s && 'release' in s
               ? { type: 'staff_released', resumeAt: s.release as 'menu' }
               : { type: 'staff_resolved' };
-        outcome = h.service.applyInput(conversationId, input, 'staff:test');
+        outcome = await h.service.applyInput(conversationId, input, 'staff:test');
       }
       if (outcome) conversationId = outcome.conversationId;
       if (step.expect) checkStep(h, where, step.expect, outcome);
-    });
+    }
   } finally {
-    h.close();
+    await h.close();
   }
 }
 
