@@ -33,6 +33,9 @@ export interface InboxView {
   history: HistoryMessage[];
 }
 
+/** Who may take a conversation over from the staff member holding it. */
+export const TAKE_OVER: User['role'][] = ['supervisor', 'admin'];
+
 export class ConflictError extends Error {
   readonly code = 'TAWASUL_ERR_CONFLICT';
 }
@@ -91,6 +94,29 @@ export class Inbox {
       `user:${user.id}`,
     );
     return outcome ?? undefined;
+  }
+
+  /**
+   * A supervisor (or admin) takes over a conversation another staff member holds: checked and
+   * done in one step (the holder cannot hand it back in between); the beneficiary is told who
+   * joined. A conversation nobody holds is simply claimed.
+   */
+  async takeOver(user: User, conversationId: string): Promise<{ outcome: Awaited<ReturnType<ConversationService['applyInput']>> | undefined; from: string | null }> {
+    if (!TAKE_OVER.includes(user.role)) throw new ConflictError('forbidden');
+    let from: string | null = null;
+    const outcome = await this.service.applyInput(
+      conversationId,
+      (c) => {
+        if (!user.associations.includes(c.associationId)) throw new ConflictError('not found');
+        if (c.mode === 'with_staff' && c.assignedStaffId === user.id) return null;
+        if (c.mode !== 'waiting_staff' && c.mode !== 'with_staff') throw new ConflictError('this conversation is not waiting for a person');
+        from = c.mode === 'with_staff' ? c.assignedStaffId : null;
+        const staffName = spokenName(user, c.lang === 'en' ? 'en' : 'ar');
+        return { type: 'staff_claimed', staffId: user.id, ...(staffName ? { staffName } : {}) };
+      },
+      `user:${user.id}`,
+    );
+    return { outcome: outcome ?? undefined, from };
   }
 
   /** A staff member's message to the beneficiary, queued like the bot's (same channel, same guarantees). */

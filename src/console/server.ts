@@ -20,7 +20,7 @@ import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ConflictError, Inbox } from './inbox.ts';
+import { ConflictError, Inbox, TAKE_OVER } from './inbox.ts';
 import { audit } from './audit.ts';
 import { DATA_RIGHTS, Records } from './records.ts';
 import { openStream, type Stream } from '../server/sse.ts';
@@ -399,7 +399,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         if (!c) return problem(req, reply, 404, 'not found');
         await audit(store, req.user!, 'staff_viewed_conversation', { conversationId: c.id }, { associationId: c.associationId, conversationId: c.id });
         const holder = c.assignedStaffId ? (await accounts.byId(c.assignedStaffId))?.name : undefined;
-        const page = conversationPage(lang, { ...c, notes: await records.notesOf(c.id), resume: await inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf(), fmtFor(lang)(c.associationId), holder);
+        const page = conversationPage(lang, { ...c, notes: await records.notesOf(c.id), resume: await inbox.resumeFields(c.id, lang) }, req.user!.id, reply.generateCsrf(), fmtFor(lang)(c.associationId), holder, TAKE_OVER.includes(req.user!.role));
         return reply.type('text/html; charset=utf-8').send(layout(lang, page, req.user));
       });
 
@@ -420,6 +420,10 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
           return reply.redirect(back === 'inbox' ? '/console/inbox' : `/console/conversations/${encodeURIComponent(req.params.id)}`);
         });
       onConversation('claim', (user, id) => inbox.claim(user, id), 'conversation');
+      onConversation('takeover', async (user, id) => {
+        const { from } = await inbox.takeOver(user, id);
+        if (from) await audit(store, user, 'staff_took_over', { conversationId: id, from: `user:${from}` }, { conversationId: id, associationId: (await inbox.get(user, id))?.associationId ?? user.associations[0] });
+      }, 'conversation');
       onConversation('reply', (user, id, body) => inbox.reply(user, id, String(body.text ?? '')), 'conversation');
       onConversation('release', (user, id, body) => {
         const raw = String(body.resumeAt ?? 'form');

@@ -149,7 +149,7 @@ const L = {
     record: 'سجل المستفيد', live: 'تتحدث تلقائيًا', heldBy: 'مع', heldByName: 'المحادثة مع {name}', heldByYou: 'المحادثة معك', status: { queued: 'في الطابور', sending: 'يُرسل', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'تعذّر الإرسال', unknown: 'غير مؤكد' } as Record<string, string>,
     reasons: { requested: 'طلب موظفًا', repeated_failures: 'تعثّر في سؤال', not_understood: 'لم يُفهم', staff_initiated: 'بمبادرة موظف' } as Record<string, string>,
     who: { beneficiary: 'المستفيد', bot: 'البوت', staff: 'الموظف', system: 'النظام' } as Record<string, string>,
-    offered: 'الخيارات المعروضة', pressed: 'ضغط زرًّا', button: 'زر', opened: 'فتح صفحة المحادثة',
+    offered: 'الخيارات المعروضة', pressed: 'ضغط زرًّا', button: 'زر', opened: 'فتح صفحة المحادثة', takeOver: 'استلام المحادثة من {name}', takeOverHelp: 'يُبلَّغ المستفيد بانضمامك، ويتوقف {name} عن الرد عليها.',
   },
   en: {
     inbox: 'Waiting for a person', none: 'Nobody is waiting.', waitingSince: 'Waiting since', channel: 'Channel', association: 'Association', why: 'Why', collected: 'Answers so far',
@@ -158,7 +158,7 @@ const L = {
     record: 'Beneficiary record', live: 'updates live', heldBy: 'with', heldByName: 'Held by {name}', heldByYou: 'You hold this conversation', status: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', unknown: 'unconfirmed' } as Record<string, string>,
     reasons: { requested: 'asked for a person', repeated_failures: 'stuck on a question', not_understood: 'not understood', staff_initiated: 'staff initiated' } as Record<string, string>,
     who: { beneficiary: 'Beneficiary', bot: 'Bot', staff: 'Staff', system: 'System' } as Record<string, string>,
-    offered: 'Options offered', pressed: 'pressed a button', button: 'button', opened: 'opened the chat page',
+    offered: 'Options offered', pressed: 'pressed a button', button: 'button', opened: 'opened the chat page', takeOver: 'Take over from {name}', takeOverHelp: 'The beneficiary is told you joined; {name} can no longer reply in it.',
   },
 };
 
@@ -188,8 +188,10 @@ export function conversationPage(
   f: Formatter,
   /** The name of the staff member who holds it, when someone does. */
   holder?: string,
+  /** The viewer may take it over from another holder (supervisors, admins). */
+  canTakeOver = false,
 ): string {
-  return render('conversation', { t: L[lang], lang, c, userId, csrfToken, holder, log: conversationLog(lang, c.history, c.notes, f) });
+  return render('conversation', { t: L[lang], lang, c, userId, csrfToken, holder, canTakeOver, log: conversationLog(lang, c.history, c.notes, f) });
 }
 
 const D = {

@@ -32,6 +32,7 @@ beforeAll(async () => {
   const accounts = new Accounts(runtime.app.store.console);
   await accounts.add({ email: 'noura@qalam.org', name: 'نورة العتيبي', role: 'staff', associations: ['qalam'], password: PASSWORD });
   await accounts.add({ email: 'fahad@qalam.org', name: 'فهد', role: 'staff', associations: ['qalam'], password: PASSWORD });
+  await accounts.add({ email: 'reem@qalam.org', name: 'ريم الدوسري', role: 'supervisor', associations: ['qalam'], password: PASSWORD });
   const clock = { service: runtime.app.service, now: new Date(), advance: () => undefined };
   const person = beneficiary(clock, 'telegram', '555000111');
   await person.send('السلام عليكم');
@@ -106,6 +107,17 @@ describe('errors with a way back', () => {
     expect(reply.text).toContain('Claim the conversation first, then write your reply.');
     await reply.back.click();
     await fahad.waitForURL(new RegExp(`/console/conversations/${conversation}$`));
+
+    // A supervisor sees who holds it and takes it over; staff get no such button.
+    expect(await fahad.locator('form[action$="/takeover"]').count()).toBe(0);
+    const reem = await signIn('reem@qalam.org');
+    await reem.goto(`${base}/console/conversations/${conversation}`);
+    const takeOver = reem.locator('form[action$="/takeover"] button');
+    expect(await takeOver.innerText()).toBe('استلام المحادثة من نورة العتيبي');
+    await shots(reem, 'console-conversation-takeover-ar');
+    await takeOver.click();
+    await reem.waitForSelector('textarea[name=text]');
+    expect(await reem.locator('[data-holder]').innerText()).toBe('المحادثة معك');
   }, 60_000);
 
   it('an admin-only page, and addresses that do not exist, in the page\'s language', async () => {

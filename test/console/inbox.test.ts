@@ -17,10 +17,11 @@ afterEach(() => h?.close());
 const noura: User = { id: 'u-noura', email: 'n@qalam.org', name: 'نورة', role: 'staff', associations: ['qalam'] };
 const sami: User = { id: 'u-sami', email: 's@qalam.org', name: 'سامي', role: 'researcher', associations: ['qalam'] };
 const khalid: User = { id: 'u-khalid', email: 'k@qalam.org', name: 'خالد', role: 'committee', associations: ['qalam'] };
+const reem: User = { id: 'u-reem', email: 'r@qalam.org', name: 'ريم', role: 'supervisor', associations: ['qalam'] };
 
 function setup() {
   h = new Harness();
-  for (const u of [noura, sami, khalid]) h.db.$client.prepare("INSERT INTO users (id, email, name, role, password_hash) VALUES (?, ?, ?, ?, 'x')").run(u.id, u.email, u.name, u.role);
+  for (const u of [noura, sami, khalid, reem]) h.db.$client.prepare("INSERT INTO users (id, email, name, role, password_hash) VALUES (?, ?, ?, ?, 'x')").run(u.id, u.email, u.name, u.role);
   return { inbox: new Inbox(consoleOf(h), h.service), requests: new Requests(consoleOf(h), h.service) };
 }
 
@@ -81,6 +82,21 @@ describe('inbox actions', () => {
     expect(joined.n).toBe(1);
     // The holder claiming again changes nothing.
     expect(await inbox.claim(winner, id)).toBeUndefined();
+  });
+
+  it('a supervisor takes over a conversation someone holds; the beneficiary is told, the former holder can no longer reply', async () => {
+    const { inbox } = setup();
+    const b = beneficiary(h, 'telegram', '503');
+    await b.send('موظف');
+    const id = conversationOf('503');
+    await inbox.claim(noura, id);
+    await expect(inbox.takeOver(sami, id)).rejects.toThrow(/forbidden/);
+    const { outcome, from } = await inbox.takeOver(reem, id);
+    expect(from).toBe(noura.id);
+    expect(outcome!.outbound.map((o) => o.text).join('\n')).toContain('ريم');
+    expect((await inbox.list(reem))[0]!.heldBy).toBe(reem.id);
+    await expect(inbox.reply(noura, id, 'ما زلت هنا')).rejects.toThrow(/claim the conversation first/);
+    expect(await inbox.reply(reem, id, 'معك ريم')).toMatch(/\.staff\./);
   });
 
   it('resolves a conversation: the bot says so and returns to the menu; only the holder can', async () => {
