@@ -207,6 +207,7 @@ export interface PersonRecord {
 export interface PersonExport {
   /** Most recently active first, each with every message in acceptance order. */
   conversations: Array<{ id: string; channel: string; mode: string; lang: string; createdAt: string; updatedAt: string; messages: Array<{ id: string; direction: string; channel: string; author: string; body: string; mediaId: string | null; status: string; createdAt: string; sentAt: string | null }> }>;
+  /** Every column of each request (the person's and those in their conversations), camelCase, JSON parsed, oldest first. */
   requests: Array<Record<string, unknown>>;
   /** Files the person sent; `path` is where the bytes are (the caller reads them). */
   files: Array<{ id: string; mime: string; size: number; filename: string | null; sha256: string; path: string; createdAt: string }>;
