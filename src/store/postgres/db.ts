@@ -111,6 +111,10 @@ export class PgDb {
       const client = await this.pool.connect();
       let begun = false;
       let broken: Error | undefined;
+      // A checked-out client has no listener of pg-pool's: a server that goes away mid-transaction
+      // would emit an unhandled 'error' and end the process. The query rejects as well; keep it.
+      const onError = (e: Error) => (broken = e);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         begun = true;
@@ -130,6 +134,7 @@ export class PgDb {
         if (!retry) throw err;
         await new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 5));
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     }
@@ -161,6 +166,8 @@ export class PgDb {
 export async function migratePostgres(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const onError = (e: Error) => (broken = e);
+  client.on('error', onError);
   try {
     await client.query(MIGRATION_LOCK);
     try {
@@ -171,6 +178,7 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
       await client.query(MIGRATION_UNLOCK).catch((e: Error) => (broken = e));
     }
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }
