@@ -179,6 +179,14 @@ export class Pipeline {
     }
   }
 
+  /**
+   * kickOutbound without waiting for it: a failure (the store or Redis unreachable for a moment)
+   * is logged and left to the sweep, never an unhandled rejection that would end the process.
+   */
+  private kickLater(conversationId: string, delayMs = 0): void {
+    this.kickOutbound(conversationId, delayMs).catch((err: unknown) => this.log.warn({ err: (err as Error).message, conversationId }, 'could not queue the next reply now; the sweep will'));
+  }
+
   /** Queues the next reply of a conversation, if one waits. Safe to call any number of times. */
   async kickOutbound(conversationId: string, delayMs = 0, opts: { revive?: boolean } = {}): Promise<void> {
     const next = await this.service.nextOutbound(conversationId);
@@ -281,7 +289,7 @@ export class Pipeline {
     // The first new reply: if an older one is still unsent, its sender queues this one after it.
     const first = outcome.outbound[0];
     if (first && this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
-    else if (first) void this.kickOutbound(outcome.conversationId);
+    else if (first) this.kickLater(outcome.conversationId);
     this.dispatchSoon();
   }
 
@@ -360,7 +368,7 @@ export class Pipeline {
         const current = next?.id === id ? next : await this.service.outboundStatus(id);
         if (!current || !['queued', 'sending'].includes(current.status)) {
           // Already sent or given up on (a redelivered job): never send twice.
-          void this.kickOutbound(conversationId, limits.perChatIntervalMs);
+          this.kickLater(conversationId, limits.perChatIntervalMs);
           return 'skipped';
         }
         if (current.status === 'sending' && this.inFlight.has(id)) {
@@ -371,7 +379,7 @@ export class Pipeline {
           // An ambiguous send, or a sender that died mid-send: ask before sending again.
           const resolved = await this.resolveSending(sender, id, conversationId, next?.id === id ? next.associationId : undefined);
           if (resolved !== 'resend') {
-            void this.kickOutbound(conversationId, limits.perChatIntervalMs);
+            this.kickLater(conversationId, limits.perChatIntervalMs);
             return resolved;
           }
           next = await this.service.nextOutbound(conversationId);
@@ -379,7 +387,7 @@ export class Pipeline {
         if (!next) return 'nothing';
         if (next.id !== id) {
           // An older reply is still unsent: it goes first; this one is queued after it.
-          void this.kickOutbound(conversationId);
+          this.kickLater(conversationId);
           return 'reordered';
         }
         if (!(await this.service.markSending(id))) return 'taken'; // another attempt got there first
@@ -412,12 +420,12 @@ export class Pipeline {
           }
           await this.service.markDead(id, 'failed', e.message);
           this.metrics.deadLettered.inc({ channel: sender.channel, status: 'failed' });
-          void this.kickOutbound(conversationId);
+          this.kickLater(conversationId);
           throw new UnrecoverableError(e.message);
         } finally {
           this.inFlight.delete(id);
         }
-        void this.kickOutbound(conversationId, limits.perChatIntervalMs);
+        this.kickLater(conversationId, limits.perChatIntervalMs);
         return 'sent';
       },
       { concurrency: Math.max(1, Math.min(limits.max, 50)), limiter: { max: limits.max, duration: limits.durationMs } },
