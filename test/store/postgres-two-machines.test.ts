@@ -92,23 +92,50 @@ async function role(machine: string, args: string[]): Promise<ChildProcess> {
   return child;
 }
 
-const sql = async <T>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as T[];
+/** The test's own queries; its connection is opened again after the server restarted. */
+async function sql<T>(text: string, values: unknown[] = []): Promise<T[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await client.query(text, values)).rows as T[];
+    } catch (err) {
+      if (attempt > 50) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+      await client.end().catch(() => {});
+      client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect().catch(() => {});
+    }
+  }
+}
 
 describe('two machines sharing PostgreSQL and Redis', { timeout: 120_000 }, () => {
-  it('handle one association with every message once, in order, with a worker SIGKILLed under load', async () => {
+  it('handle one association with every message once, in order, with a worker SIGKILLed and PostgreSQL crashed under load', async () => {
     const workers = await Promise.all([role('machine-a', ['worker']), role('machine-b', ['worker'])]);
-    await role('machine-c', ['gateway', '--channel', 'loopback']);
+    const gateway = await role('machine-c', ['gateway', '--channel', 'loopback']);
+    let restarted: Promise<void> | undefined;
     const words = ['السلام عليكم', '٢', 'القائمة', 'الحالة', 'شكرا', 'menu'];
     const PEOPLE = 24;
     const EACH = 6;
     let sent = 0;
     for (let k = 0; k < EACH; k++) {
       for (let p = 0; p < PEOPLE; p++) {
-        await producer.ingest({ associationId: 'qalam', channel: 'loopback', address: `p${p}`, messageId: `p${p}-${k}`, text: words[k]! });
-        if (++sent === 60) workers[0]!.kill('SIGKILL');
+        // The inbound side retries what the store could not take while it was down (platforms redeliver).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await producer.ingest({ associationId: 'qalam', channel: 'loopback', address: `p${p}`, messageId: `p${p}-${k}`, text: words[k]! });
+            break;
+          } catch (err) {
+            if (attempt > 100) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+        ++sent;
+        if (sent === 40) workers[0]!.kill('SIGKILL');
+        if (sent === 80) restarted = cluster.restart({ mode: 'immediate', downMs: 1000 });
         await new Promise((r) => setTimeout(r, 5));
       }
     }
+    await restarted;
     const total = PEOPLE * EACH;
     const deadline = Date.now() + 90_000;
     for (;;) {
@@ -121,6 +148,9 @@ describe('two machines sharing PostgreSQL and Redis', { timeout: 120_000 }, () =
       if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(s)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    // The worker and the gateway that were not killed lived through the database's crash.
+    expect(workers[1]!.exitCode).toBeNull();
+    expect(gateway.exitCode).toBeNull();
 
     const inbound = await sql<{ conversation_id: string; step_version: number; status: string }>("SELECT conversation_id, step_version, status FROM messages WHERE direction = 'in' ORDER BY seq");
     expect(inbound.every((m) => m.status === 'processed')).toBe(true);
