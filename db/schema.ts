@@ -327,3 +327,13 @@ export const offlineContacts = sqliteTable(
   },
   (t) => [index('offline_contacts_beneficiary').on(t.beneficiaryId, t.occurredAt)],
 );
+
+/**
+ * Deployment-wide settings every process must agree on (the console's cookie-signing secret),
+ * generated once and kept here so several machines share them.
+ */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});

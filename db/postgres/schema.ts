@@ -315,3 +315,10 @@ export const offlineContacts = pgTable(
   },
   (t) => [index('offline_contacts_beneficiary').on(t.beneficiaryId, t.occurredAt)],
 );
+
+/** Deployment-wide settings every process must agree on (the console's cookie-signing secret); see db/schema.ts. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});
