@@ -1,19 +1,29 @@
 /**
  * Pipeline benchmark: simulated beneficiaries doing full intakes through
- * inbound queue → engine → SQLite → outbound queue → an in-memory sink channel, on a
- * redis-server started here with persistence on (AOF, appendfsync everysec). In the same
- * run and on the same Redis, raw BullMQ add+process of no-op jobs, for the ratio.
+ * inbound queue → engine → store → outbound queue → an in-memory sink channel, on one
+ * redis-server started here with persistence on (AOF, appendfsync everysec), against
+ * SQLite (one process) and a private PostgreSQL cluster started here (gateway + 1 and 2
+ * `tawasul worker` processes). In the same run and on the same Redis: a bare skeleton
+ * (BullMQ in → one SQLite transaction → BullMQ out → consumer) for the ratio, measured the same
+ * way (closed loop for the sustained rate, open loop for p50/p99 at fixed offered rates).
+ *
+ * Options (environment): BENCH_SECONDS (per phase, default 8), BENCH_STORE = sqlite | postgres |
+ * both (default both), BENCH_WORKERS (SQLite worker processes, default 0 = one process),
+ * BENCH_PREFILL / --prefill N (stored messages added before the second sustained run;
+ * default 20,000, `--prefill 1000000` for the real figure).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Queue, Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadFlows } from '../src/flows/load.ts';
 import { openStore } from '../src/store/index.ts';
-import { ConversationService, type OutboundMessage } from '../src/conversation/service.ts';
+import { ConversationService, type OutboundMessage, type StepOutcome } from '../src/conversation/service.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import { EmbeddedRedis, connect } from '../src/pipeline/redis.ts';
 import type { Sender } from '../src/channels/types.ts';
@@ -23,20 +33,23 @@ import { freePort } from '../test/support/redis.ts';
 import { fmt, quantile } from './engine.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+/** Offered rates of the open-loop phases: below saturation (where the time goes) and the target's 500. */
+const RATES = [100, 250, 500];
+const CONCURRENCY = 400;
 
-export interface PipelineFigures {
-  sustainedPerSecond: number;
-  /** Replies this process sent per second while it also accepted the inbound load. */
-  sendsPerSecond: number;
-  /** This process's event-loop delay under that load (what a synchronous SQLite wait costs HTTP and sending). */
-  loopP99ms: number;
-  loopMaxMs: number;
+export interface LoopFigures {
+  rate: number;
+  achievedRate: number;
+  count: number;
   p50ms: number;
   p99ms: number;
-  achievedRate: number;
-  rssMb: number;
-  rawPerSecond: number;
-  ratio: number;
+}
+
+export interface PipelineFigures {
+  label: string;
+  sustainedPerSecond: number;
+  loops: LoopFigures[];
+  afterPrefill?: { stored: number; perSecond: number };
 }
 
 type Step = { text?: string; media?: MediaRef };
@@ -47,6 +60,8 @@ class Beneficiary {
   conversationId = '';
   waitingFor = 0;
   sentAt = 0;
+  /** Timestamps of the awaited message's way (in-process engine only): accepted, step start/end, markSending. */
+  t: { accepted?: number; stepStart?: number; stepEnd?: number; sending?: number } = {};
   constructor(
     readonly id: number,
     readonly flowId: string,
@@ -82,32 +97,112 @@ async function startWorkers(n: number, env: Record<string, string>): Promise<Chi
   );
 }
 
-export async function runPipelineBench(opts: { seconds?: number; workers?: number; log?: (line: string) => void } = {}): Promise<PipelineFigures> {
+export interface BenchOptions {
+  seconds?: number;
+  workers?: number;
+  prefill?: number;
+  stores?: Array<'sqlite' | 'postgres'>;
+  log?: (line: string) => void;
+}
+
+export async function runPipelineBench(opts: BenchOptions = {}): Promise<PipelineFigures[]> {
   const log = opts.log ?? console.log;
   const seconds = opts.seconds ?? 8;
+  const prefill = opts.prefill ?? 20_000;
+  const stores = opts.stores ?? ['sqlite', 'postgres'];
   const dir = mkdtempSync(join(tmpdir(), 'tawasul-bench-pipe-'));
   const redis = new EmbeddedRedis({ dir: join(dir, 'redis'), port: await freePort(), appendfsync: 'everysec', log: pino({ level: 'warn' }) });
   await redis.start();
-  const store = openStore(join(dir, 'bench.db'));
+  log(`redis-server ${redis.port}: AOF on, appendfsync everysec (shared by every figure below)`);
+  const results: PipelineFigures[] = [];
+  try {
+    const skeleton = await runSkeleton(redis, join(dir, 'skeleton.db'), seconds, log);
+    if (stores.includes('sqlite')) {
+      const workers = opts.workers ?? 0;
+      const fig = await runPipeline({ redis, dir, storeUrl: join(dir, 'bench.db'), workers, seconds, prefill, label: `SQLite, ${topology(workers)}`, log });
+      results.push(fig);
+      printRatio(fig, skeleton, log);
+    }
+    if (stores.includes('postgres')) {
+      let cluster: { createDatabase(): Promise<string>; stop(): Promise<void> } | undefined;
+      try {
+        const { TestPostgres } = await import('../test/support/postgres.ts');
+        cluster = await new TestPostgres().start();
+      } catch (err) {
+        log(`PostgreSQL: skipped (${(err as Error).message.split('\n')[0]})`);
+      }
+      if (cluster) {
+        try {
+          for (const workers of [1, 2]) {
+            const url = await cluster.createDatabase();
+            const fig = await runPipeline({ redis, dir, storeUrl: url, workers, seconds, prefill, label: `PostgreSQL, ${topology(workers)}`, log });
+            results.push(fig);
+            printRatio(fig, skeleton, log);
+          }
+        } finally {
+          await cluster.stop();
+        }
+      }
+    }
+  } finally {
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+const topology = (workers: number) => (workers === 0 ? 'one process' : `gateway process + ${workers} worker process${workers > 1 ? 'es' : ''}`);
+
+function printRatio(fig: PipelineFigures, sk: PipelineFigures, log: (line: string) => void) {
+  const at = (f: PipelineFigures, r: number) => f.loops.find((l) => l.rate === r);
+  const p = at(fig, 500);
+  const s = at(sk, 500);
+  log(
+    `  => ${fig.label}: ${fmt(fig.sustainedPerSecond)} msg/s sustained (target ≥ 1,500), p99 at 500 msg/s ${p?.p99ms.toFixed(1)} ms (target ≤ 50); ` +
+      `pipeline/skeleton ${(fig.sustainedPerSecond / sk.sustainedPerSecond).toFixed(3)} (target ≥ 0.6; skeleton ${fmt(sk.sustainedPerSecond)} msg/s, p99 at 500 ${s?.p99ms.toFixed(1)} ms)`,
+  );
+}
+
+interface ScenarioOptions {
+  redis: EmbeddedRedis;
+  dir: string;
+  storeUrl: string;
+  workers: number;
+  seconds: number;
+  prefill: number;
+  label: string;
+  log: (line: string) => void;
+}
+
+async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
+  const { redis, dir, seconds, log, workers } = o;
+  const prefix = `bench${Math.random().toString(36).slice(2, 8)}`;
+  const store = openStore(o.storeUrl);
   const flows = loadFlows(join(ROOT, 'flows'));
   const service = new ConversationService({ store, flows, mediaDir: join(dir, 'media') });
-  // Where this process's event loop waits on SQLite: the synchronous part of the accept and send calls
-  // (the SQLite store runs its statements there; it never waits for the lock on the loop).
-  const blocked = timeCalls(service, ['accept', 'markSending', 'markSent', 'processNext']);
   const sink = new BenchSink();
   // workers = 0: everything in this one process (what `npm start` runs); n > 0: this process is
   // the gateway (accepts, sends) and n `tawasul worker` processes run the engine.
-  const workers = opts.workers ?? 0;
-  const pipeline = new Pipeline({ service, redis: redis.target, log: pino({ level: 'warn' }), prefix: 'bench', engineConcurrency: 64, limits: { bench: { max: 100_000, durationMs: 1000 } } });
-  pipeline.start({ engine: workers === 0, senders: [sink] });
+  // The pipeline's warnings are counted and summarised at the end (under overload BullMQ locks lapse).
+  const warnings = new Map<string, number>();
+  const warnLog = pino({ level: 'warn' }, {
+    write(line: string) {
+      const { msg, err } = JSON.parse(line) as { msg?: string; err?: string };
+      const key = `${msg}${err ? `: ${String(err).replace(/[0-9a-f-]{20,}[.\d]*/g, '…')}` : ''}`;
+      warnings.set(key, (warnings.get(key) ?? 0) + 1);
+    },
+  });
+  const pipeline = new Pipeline({ service, redis: redis.target, log: warnLog, prefix, engineConcurrency: 64, limits: { bench: { max: 100_000, durationMs: 1000 } } });
   const children = await startWorkers(workers, {
     REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    DB_PATH: join(dir, 'bench.db'),
+    ...(o.storeUrl.startsWith('postgres') ? { DATABASE_URL: o.storeUrl } : { DB_PATH: o.storeUrl }),
     MEDIA_DIR: join(dir, 'media'),
-    QUEUE_PREFIX: 'bench',
+    DATA_DIR: join(dir, `data-${prefix}`),
+    QUEUE_PREFIX: prefix,
     ENGINE_CONCURRENCY: '64',
     LOG_LEVEL: 'info',
   });
+  pipeline.start({ engine: workers === 0, senders: [sink] });
 
   const now = new Date();
   const scripts = await Promise.all([...flows.values()].map(async (flow) => {
@@ -119,6 +214,7 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
   let nextId = 0;
   let processed = 0;
   const latencies: number[] = [];
+  const parts: Array<Required<Beneficiary['t']> & { sent: number; done: number }> = [];
   let measuring = false;
   const byConversation = new Map<string, Beneficiary>();
   const idle: Beneficiary[] = [];
@@ -127,81 +223,94 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
     return new Beneficiary(++nextId, s.flowId, s.script);
   };
 
+  // Where a message's time goes (in-process engine only): the step is timed around processNext,
+  // the outbound wait until markSending of the step's first reply.
+  if (workers === 0) {
+    const processNext = service.processNext.bind(service);
+    service.processNext = async (conversationId, opts) => {
+      const start = performance.now();
+      const outcome: StepOutcome | undefined = await processNext(conversationId, opts);
+      const first = outcome?.outbound[0];
+      const b = byConversation.get(conversationId);
+      if (first && b && Number(first.id.split('.')[1]) === b.waitingFor) Object.assign(b.t, { stepStart: start, stepEnd: performance.now() });
+      return outcome;
+    };
+    const markSending = service.markSending.bind(service);
+    service.markSending = (id) => {
+      const [conv, version, n] = id.split('.');
+      const b = byConversation.get(conv!);
+      if (b && n === '0' && Number(version) === b.waitingFor) b.t.sending = performance.now();
+      return markSending(id);
+    };
+  }
+
   const sendNext = (b: Beneficiary) => {
     if (b.step >= b.script.length) b = fresh();
     const step = b.script[b.step++]!;
     b.sentAt = performance.now();
+    b.t = {};
     const waitingFor = b.step; // the version of the engine step this message will cause
+    // Known before the reply can come: the step that answers this message has this version.
+    b.waitingFor = waitingFor;
     void pipeline.ingest({ associationId: b.flowId, channel: 'bench', address: `b${b.id}`, messageId: `b${b.id}-${b.step}`, ...step }).then((acc) => {
-      // Stored: the reply can only come after this (the drain job is queued after acceptance).
       b.conversationId = acc.conversationId;
-      b.waitingFor = waitingFor;
+      b.t.accepted = performance.now();
       byConversation.set(acc.conversationId, b);
     });
   };
 
   let mode: 'closed' | 'open' = 'closed';
-  let sends = 0;
   sink.onSend = (msg) => {
-    sends++;
     // Reply ids are <conversation>.<step version>.<n>: the first reply of the awaited step answers it.
     const [conv, version, n] = msg.id.split('.');
     const b = byConversation.get(conv!);
     if (!b || Number(version) !== b.waitingFor || n !== '0') return;
     b.waitingFor = -1;
     processed++;
-    if (measuring) latencies.push(performance.now() - b.sentAt);
+    const done = performance.now();
+    if (measuring) {
+      latencies.push(done - b.sentAt);
+      const t = b.t;
+      if (t.accepted && t.stepStart && t.stepEnd && t.sending) parts.push({ ...(t as Required<Beneficiary['t']>), sent: b.sentAt, done });
+    }
     if (mode === 'closed') sendNext(b);
     else idle.push(b);
   };
+  const allAnswered = () => [...byConversation.values()].every((b) => b.waitingFor === -1);
 
   // 1. Maximum sustained throughput: many beneficiaries, each answering as soon as the bot has.
-  const concurrency = 400;
-  for (let i = 0; i < concurrency; i++) sendNext(fresh());
-  await sleep(2000); // warm-up
-  const p0 = processed;
-  const s0 = sends;
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  const t0 = performance.now();
-  blocked.reset();
-  await sleep(seconds * 1000);
-  const elapsed = performance.now() - t0;
-  loop.disable();
-  const sustainedPerSecond = ((processed - p0) / elapsed) * 1000;
-  const sendsPerSecond = ((sends - s0) / elapsed) * 1000;
-  const loopP99ms = loop.percentile(99) / 1e6;
-  const loopMaxMs = loop.max / 1e6;
-  const sqliteLine = Object.entries(blocked.stats())
-    .filter(([, v]) => v.calls > 0)
-    .map(([name, v]) => `${name} ${fmt(v.calls)} calls, ${((v.totalMs / elapsed) * 100).toFixed(0)} % of the time, max ${v.maxMs.toFixed(0)} ms`)
-    .join('; ');
-  if (process.env.BENCH_DEBUG) {
-    const text = await pipeline.metrics.registry.getSingleMetricAsString('tawasul_jobs_processed_total');
-    log(`${text}\nmessages handled: ${processed}`);
-  }
-  const topology = workers === 0 ? 'one process' : `gateway process + ${workers} worker process${workers > 1 ? 'es' : ''}`;
-  log(`pipeline (${topology}): sustained ${fmt(sustainedPerSecond)} inbound msg/s with ${concurrency} beneficiaries doing full intakes (each message stored, queued, handled, replied to)`);
-  log(
-    `gateway under inbound load (${workers === 0 ? 'this process also runs the engine' : 'this process accepts and sends'}): ${fmt(sendsPerSecond)} replies sent/s while accepting ${fmt(sustainedPerSecond)} msg/s; event-loop delay p99 ${loopP99ms.toFixed(1)} ms, max ${loopMaxMs.toFixed(1)} ms`,
-  );
-  log(`  its synchronous SQLite calls: ${sqliteLine}`);
+  const closedLoop = async () => {
+    mode = 'closed';
+    const fromIdle = idle.splice(0, idle.length);
+    for (let i = 0; i < CONCURRENCY; i++) sendNext(fromIdle.pop() ?? fresh());
+    await sleep(2000); // warm-up
+    const p0 = processed;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const elapsed = performance.now() - t0;
+    loop.disable();
+    mode = 'open';
+    await waitUntil(allAnswered, 60_000).catch(() => undefined);
+    return { perSecond: ((processed - p0) / elapsed) * 1000, loopP99ms: loop.percentile(99) / 1e6 };
+  };
+  const sustained = await closedLoop();
+  log(`${o.label}: sustained ${fmt(sustained.perSecond)} inbound msg/s, ${CONCURRENCY} beneficiaries doing full intakes (each message stored, queued, handled, replied to); this process's event-loop delay p99 ${sustained.loopP99ms.toFixed(1)} ms`);
 
-  // 2. Latency at a fixed 500 msg/s: acceptance → the sink's send call of the first reply.
-  mode = 'open';
-  await waitUntil(() => [...byConversation.values()].every((b) => b.waitingFor === -1), 60_000);
-  const openLoop = async (rate: number, secs: number) => {
-    await waitUntil(() => [...byConversation.values()].every((b) => b.waitingFor === -1), 60_000).catch(() => undefined);
+  // 2. Latency at fixed offered rates: acceptance call → the sink's send call of the first reply.
+  const openLoop = async (rate: number): Promise<LoopFigures> => {
+    await waitUntil(allAnswered, 60_000).catch(() => undefined);
     idle.splice(0, idle.length, ...new Set(byConversation.values()));
     measuring = true;
     latencies.length = 0;
+    parts.length = 0;
     const start = performance.now();
     let issued = 0;
-    while (performance.now() - start < secs * 1000) {
+    while (performance.now() - start < seconds * 1000) {
       const due = Math.floor(((performance.now() - start) / 1000) * rate);
       while (issued < due) {
-        const b = idle.pop() ?? fresh();
-        sendNext(b);
+        sendNext(idle.pop() ?? fresh());
         issued++;
       }
       await sleep(2);
@@ -210,125 +319,182 @@ export async function runPipelineBench(opts: { seconds?: number; workers?: numbe
     await waitUntil(() => latencies.length >= issued * 0.99, 60_000).catch(() => undefined);
     measuring = false;
     const sorted = [...latencies].sort((a, b) => a - b);
-    return { achievedRate, count: sorted.length, p50ms: quantile(sorted, 0.5), p99ms: quantile(sorted, 0.99) };
+    const fig = { rate, achievedRate, count: sorted.length, p50ms: quantile(sorted, 0.5), p99ms: quantile(sorted, 0.99) };
+    log(`${o.label}: at ${fmt(achievedRate)} msg/s offered, acceptance→send p50 ${fig.p50ms.toFixed(1)} ms, p99 ${fig.p99ms.toFixed(1)} ms (${fig.count} replies)`);
+    if (parts.length > 0 && rate < 500) log(`  where the time goes (p50 / p99 ms, ${parts.length} messages): ${breakdown(parts)}`);
+    return fig;
   };
-  const at500 = await openLoop(500, seconds);
-  const { achievedRate, p50ms, p99ms } = at500;
-  const rssMb = process.memoryUsage().rss / 1_048_576;
-  log(`pipeline: at ${fmt(achievedRate)} msg/s offered, latency acceptance→send p50 ${p50ms.toFixed(1)} ms, p99 ${p99ms.toFixed(1)} ms (${at500.count} replies); RSS ${rssMb.toFixed(0)} MB`);
-  // The same at half the sustained maximum: the pipeline's own latency, without queueing behind a saturated worker.
-  const half = await openLoop(Math.max(50, Math.floor(sustainedPerSecond / 2)), seconds);
-  log(`pipeline: at ${fmt(half.achievedRate)} msg/s offered (half the maximum), p50 ${half.p50ms.toFixed(1)} ms, p99 ${half.p99ms.toFixed(1)} ms`);
+  const loops: LoopFigures[] = [];
+  for (const rate of RATES) loops.push(await openLoop(rate));
+
+  // 3. Cost per message with many stored: pre-fill, then the sustained run again.
+  let afterPrefill: PipelineFigures['afterPrefill'];
+  if (o.prefill > 0) {
+    await waitUntil(allAnswered, 60_000).catch(() => undefined);
+    const t = performance.now();
+    const stored = await prefillMessages(o.storeUrl, o.prefill);
+    log(`${o.label}: pre-filled ${fmt(o.prefill)} handled messages in ${((performance.now() - t) / 1000).toFixed(1)} s (${fmt(stored)} stored now)`);
+    const again = await closedLoop();
+    afterPrefill = { stored, perSecond: again.perSecond };
+    log(`${o.label}: turns/s before ${fmt(sustained.perSecond)}, after ${fmt(stored)} stored ${fmt(again.perSecond)} (${(again.perSecond / sustained.perSecond).toFixed(2)}×)`);
+  }
   await pipeline.close();
-  for (const c of children) c.kill('SIGTERM');
+  if (warnings.size > 0) log(`  pipeline warnings: ${[...warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v}× ${k}`).join('; ')}`);
+  await Promise.all(children.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); })));
   await store.close();
-
-  // 3. Raw BullMQ on the same Redis: add + process no-op jobs, same concurrency as our engine.
-  const rawPerSecond = await rawBullmq(redis, seconds);
-  const ratio = sustainedPerSecond / rawPerSecond;
-  log(`raw BullMQ add+process (no-op jobs, same Redis): ${fmt(rawPerSecond)} jobs/s`);
-  log(`ratio ours/raw: ${ratio.toFixed(3)} (our messages per second over raw jobs per second)`);
-  const chain = await rawChain(redis, seconds);
-  log(`raw BullMQ, two chained no-op jobs per message (the queue shape of one of ours): ${fmt(chain)} msg/s; ours/that: ${(sustainedPerSecond / chain).toFixed(3)}`);
-
-  await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
-  return { sustainedPerSecond, sendsPerSecond, loopP99ms, loopMaxMs, p50ms, p99ms, achievedRate, rssMb, rawPerSecond, ratio };
+  return { label: o.label, sustainedPerSecond: sustained.perSecond, loops, afterPrefill };
 }
 
-async function rawBullmq(redis: EmbeddedRedis, seconds: number): Promise<number> {
-  const producer = connect(redis.target);
-  const queue = new Queue('raw', { connection: producer, prefix: 'raw' });
-  let done = 0;
-  const worker = new Worker('raw', async () => undefined, { connection: connect(redis.target), prefix: 'raw', concurrency: 64 });
-  worker.on('completed', () => done++);
-  const deadline = performance.now() + 2000 + seconds * 1000;
-  let d0 = 0;
-  let t0 = 0;
-  const warmEnd = performance.now() + 2000;
-  // Keep a bounded number of jobs in flight, as a steady inbound stream would.
-  let added = 0;
-  while (performance.now() < deadline) {
-    if (t0 === 0 && performance.now() >= warmEnd) {
-      t0 = performance.now();
-      d0 = done;
-    }
-    if (added - done < 2000) {
-      await Promise.all(Array.from({ length: 100 }, () => queue.add('noop', { n: ++added }, { removeOnComplete: true })));
-    } else {
-      await sleep(1);
+function breakdown(parts: Array<{ sent: number; accepted: number; stepStart: number; stepEnd: number; sending: number; done: number }>): string {
+  const seg = (name: string, f: (p: (typeof parts)[number]) => number) => {
+    const v = parts.map(f).sort((a, b) => a - b);
+    return `${name} ${quantile(v, 0.5).toFixed(1)} / ${quantile(v, 0.99).toFixed(1)}`;
+  };
+  return [
+    seg('accept', (p) => p.accepted - p.sent),
+    seg('inbound queue', (p) => p.stepStart - p.accepted),
+    seg('step', (p) => p.stepEnd - p.stepStart),
+    seg('outbound queue', (p) => p.sending - p.stepEnd),
+    seg('markSending+send', (p) => p.done - p.sending),
+  ].join('; ');
+}
+
+/**
+ * Adds `n` handled messages (copies of the ones stored so far, in the same conversations, status
+ * processed / sent) straight into the database, between runs: what a long-lived deployment holds.
+ */
+async function prefillMessages(storeUrl: string, n: number): Promise<number> {
+  if (storeUrl.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: storeUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'messages' AND column_name <> 'seq' ORDER BY ordinal_position`);
+      const cols = rows.map((r) => r.column_name);
+      const base = Number((await client.query(`SELECT count(*) AS c FROM messages WHERE status IN ('processed', 'sent')`)).rows[0].c);
+      for (let added = 0, round = 0; added < n && base > 0; round++) {
+        const k = Math.min(base, n - added);
+        await client.query(`INSERT INTO messages (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${copyColumns(cols, round)} FROM messages WHERE status IN ('processed', 'sent') AND id NOT LIKE '%~%' LIMIT ${k}`);
+        added += k;
+      }
+      return Number((await client.query(`SELECT count(*) AS c FROM messages`)).rows[0].c);
+    } finally {
+      await client.end();
     }
   }
-  const perSecond = ((done - d0) / (performance.now() - t0)) * 1000;
-  await worker.close();
-  await queue.close();
-  producer.disconnect();
-  return perSecond;
+  const db = new Database(storeUrl.replace(/^sqlite:/, ''));
+  try {
+    db.pragma('busy_timeout = 10000');
+    const cols = (db.prepare(`PRAGMA table_info(messages)`).all() as Array<{ name: string }>).map((c) => c.name);
+    const base = (db.prepare(`SELECT count(*) AS c FROM messages WHERE status IN ('processed', 'sent')`).get() as { c: number }).c;
+    for (let added = 0, round = 0; added < n && base > 0; round++) {
+      const k = Math.min(base, n - added);
+      db.prepare(`INSERT INTO messages (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${copyColumns(cols, round)} FROM messages WHERE status IN ('processed', 'sent') AND id NOT LIKE '%~%' LIMIT ${k}`).run();
+      added += k;
+    }
+    return (db.prepare(`SELECT count(*) AS c FROM messages`).get() as { c: number }).c;
+  } finally {
+    db.close();
+  }
 }
 
-/** Two queues, the first job's processor adding the second, closed loop like the beneficiaries. */
-async function rawChain(redis: EmbeddedRedis, seconds: number): Promise<number> {
+const copyColumns = (cols: string[], round: number) => cols.map((c) => (c === 'id' || c === 'channel_message_id' ? `"${c}" || '~${round}'` : `"${c}"`)).join(', ');
+
+/**
+ * The bare skeleton: BullMQ inbound queue → a worker doing one SQLite transaction (insert the
+ * message, update its conversation) → BullMQ outbound queue → a consumer, on the same Redis and
+ * SQLite settings as the store (WAL, synchronous NORMAL), measured like the pipeline.
+ */
+async function runSkeleton(redis: EmbeddedRedis, file: string, seconds: number, log: (line: string) => void): Promise<PipelineFigures> {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE conversations (id TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT '{}', updated_at TEXT);
+    CREATE TABLE messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX messages_conversation ON messages (conversation_id, created_at);`);
+  const insert = db.prepare(`INSERT INTO messages (id, conversation_id, body, status, created_at) VALUES (?, ?, ?, 'processed', ?)`);
+  const upsert = db.prepare(`INSERT INTO conversations (id, version, state, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET version = version + 1, state = excluded.state, updated_at = excluded.updated_at`);
+  const step = db.transaction((conv: string, id: string, body: string) => {
+    const at = new Date().toISOString();
+    insert.run(id, conv, body, at);
+    upsert.run(conv, JSON.stringify({ last: body }), at);
+  });
   const producer = connect(redis.target, { enableAutoPipelining: true });
-  const qin = new Queue('in', { connection: producer, prefix: 'chain' });
-  const qout = new Queue('out', { connection: producer, prefix: 'chain' });
+  const qin = new Queue('in', { connection: producer, prefix: 'skeleton' });
+  const qout = new Queue('out', { connection: producer, prefix: 'skeleton' });
+  let seq = 0;
   let done = 0;
-  let stop = false;
-  let n = 0;
-  const send = (b: number) => {
-    if (!stop) void qin.add('d', { b }, { deduplication: { id: `c${b}`, keepLastIfActive: true }, removeOnComplete: true });
-  };
-  const w1 = new Worker('in', async (job) => {
-    await qout.add('s', job.data, { removeOnComplete: true, jobId: `o${++n}` });
-  }, { connection: connect(redis.target), prefix: 'chain', concurrency: 64 });
-  const w2 = new Worker('out', async (job) => {
+  const sentAt = new Map<number, number>();
+  let onDone: (b: number) => void = () => undefined;
+  const wIn = new Worker('in', async (job) => {
+    const { b, m } = job.data as { b: number; m: number };
+    step(`c${b}`, `m${m}`, 'السلام عليكم');
+    await qout.add('s', job.data, { removeOnComplete: true, jobId: `o${m}` });
+  }, { connection: connect(redis.target, { enableAutoPipelining: true }), prefix: 'skeleton', concurrency: 64 });
+  const wOut = new Worker('out', async (job) => {
     done++;
-    setImmediate(() => send((job.data as { b: number }).b));
-  }, { connection: connect(redis.target), prefix: 'chain', concurrency: 50 });
-  for (let b = 0; b < 400; b++) send(b);
+    onDone((job.data as { b: number; m: number }).m);
+  }, { connection: connect(redis.target, { enableAutoPipelining: true }), prefix: 'skeleton', concurrency: 50 });
+  const send = (b: number) => {
+    const m = ++seq;
+    sentAt.set(m, performance.now());
+    void qin.add('d', { b, m }, { removeOnComplete: true, attempts: 20 });
+  };
+  const label = 'skeleton (BullMQ in → one SQLite transaction → BullMQ out)';
+  // Closed loop: each of CONCURRENCY senders sends again when its message came out.
+  let closed = true;
+  const beneficiaryOf = new Map<number, number>();
+  onDone = (m) => {
+    const b = beneficiaryOf.get(m);
+    beneficiaryOf.delete(m);
+    sentAt.delete(m);
+    if (closed && b !== undefined) setImmediate(() => { beneficiaryOf.set(seq + 1, b); send(b); });
+  };
+  for (let b = 0; b < CONCURRENCY; b++) {
+    beneficiaryOf.set(seq + 1, b);
+    send(b);
+  }
   await sleep(2000);
   const d0 = done;
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  const perSecond = ((done - d0) / (performance.now() - t0)) * 1000;
-  stop = true;
-  await Promise.all([w1.close(), w2.close()]);
+  const sustainedPerSecond = ((done - d0) / (performance.now() - t0)) * 1000;
+  closed = false;
+  await waitUntil(() => sentAt.size === 0, 30_000).catch(() => undefined);
+  log(`${label}: sustained ${fmt(sustainedPerSecond)} msg/s, ${CONCURRENCY} senders`);
+  const loops: LoopFigures[] = [];
+  const latencies: number[] = [];
+  onDone = (m) => {
+    const t = sentAt.get(m);
+    sentAt.delete(m);
+    if (t !== undefined) latencies.push(performance.now() - t);
+  };
+  for (const rate of RATES) {
+    latencies.length = 0;
+    const start = performance.now();
+    let issued = 0;
+    while (performance.now() - start < seconds * 1000) {
+      const due = Math.floor(((performance.now() - start) / 1000) * rate);
+      while (issued < due) {
+        send(issued % CONCURRENCY);
+        issued++;
+      }
+      await sleep(2);
+    }
+    const achievedRate = (issued / (performance.now() - start)) * 1000;
+    await waitUntil(() => latencies.length >= issued * 0.99, 60_000).catch(() => undefined);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const fig = { rate, achievedRate, count: sorted.length, p50ms: quantile(sorted, 0.5), p99ms: quantile(sorted, 0.99) };
+    loops.push(fig);
+    log(`${label}: at ${fmt(achievedRate)} msg/s offered, p50 ${fig.p50ms.toFixed(1)} ms, p99 ${fig.p99ms.toFixed(1)} ms`);
+  }
+  await Promise.all([wIn.close(), wOut.close()]);
   await Promise.all([qin.close(), qout.close()]);
   producer.disconnect();
-  return perSecond;
+  db.close();
+  return { label, sustainedPerSecond, loops };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Wraps synchronous methods to add up how long they hold the event loop (counted after `reset`). */
-function timeCalls<T extends object>(target: T, names: Array<keyof T & string>) {
-  const stats = new Map<string, { calls: number; totalMs: number; maxMs: number }>();
-  let counting = false;
-  for (const name of names) {
-    const original = (target[name] as (...a: unknown[]) => unknown).bind(target);
-    stats.set(name, { calls: 0, totalMs: 0, maxMs: 0 });
-    (target as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const t = performance.now();
-      try {
-        return original(...args);
-      } finally {
-        if (counting) {
-          const ms = performance.now() - t;
-          const s = stats.get(name)!;
-          s.calls++;
-          s.totalMs += ms;
-          s.maxMs = Math.max(s.maxMs, ms);
-        }
-      }
-    };
-  }
-  return {
-    stats: () => Object.fromEntries([...stats].map(([k, v]) => [k, { ...v }])),
-    reset() {
-      counting = true;
-      for (const s of stats.values()) Object.assign(s, { calls: 0, totalMs: 0, maxMs: 0 });
-    },
-  };
-}
 
 async function waitUntil(pred: () => boolean, ms: number) {
   const deadline = Date.now() + ms;

@@ -1,21 +1,32 @@
 /**
- * `npm run bench [-- engine|pipeline|all]`: prints figures measured in one run on this
+ * `npm run bench [-- engine|pipeline|all] [--prefill N] [--store sqlite|postgres|both]`: prints figures measured in one run on this
  * machine. Compare ratios, not absolute numbers, across machines.
  */
 import { cpus } from 'node:os';
 import { runEngineBench } from './engine.ts';
 import { runPipelineBench } from './pipeline.ts';
 
-const which = process.argv[2] ?? 'all';
+const which = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
 const known = ['engine', 'pipeline', 'all'];
 if (!known.includes(which)) {
   console.error(`unknown benchmark "${which}"; choose one of: ${known.join(', ')}`);
   process.exit(2);
 }
 const seconds = Number(process.env.BENCH_SECONDS ?? 0) || undefined;
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const prefill = Number(flag('prefill') ?? process.env.BENCH_PREFILL ?? 20_000);
+const storeChoice = flag('store') ?? process.env.BENCH_STORE ?? 'both';
+const stores = storeChoice === 'both' ? (['sqlite', 'postgres'] as const) : storeChoice === 'sqlite' || storeChoice === 'postgres' ? ([storeChoice] as const) : undefined;
+if (!stores) {
+  console.error(`unknown store "${storeChoice}"; choose sqlite, postgres or both`);
+  process.exit(2);
+}
 console.log(`tawasul bench — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
 if (which === 'engine' || which === 'all') await runEngineBench({ seconds: seconds ?? 3 });
 if (which === 'pipeline' || which === 'all') {
-  await runPipelineBench({ seconds: seconds ?? 8, workers: Number(process.env.BENCH_WORKERS ?? 0) });
+  await runPipelineBench({ seconds: seconds ?? 8, workers: Number(process.env.BENCH_WORKERS ?? 0), prefill, stores: [...stores] });
 }
 process.exit(0);
