@@ -141,10 +141,8 @@ export class Requests {
     if (row.status !== 'committee') throw new ConflictError(`the request is ${row.status}`);
     if (outcome === 'rejected' && !reason?.trim()) throw new ConflictError('a rejection needs a reason');
     const why = reason?.trim() || undefined;
-    const result = await decide(this.service, reference, outcome, why, `user:${user.id}`, new Date());
-    // Who decided, for the request page (the decision itself is recorded by the step above; a second decider changes nothing).
-    if (result.outcome) await this.store.audit.record(this.entry(user, row, 'request_decided', { outcome, ...(why ? { reason: why } : {}) }));
-    return result;
+    // Who decided is recorded with the decision, in its transaction; a second decider changes nothing.
+    return decide(this.service, reference, outcome, why, `user:${user.id}`, new Date());
   }
 
   async delivered(user: User, reference: string) {

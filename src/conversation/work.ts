@@ -56,8 +56,9 @@ export function notificationConversation(service: ConversationService, req: { co
 }
 
 /**
- * Records the committee's decision and tells the beneficiary on their channel, in one
- * transaction (write lock first): a decision is never recorded without its message queued,
+ * Records the committee's decision, who made it (`actor`, a `request_decided` event) and tells
+ * the beneficiary on their channel, in one transaction (write lock first): a decision is never
+ * recorded without its author or its message queued,
  * nor the reverse, and two deciders cannot both find the request undecided. A second call
  * for a request already decided changes nothing and sends nothing.
  */
@@ -65,7 +66,7 @@ export async function decide(service: ConversationService, reference: string, ou
   if (outcome === 'rejected' && !reason?.trim()) throw new Error('a rejection needs a reason');
   const result = await service.store.core.requests.decide(
     reference,
-    { outcome, reason: reason ?? null, at: now.toISOString() },
+    { outcome, reason: reason ?? null, at: now.toISOString(), actor },
     (req) => !DECIDED.includes(req.status),
     { via: service.notifyVia, step: service.stepFor({ type: 'decision', reference, outcome, ...(reason ? { reason } : {}) }, actor) },
   );

@@ -438,14 +438,15 @@ export interface RequestsRepo {
   ): Promise<boolean>;
 
   /**
-   * Records a decision and runs the step that tells the beneficiary, in one transaction
-   * holding the write lock: if `decidable(req)` is false (already decided) nothing is written
-   * and the result is undefined. The step runs on `notificationTarget(req, via)`. Throws
-   * `unknown request <reference>`.
+   * Records a decision, who made it (a `request_decided` event by `actor`, payload
+   * `{ reference, outcome, reason? }`) and runs the step that tells the beneficiary, in one
+   * transaction holding the write lock: if `decidable(req)` is false (already decided) nothing
+   * is written and the result is undefined. The step runs on `notificationTarget(req, via)`.
+   * Throws `unknown request <reference>`.
    */
   decide<T>(
     reference: string,
-    decision: { outcome: 'accepted' | 'rejected'; reason: string | null; at: IsoTime },
+    decision: { outcome: 'accepted' | 'rejected'; reason: string | null; at: IsoTime; actor: string },
     decidable: (req: RequestRecord) => boolean,
     notify: { via: 'last_used' | 'original'; step: (ctx: StepContext) => StepPlan<T> },
   ): Promise<T | undefined>;

@@ -328,7 +328,7 @@ for (const { kind, open } of KINDS) {
 
       const told: string[] = [];
       const decide = (outcome: 'accepted' | 'rejected') =>
-        store.core.requests.decide('QLM-2', { outcome, reason: outcome === 'rejected' ? 'no' : null, at: now() }, (r) => r.status === 'verifying', {
+        store.core.requests.decide('QLM-2', { outcome, reason: outcome === 'rejected' ? 'no' : null, at: now(), actor: 'system' }, (r) => r.status === 'verifying', {
           via: 'original',
           step: (ctx) => (told.push(outcome), plan(ctx, outcome, [reply(`decision-${outcome}`)])),
         });
@@ -338,7 +338,7 @@ for (const { kind, open } of KINDS) {
       const decided = (await store.core.requests.byReference('QLM-2'))!;
       expect(decided.status).toBe(winners[0]);
       expect((await store.core.delivery.next(conversationId))!.id).toBe(`decision-${winners[0]}`);
-      await expect(store.core.requests.decide('nope', { outcome: 'accepted', reason: null, at: now() }, () => true, { via: 'original', step: (ctx) => plan(ctx, 1) })).rejects.toThrow('unknown request nope');
+      await expect(store.core.requests.decide('nope', { outcome: 'accepted', reason: null, at: now(), actor: 'system' }, () => true, { via: 'original', step: (ctx) => plan(ctx, 1) })).rejects.toThrow('unknown request nope');
     });
 
     it('survey invitations happen once even when raced; delivery completes a request with its outbox rows', async () => {
@@ -541,6 +541,33 @@ for (const { kind, open } of KINDS) {
       await store.console.audit.record(audit('request_decided', { requestId: req.id, payload: { outcome: 'accepted' } }));
       await store.console.audit.record(audit('request_decided', { requestId: req.id, payload: { outcome: 'rejected', reason: 'late' } }));
       expect(await store.console.requests.decision(req.id)).toMatchObject({ outcome: 'rejected', reason: 'late', by: 'name u1' });
+    });
+
+    it('a decision and who made it are one write: a failing step leaves neither; of two raced deciders only the winner is named', async () => {
+      await store.console.accounts.insert(user('u-k', 'k@x'));
+      await store.console.accounts.insert(user('u-m', 'm@x'));
+      const { conversationId } = await store.core.conversations.accept(inbound('d-1', 'x'));
+      await store.core.conversations.runNext(conversationId, (ctx) => plan(ctx, null, [requestWrite('QLM-D-1')]));
+      const req = (await store.core.requests.byReference('QLM-D-1'))!;
+      const decide = (actor: string, outcome: 'accepted' | 'rejected', step: (ctx: StepContext) => StepPlan<string> = (ctx) => plan(ctx, outcome, [reply(`told-${actor}`)])) =>
+        store.core.requests.decide('QLM-D-1', { outcome, reason: outcome === 'rejected' ? 'دخل يتجاوز الحد' : null, at: now(), actor }, (r) => r.status === 'submitted', { via: 'original', step });
+
+      // The step that tells the beneficiary fails: no decision, and nobody is recorded as having made one.
+      await expect(decide('user:u-k', 'accepted', () => { throw new Error('engine failed'); })).rejects.toThrow('engine failed');
+      expect((await store.core.requests.byReference('QLM-D-1'))!).toMatchObject({ status: 'submitted', decidedAt: null });
+      expect(await store.console.requests.decision(req.id)).toBeUndefined();
+
+      const results = await Promise.all([decide('user:u-k', 'rejected'), decide('user:u-m', 'accepted')]);
+      const won = results.findIndex((r) => r !== undefined);
+      expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+      const [name, outcome] = won === 0 ? ['name u-k', 'rejected'] : ['name u-m', 'accepted'];
+      expect(await store.console.requests.decision(req.id)).toMatchObject({ outcome, by: name, ...(outcome === 'rejected' ? { reason: 'دخل يتجاوز الحد' } : {}) });
+      // A decision already made: a third decider writes nothing, the author stays the winner.
+      expect(await decide('user:u-m', 'accepted')).toBeUndefined();
+      expect(await store.console.requests.decision(req.id)).toMatchObject({ outcome, by: name });
+      const decided = (await store.core.requests.byReference('QLM-D-1'))!;
+      expect(decided.status).toBe(outcome);
+      expect(decided.decidedAt).toBe((await store.console.requests.decision(req.id))!.at);
     });
 
     it('records: one record per national ID when raced, one per conversation when raced, search, and erasure once', async () => {

@@ -203,6 +203,8 @@ export function pgCore(db: PgDb): CoreStore {
           if (!req) throw unknownRequest(reference);
           if (!decidable(req)) return undefined;
           await tx.run(Q.setDecision, [req.id, decision.outcome, decision.reason, decision.at]);
+          // Who decided, with the decision itself (the request page shows it).
+          await event(tx, { associationId: req.associationId, conversationId: req.conversationId, requestId: req.id, type: 'request_decided', actor: decision.actor, payload: { reference, outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) }, at: decision.at });
           return notify(tx, req, n);
         }),
 

@@ -210,6 +210,16 @@ export function sqliteCore(db: Db): CoreStore {
           if (!req) throw unknownRequest(reference);
           if (!decidable(req)) return undefined;
           q.setDecision.run({ id: req.id, status: decision.outcome, reason: decision.reason, at: decision.at });
+          // Who decided, with the decision itself (the request page shows it).
+          q.insertEvent.run({
+            associationId: req.associationId,
+            conversationId: req.conversationId,
+            requestId: req.id,
+            type: 'request_decided',
+            actor: decision.actor,
+            payload: JSON.stringify({ reference, outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) }),
+            at: decision.at,
+          });
           return notify(req, n);
         }),
 
