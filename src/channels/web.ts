@@ -4,6 +4,11 @@
  * URL); messages go up by POST, replies come down a server-sent-events stream read with
  * fetch. History is replayed from the database on connect, so a reply sent while the page
  * was closed is there when it opens again.
+ *
+ * Replies travel through pub/sub (Redis in production), one channel per association and
+ * browser: the process that sends a reply need not be the one holding the browser's stream.
+ * A stream subscribes first, then replays history, then delivers what arrived meanwhile that
+ * the history did not have, so nothing falls between the two.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -13,6 +18,7 @@ import type { FlowFile } from '../flows/schema.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
 import { WIDGET_JS, pageHtml } from './web-assets.ts';
 import { openStream, type Stream } from '../server/sse.ts';
+import { LocalPubSub, type PubSub } from '../pipeline/pubsub.ts';
 
 export interface WebHistoryItem {
   id: string;
@@ -32,6 +38,11 @@ export interface WebChatOptions {
   /** The conversation so far for this browser, oldest first. */
   history: (associationId: string, address: string) => Promise<WebHistoryItem[]>;
   maxFileBytes?: number;
+  /**
+   * Where replies are published and streams listen: Redis pub/sub shared by every process
+   * (runtime), read when first needed; in-process when absent or undefined.
+   */
+  pubsub?: () => PubSub | undefined;
 }
 
 const ChatId = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/);
@@ -41,9 +52,14 @@ export class WebChatAdapter implements ChannelAdapter {
   readonly channel = 'web';
   private ctx: ChannelContext | undefined;
   private state = 'not started';
-  private readonly streams = new Map<string, Set<Stream>>();
+  private readonly streams = new Set<Stream>();
+  private readonly local = new LocalPubSub();
 
   constructor(private readonly opts: WebChatOptions) {}
+
+  private get bus(): PubSub {
+    return this.opts.pubsub?.() ?? this.local;
+  }
 
   status(): string {
     return this.state;
@@ -55,17 +71,34 @@ export class WebChatAdapter implements ChannelAdapter {
   }
 
   async stop(): Promise<void> {
-    for (const set of [...this.streams.values()]) for (const s of [...set]) s.end();
+    for (const s of [...this.streams]) s.end();
     this.streams.clear();
     this.state = 'stopped';
   }
 
-  /** Delivered to every open page of this browser; stored either way, so history shows it later. */
+  /**
+   * Delivered to every open page of this browser, whichever process holds it; stored either
+   * way, so history shows it later. Pub/sub unreachable: retried (the page shows each id once).
+   */
   async send(msg: OutboundMessage): Promise<SendResult> {
     if (!this.opts.flow(msg.associationId)) throw new SendError(`unknown association ${msg.associationId}`, 'permanent');
     const item: WebHistoryItem = { id: msg.id, from: 'bot', text: msg.text, ...(msg.choices?.length ? { choices: msg.choices } : {}), at: new Date().toISOString() };
-    for (const stream of this.streams.get(key(msg.associationId, msg.address)) ?? []) stream.send('message', item);
+    try {
+      await this.bus.publish(channelOf(msg.associationId, msg.address), item);
+    } catch (err) {
+      throw new SendError(`web chat: could not publish the reply: ${(err as Error).message}`, 'retry');
+    }
     return { providerMessageId: msg.id };
+  }
+
+  /** What the page shows of the stored conversation: a beneficiary's empty bubble (the chat's opening, see /open) has nothing to show. */
+  private async replay(who: { associationId: string; address: string }, stream: Stream): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const item of await this.opts.history(who.associationId, who.address)) {
+      ids.add(item.id);
+      if (item.from !== 'me' || item.text) stream.send('message', item);
+    }
+    return ids;
   }
 
   mountHttp(root: FastifyInstance): void {
@@ -96,18 +129,33 @@ export class WebChatAdapter implements ChannelAdapter {
       app.get<{ Params: { association: string } }>('/:association/events', async (req, reply) => {
         const who = this.identify(req, reply);
         if (!who) return reply;
-        const k = key(who.associationId, who.address);
-        const set = this.streams.get(k) ?? new Set();
+        let unsubscribe: (() => void) | undefined;
+        let closed = false;
         const stream = openStream(req, reply, () => {
-          set.delete(stream);
-          if (set.size === 0) this.streams.delete(k);
+          closed = true;
+          this.streams.delete(stream);
+          unsubscribe?.();
         });
-        // A press is stored with its label and a file with its name; an empty bubble of the
-        // beneficiary's (the chat's opening, see /open) has nothing to show.
-        for (const item of await this.opts.history(who.associationId, who.address)) if (item.from !== 'me' || item.text) stream.send('message', item);
-        stream.send('ready', {});
-        set.add(stream);
-        this.streams.set(k, set);
+        this.streams.add(stream);
+        // Subscribed before the history is read: a reply published meanwhile waits here and goes
+        // out after the history, unless the history had it already.
+        let live = false;
+        const waiting: WebHistoryItem[] = [];
+        const deliver = (m: unknown) => (live ? stream.send('message', m) : waiting.push(m as WebHistoryItem));
+        // Pub/sub was cut off and is back: what was published meanwhile is in the database (the page shows each id once).
+        const catchUp = () => void this.replay(who, stream).catch((err) => req.log.warn({ err: (err as Error).message }, 'web chat: history not replayed'));
+        try {
+          unsubscribe = await this.bus.subscribe(channelOf(who.associationId, who.address), deliver, catchUp);
+          if (closed) return unsubscribe();
+          const shown = await this.replay(who, stream);
+          for (const item of waiting) if (!shown.has(item.id)) stream.send('message', item);
+          waiting.length = 0;
+          live = true;
+          stream.send('ready', {});
+        } catch (err) {
+          req.log.error({ err: (err as Error).message }, 'web chat: stream not opened');
+          stream.end();
+        }
       });
 
       app.post<{ Params: { association: string } }>('/:association/messages', async (req, reply) => {
@@ -219,5 +267,6 @@ export class WebChatAdapter implements ChannelAdapter {
   }
 }
 
-const key = (associationId: string, address: string) => `${associationId}\u0000${address}`;
+/** One pub/sub channel per association and browser (the address is `web:<browser id>`, URL-safe). */
+const channelOf = (associationId: string, address: string) => `web-chat:${encodeURIComponent(associationId)}:${address}`;
 
