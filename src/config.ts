@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SmsOptions } from './channels/sms.ts';
 import type { WhatsAppCloudOptions } from './channels/whatsapp-cloud.ts';
+import { mediaStoreSettings, type MediaStoreConfig } from './media/settings.ts';
 
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 const optionalInt = z.coerce.number().int().min(0).optional();
@@ -81,6 +82,8 @@ export interface Config {
   databaseUrl?: string;
   flowsDir: string;
   mediaDir: string;
+  /** Where media files go: the local folder `mediaDir` (MEDIA_STORE=local, the default) or an S3-compatible bucket. */
+  media: MediaStoreConfig;
   redisDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   defaultLang: 'ar' | 'en';
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  const mediaDir = resolve(e.MEDIA_DIR ?? `${dataDir}/media`);
   const limits: Config['pipeline']['limits'] = {};
   const rate = (channel: string, perSecond: number | undefined, perChat?: number) => {
     if (perSecond !== undefined || perChat !== undefined) {
@@ -238,7 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: resolve(e.DB_PATH ?? `${dataDir}/tawasul.db`),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     flowsDir: resolve(e.FLOWS_DIR),
-    mediaDir: resolve(e.MEDIA_DIR ?? `${dataDir}/media`),
+    mediaDir,
+    media: mediaStoreSettings(env, mediaDir),
     redisDir: resolve(`${dataDir}/redis`),
     logLevel: e.LOG_LEVEL,
     defaultLang: e.DEFAULT_LANG,

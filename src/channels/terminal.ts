@@ -60,7 +60,8 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
       if (!existsSync(path) || !statSync(path).isFile()) {
         errors.write(`${lang === 'ar' ? 'لم نجد الملف' : 'file not found'}: ${path}\n`);
       } else {
-        const media = await service.storeMedia(opts.associationId, { path, mime: trustedMime(readFileSync(path), mimeFromPath(path)), filename: basename(path) });
+        const data = readFileSync(path);
+        const media = await service.storeMedia(opts.associationId, { data, mime: trustedMime(data, mimeFromPath(path)), filename: basename(path) });
         await write((await service.handleInbound({ ...base, media })).outbound);
       }
     } else {

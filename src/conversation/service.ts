@@ -9,8 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { uuidv7 } from '../store/ids.ts';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { LocalMediaStore, type MediaStore } from '../media/index.ts';
 import type { Store } from '../store/index.ts';
 import type {
   Accepted,
@@ -81,8 +82,13 @@ export class UnknownAssociationError extends Error {
 export interface ServiceOptions {
   store: Store;
   flows: Map<string, FlowFile>;
-  /** Where media files are stored (content-addressed). */
+  /**
+   * MEDIA_DIR: the local media folder, and the prefix of the absolute paths rows written
+   * before the media store hold (rewritten to keys at startup).
+   */
   mediaDir: string;
+  /** Where files go (`openMediaStore(config.media)`); unset, the local folder `mediaDir`. The caller closes it. */
+  media?: MediaStore;
   clock?: () => Date;
   newId?: () => string;
   /** Where decisions and surveys go: the beneficiary's last used channel (default) or the request's own. */
@@ -98,7 +104,10 @@ export class ConversationService {
   private readonly flows: Map<string, FlowFile>;
   private readonly clock: () => Date;
   private readonly newId: () => string;
+  /** MEDIA_DIR (see ServiceOptions.mediaDir): `mediaKeyOf(row.path, service.mediaDir)` reads a row of either age. */
   readonly mediaDir: string;
+  /** The files beneficiaries sent, by the key a `media` row's `path` holds. */
+  readonly media: MediaStore;
   readonly notifyVia: 'last_used' | 'original';
   /** The associations table brought in step with the flows; awaited by the first writes. */
   private syncing: Promise<void> | undefined;
@@ -108,6 +117,7 @@ export class ConversationService {
     this.core = opts.store.core;
     this.flows = opts.flows;
     this.mediaDir = opts.mediaDir;
+    this.media = opts.media ?? new LocalMediaStore(opts.mediaDir);
     this.notifyVia = opts.notifyVia ?? 'last_used';
     this.clock = opts.clock ?? (() => new Date());
     this.newId = opts.newId ?? (() => uuidv7());
@@ -150,34 +160,19 @@ export class ConversationService {
   }
 
   /**
-   * Copies a file a beneficiary sent into the media store and records it; done before the
-   * message's transaction because it is file I/O.
+   * Puts a file a beneficiary sent into the media store and records it (the row's `path` is
+   * the store's key); done before the message's transaction because it is file or network I/O.
+   * The file's name only picks the key's extension; it is kept in the row, nowhere else.
    */
   async storeMedia(associationId: string, file: { path?: string; data?: Buffer; mime: string; filename?: string }): Promise<MediaRef> {
     this.flow(associationId);
-    const data = file.data ?? (file.path ? undefined : Buffer.alloc(0));
-    const hash = createHash('sha256');
-    let size: number;
-    if (data) {
-      hash.update(data);
-      size = data.length;
-    } else {
-      const bytes = readFileSync(file.path!);
-      hash.update(bytes);
-      size = bytes.length;
-    }
-    const sha256 = hash.digest('hex');
-    const dir = join(this.mediaDir, associationId);
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${sha256}${safeExt(file.filename ?? file.path ?? '', file.mime)}`);
-    if (!existsSync(path)) {
-      if (data) writeFileSync(path, data);
-      else copyFileSync(file.path!, path);
-    }
+    const bytes = file.data ?? (file.path ? await readFile(file.path) : Buffer.alloc(0));
+    const name = file.filename ?? (file.path ? basename(file.path) : undefined);
+    const stored = await this.media.put(associationId, bytes, { mime: file.mime, ...(name ? { filename: name } : {}) });
     const id = this.newId();
     if (this.syncing) await this.syncing;
-    await this.core.media.add({ id, associationId, sha256, mime: file.mime, size, filename: file.filename ?? null, path });
-    return { id, mime: file.mime, size, sha256, ...(file.filename ? { filename: file.filename } : {}) };
+    await this.core.media.add({ id, associationId, sha256: stored.sha256, mime: file.mime, size: stored.size, filename: file.filename ?? null, path: stored.key });
+    return { id, mime: file.mime, size: stored.size, sha256: stored.sha256, ...(file.filename ? { filename: file.filename } : {}) };
   }
 
   /**
@@ -570,12 +565,6 @@ function auditPayload(event: EngineEvent): Record<string, unknown> {
   if (event.type === 'request_submitted') return { form: event.form, reference: event.reference, sha256: event.attestation.sha256, corrects: event.corrects };
   if (event.type === 'not_understood') return { length: event.text.length };
   return rest;
-}
-
-function safeExt(name: string, mime: string): string {
-  const ext = extname(name).toLowerCase();
-  if (/^\.[a-z0-9]{1,5}$/.test(ext)) return ext;
-  return mime === 'application/pdf' ? '.pdf' : mime.startsWith('image/') ? `.${mime.slice(6).replace(/[^a-z0-9]/g, '')}` : '.bin';
 }
 
 export type { FieldValue };
