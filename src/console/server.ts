@@ -18,6 +18,7 @@ import { accountPage, layout, loginPage, homePage, inboxPage, inboxScreen, conve
 import { CAN, PAGE_SIZE, REQUEST_STATUSES, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConflictError, Inbox, TAKE_OVER } from './inbox.ts';
@@ -36,6 +37,8 @@ declare module 'fastify' {
     lang?: Lang;
     /** The association last shown on the dashboard. */
     dashboardAssociation?: string;
+    /** Request-list searches by name or reference, by a random id the list's URL carries instead of the term. */
+    requestSearches?: Record<string, string>;
   }
   interface FastifyRequest {
     user?: User;
@@ -313,18 +316,38 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       const requests = new Requests(store, opts.service);
       type ByRef = { Params: { ref: string } };
       // Every request, finished ones too: filtered by status, submission dates (in the association's
-      // time zone), association and a reference or name, 25 a page.
-      type ListQuery = { Querystring: { status?: string; from?: string; to?: string; association?: string; q?: string; page?: string } };
+      // time zone), association and a reference or name, 25 a page. A beneficiary's name never goes
+      // in a URL (nor in access logs): the filter form is a POST, the term stays in the session and
+      // the list's URL carries a random id for it (`s`) beside the other filters and the page.
+      type ListFilter = { status?: string; from?: string; to?: string; association?: string };
+      const listFilter = (user: User, q: ListFilter) => {
+        const status = (REQUEST_STATUSES as readonly string[]).includes(q.status ?? '') ? q.status! : '';
+        const association = q.association && user.associations.includes(q.association) ? q.association : '';
+        const day = (v: string | undefined) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : '');
+        return { status, association, from: day(q.from), to: day(q.to) };
+      };
+      app.post('/console/requests', { preHandler: app.csrfProtection }, async (req, reply) => {
+        const b = (req.body ?? {}) as Record<string, unknown>;
+        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const query = new URLSearchParams(Object.entries(listFilter(req.user!, { status: str(b.status), from: str(b.from), to: str(b.to), association: str(b.association) })).filter(([, v]) => v));
+        const term = (str(b.q) ?? '').trim().slice(0, 100);
+        if (term) {
+          const id = randomBytes(9).toString('base64url');
+          // The newest few searches of the session (other tabs, the back button), oldest dropped.
+          req.session.requestSearches = Object.fromEntries([...Object.entries(req.session.requestSearches ?? {}), [id, term] as const].slice(-20));
+          query.set('s', id);
+        }
+        const qs = query.toString();
+        return reply.redirect(`/console/requests${qs ? `?${qs}` : ''}`, 303);
+      });
+      type ListQuery = { Querystring: ListFilter & { s?: string; page?: string } };
       app.get<ListQuery>('/console/requests', async (req, reply) => {
         const lang = langOf(req);
         const user = req.user!;
         const q = req.query;
-        const status = (REQUEST_STATUSES as readonly string[]).includes(q.status ?? '') ? q.status! : '';
-        const association = q.association && user.associations.includes(q.association) ? q.association : '';
-        const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : '');
-        const from = day(q.from);
-        const to = day(q.to);
-        const search = (q.q ?? '').trim().slice(0, 100);
+        const { status, association, from, to } = listFilter(user, q);
+        const searchId = q.s && Object.hasOwn(req.session.requestSearches ?? {}, q.s) ? q.s : '';
+        const search = searchId ? req.session.requestSearches![searchId]! : '';
         const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
         const zone = fmtFor(lang)(association || user.associations[0]).timeZone;
         const { rows, total } = await requests.list(user, {
@@ -340,7 +363,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
-          .send(layout(lang, requestsPage(lang, { rows, total, page, pageSize: PAGE_SIZE, filter, associations: names, statuses: [...REQUEST_STATUSES] }, fmtFor(lang)), user));
+          .send(layout(lang, requestsPage(lang, { rows, total, page, pageSize: PAGE_SIZE, filter, searchId, associations: names, statuses: [...REQUEST_STATUSES], csrf: reply.generateCsrf() }, fmtFor(lang)), user));
       });
       app.get<ByRef>('/console/requests/:ref', async (req, reply) => {
         const lang = langOf(req);

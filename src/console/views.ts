@@ -284,17 +284,22 @@ export interface RequestsView {
   total: number;
   page: number;
   pageSize: number;
+  /** The search term is shown in the form but never put in a link: links carry `searchId`. */
   filter: { status: string; from: string; to: string; association: string; q: string };
+  /** The session's id of the search term ('' when there is none). */
+  searchId: string;
   associations: Array<{ id: string; name: string }>;
   statuses: string[];
+  csrf: string;
 }
 
 export function requestsPage(lang: Lang, v: RequestsView, fmt: FormatFor): string {
   const t = R[lang];
   const pages = Math.max(1, Math.ceil(v.total / v.pageSize));
-  // A page's link keeps the filters.
+  // A page's link keeps the filters; the search by its session id, never the term itself.
   const href = (page: number) => {
-    const q = new URLSearchParams(Object.entries(v.filter).filter(([, value]) => value));
+    const { q: _term, ...rest } = v.filter;
+    const q = new URLSearchParams(Object.entries({ ...rest, s: v.searchId }).filter(([, value]) => value));
     if (page > 1) q.set('page', String(page));
     const s = q.toString();
     return `/console/requests${s ? `?${s}` : ''}`;

@@ -3,7 +3,9 @@
  * runtime: a request accepted and then delivered (completed) is listed beside open ones and is
  * found by status, submission dates, association, its reference and the beneficiary's name;
  * the list is paged 25 at a time with the total shown; the request page says who decided,
- * when and why. Screenshots to test-artifacts/screenshots/.
+ * when and why. The name searched for never appears in any URL the browser requests (the
+ * search is a POST, the term kept in the session), paging a search included. At 390 px each
+ * request is a card, nothing scrolls sideways. Screenshots to test-artifacts/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +20,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { Browser as Http, PASSWORD, serveAll } from '../support/console.ts';
 import { launchChromium, signInThroughForm } from '../support/chromium.ts';
+import { closeOwnDb, ownDb } from './db.ts';
 
 const SHOTS = join(ROOT, 'test-artifacts/screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-requests-'));
@@ -25,7 +28,7 @@ const redis = new TestRedis();
 let runtime: Runtime;
 let base = '';
 let browser: Browser;
-const sql = () => runtime.app.store.sqlite.$client;
+const sql = () => ownDb(dir);
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Riyadh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 beforeAll(async () => {
@@ -43,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  closeOwnDb(dir);
   await runtime?.close();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -77,7 +81,7 @@ describe('the request list', () => {
   it('finds a completed request through the filters; pages 25 at a time; the request page says who decided, when and why', async () => {
     // One request accepted and delivered (completed), one still open, one of another association.
     const done = await submit('966500000101', 'qalam', { full_name: 'سارة خالد المطيري' });
-    const open = await submit('966500000102', 'qalam', { national_id: '1098765439', mobile: '0551234567' });
+    const open = await submit('966500000102', 'qalam', { national_id: '1098765439', mobile: '0551234567', full_name: 'عبدالله فهد القحطاني' });
     const other = await submit('966500000103', 'sidr');
     const noura = await new Http(() => base).signIn('noura@qalam.org');
     const khalid = await new Http(() => base).signIn('khalid@qalam.org');
@@ -87,6 +91,15 @@ describe('the request list', () => {
     expect((sql().prepare('SELECT status FROM requests WHERE reference = ?').get(done) as { status: string }).status).toBe('completed');
 
     const { page } = await signInThroughForm(browser, base, 'noura@qalam.org', { password: PASSWORD });
+    // Every address the browser asks for, redirects included: no beneficiary's name may be in one.
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    const noNameInUrls = (...names: string[]) => {
+      for (const url of urls) for (const name of names) {
+        expect(decodeURIComponent(url)).not.toContain(name);
+        expect(url).not.toContain(encodeURIComponent(name));
+      }
+    };
     // Every request, the finished one included, newest first, with its name and association.
     await page.goto(`${base}/console/requests`);
     expect(await references(page)).toEqual([other, open, done]);
@@ -106,18 +119,37 @@ describe('the request list', () => {
     await page.waitForURL(/status=completed/);
     expect(await references(page)).toEqual([done]);
     expect(await page.locator('[data-total]').getAttribute('data-total')).toBe('1');
+    // The term is still in the box, but not in the address: the filters and a session id for the search.
+    expect(await page.inputValue('input[name=q]')).toBe('المطيري');
+    expect(new URL(page.url()).searchParams.get('s')).toMatch(/^[\w-]{12}$/);
+    expect(new URL(page.url()).searchParams.has('q')).toBe(false);
+    // A reload shows the same search (the session keeps it).
+    await page.reload();
+    expect(await references(page)).toEqual([done]);
     await page.screenshot({ path: join(SHOTS, 'requests-filtered-ar-1200.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 900 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, 'requests-filtered-ar-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1200, height: 900 });
+    // A search arriving in the address (an old bookmark, a hand-typed URL) is no search at all.
+    await page.goto(`${base}/console/requests?q=${encodeURIComponent('المطيري')}`);
+    expect(await references(page)).toEqual([other, open, done]);
+    // That one address was the test's own doing; every other must be free of names.
+    urls.splice(urls.findIndex((u) => u.includes('?q=')), 1);
 
     // Each filter on its own does what it says; the reference matches in any case.
     const list = async (query: string) => {
       await page.goto(`${base}/console/requests?${query}`);
       return references(page);
     };
-    expect(await list(`q=${done.toLowerCase()}`)).toEqual([done]);
+    const search = async (term: string) => {
+      await page.goto(`${base}/console/requests`);
+      await page.fill('input[name=q]', term);
+      await Promise.all([page.waitForURL(/[?&]s=/), page.click('form.filters button[type=submit]')]);
+      return references(page);
+    };
+    expect(await search(done.toLowerCase())).toEqual([done]);
+    expect(await search('القحطاني')).toEqual([open]);
     expect(await list('status=verifying')).toEqual([other, open]);
     expect(await list('association=sidr')).toEqual([other]);
     expect(await list('from=2020-01-01&to=2020-12-31')).toEqual([]);
@@ -160,5 +192,37 @@ describe('the request list', () => {
     await page.screenshot({ path: join(SHOTS, 'requests-page2-en-1200.png'), fullPage: true });
     await page.goto(`${base}/console/requests?lang=ar`);
     await page.screenshot({ path: join(SHOTS, 'requests-page1-ar-1200.png'), fullPage: true });
+
+    // A search by name pages like any filter: 31 requests of that name, the second page keeps the search.
+    expect(await search('القحطاني')).toHaveLength(25);
+    expect(await page.locator('[data-total]').getAttribute('data-total')).toBe('31');
+    await page.click('a[rel=next]');
+    await page.waitForURL(/page=2/);
+    expect(new URL(page.url()).searchParams.get('s')).toBeTruthy();
+    expect(await references(page)).toHaveLength(6);
+    expect(await page.inputValue('input[name=q]')).toBe('القحطاني');
+
+    // At 390 px: one card per request, nothing in the list's card scrolls sideways, the page neither.
+    await page.goto(`${base}/console/requests`);
+    await page.setViewportSize({ width: 390, height: 900 });
+    const layout = await page.evaluate(() => {
+      const cards = [...document.querySelectorAll('section.card')].map((c) => ({ scroll: c.scrollWidth, client: c.clientWidth }));
+      const wraps = [...document.querySelectorAll('.requests-wrap')].map((w) => ({ scroll: w.scrollWidth, client: w.clientWidth }));
+      const rows = [...document.querySelectorAll('table.requests tbody tr')].map((r) => ({ display: getComputedStyle(r).display, width: r.getBoundingClientRect().width }));
+      return { page: document.documentElement.scrollWidth, cards, wraps, rows, head: getComputedStyle(document.querySelector('table.requests thead')!).display };
+    });
+    expect(layout.page).toBeLessThanOrEqual(390);
+    for (const box of [...layout.cards, ...layout.wraps]) expect(box.scroll).toBeLessThanOrEqual(box.client);
+    expect(layout.head).toBe('none');
+    expect(layout.rows.length).toBe(25);
+    for (const r of layout.rows) expect(r).toMatchObject({ display: 'block' });
+    // Each line of a card says what it is (the column's heading, drawn before the value).
+    expect(await page.locator(`tr[data-reference="${open}"] td[data-label]`).evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content))).toEqual(['"الاسم: "', '"الجمعية: "', '"الحالة: "', '"قُدّم: "']);
+    await page.screenshot({ path: join(SHOTS, 'requests-cards-ar-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.screenshot({ path: join(SHOTS, 'requests-table-ar-1200.png'), fullPage: true });
+
+    noNameInUrls('المطيري', 'القحطاني', 'سارة خالد المطيري', 'عبدالله فهد القحطاني');
+    expect(urls.some((u) => /[?&]s=/.test(u))).toBe(true);
   }, 240_000);
 });
