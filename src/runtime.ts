@@ -5,21 +5,24 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Accounts } from './console/accounts.ts';
 import type { Config } from './config.ts';
 import { openApp, type App } from './app.ts';
 import type { ConversationService } from './conversation/service.ts';
 import { createLogger, type Logger } from './log.ts';
-import { EmbeddedRedis, type RedisTarget } from './pipeline/redis.ts';
+import { EmbeddedRedis, connect, type RedisTarget } from './pipeline/redis.ts';
+import { RedisPubSub, type PubSub } from './pipeline/pubsub.ts';
+import { RedisLeases, type Leases } from './pipeline/lease.ts';
+import type { Store } from './store/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { createHttpServer } from './server/http.ts';
 import { LoopbackSender } from './channels/loopback.ts';
 import { TelegramAdapter } from './channels/telegram.ts';
 import { WhatsAppCloudAdapter } from './channels/whatsapp-cloud.ts';
 import { SmsAdapter } from './channels/sms.ts';
-import { WebChatAdapter } from './channels/web.ts';
+import { WebChatAdapter, type WebChatOptions } from './channels/web.ts';
 import { WhatsAppWebAdapter } from './channels/whatsapp-web.ts';
 import type { ChannelAdapter, Sender } from './channels/types.ts';
 import { ingestFor } from './channels/ingest.ts';
@@ -42,8 +45,32 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** What processes share through Redis: live updates (pub/sub) and who runs what (leases). */
+export interface Shared {
+  pubsub: PubSub;
+  leases: Leases;
+}
+
+/** The web chat's history of one browser, as its page shows it: what the beneficiary wrote and what reached them. */
+export function webChatHistory(service: () => ConversationService | undefined): WebChatOptions['history'] {
+  return async (associationId, address) =>
+    ((await service()?.history(associationId, 'web', address)) ?? [])
+      .filter((m) => m.direction === 'in' || !['failed', 'unknown'].includes(m.status))
+      .map((m) => ({
+        id: m.id,
+        from: m.direction === 'in' ? ('me' as const) : m.author === 'staff' ? ('staff' as const) : ('bot' as const),
+        text: m.direction === 'in' && m.file ? m.file : m.text,
+        ...(m.choices ? { choices: m.choices } : {}),
+        at: m.at,
+      }));
+}
+
 /** The channels that have their settings. */
-export function configuredSenders(config: Config, service: () => ConversationService | undefined = () => undefined): Array<Sender | ChannelAdapter> {
+export function configuredSenders(
+  config: Config,
+  service: () => ConversationService | undefined = () => undefined,
+  shared: () => Shared | undefined = () => undefined,
+): Array<Sender | ChannelAdapter> {
   const senders: Array<Sender | ChannelAdapter> = [];
   if (config.loopbackUrl) senders.push(new LoopbackSender(config.loopbackUrl));
   if (config.telegram) senders.push(new TelegramAdapter(config.telegram));
@@ -55,6 +82,7 @@ export function configuredSenders(config: Config, service: () => ConversationSer
   if (config.webChat) {
     senders.push(
       new WebChatAdapter({
+        pubsub: () => shared()?.pubsub,
         origins: (id) => config.webChatOrigins[id] ?? [],
         listedOrigins: () => Object.values(config.webChatOrigins).flat(),
         flow: (id) => {
@@ -64,16 +92,7 @@ export function configuredSenders(config: Config, service: () => ConversationSer
             return undefined;
           }
         },
-        history: async (associationId, address) =>
-          ((await service()?.history(associationId, 'web', address)) ?? [])
-            .filter((m) => m.direction === 'in' || !['failed', 'unknown'].includes(m.status))
-            .map((m) => ({
-              id: m.id,
-              from: m.direction === 'in' ? ('me' as const) : m.author === 'staff' ? ('staff' as const) : ('bot' as const),
-              text: m.direction === 'in' && m.file ? m.file : m.text,
-              ...(m.choices ? { choices: m.choices } : {}),
-              at: m.at,
-            })),
+        history: webChatHistory(service),
       }),
     );
   }
@@ -83,6 +102,7 @@ export function configuredSenders(config: Config, service: () => ConversationSer
         ...config.whatsappWeb,
         dataDir: config.dataDir,
         printQr: true,
+        leases: () => shared()?.leases,
         ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       }),
     );
@@ -105,15 +125,17 @@ function channelAssociations(config: Config): string[] {
 
 const isAdapter = (s: Sender | ChannelAdapter): s is ChannelAdapter => 'start' in s && typeof s.start === 'function';
 
-/** The console's cookie-signing secret: from SESSION_SECRET, or generated once and kept under DATA_DIR. */
-function sessionSecret(config: Config): string {
+/**
+ * The console's cookie-signing secret: SESSION_SECRET, else the one kept in the database (so
+ * every machine sharing it signs alike), generated by whichever process needs it first. A
+ * deployment from before keeps the secret of its DATA_DIR/session-secret file (moved into the
+ * database on first start), so signed-in staff stay signed in.
+ */
+export async function sessionSecret(config: Pick<Config, 'sessionSecret' | 'dataDir'>, store: Pick<Store, 'settings'>): Promise<string> {
   if (config.sessionSecret) return config.sessionSecret;
   const path = join(config.dataDir, 'session-secret');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(path, secret, { mode: 0o600 });
-  return secret;
+  const legacy = existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
+  return store.settings.getOrCreate('session_secret', () => (legacy.length >= 32 ? legacy : randomBytes(48).toString('base64url')));
 }
 
 /** With no console user at all, creates an admin for every association and prints its password once. */
@@ -132,7 +154,8 @@ export class UnknownChannelError extends Error {
 export async function startRuntime(config: Config, roles: Roles, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   // Receipts need the database, which opens after Redis is up: reached through this holder.
   let opened: App | undefined;
-  const available = configuredSenders(config, () => opened?.service);
+  let shared: Shared | undefined;
+  const available = configuredSenders(config, () => opened?.service, () => shared);
   let senders = available;
   if (roles.channels !== 'configured') {
     const wanted = roles.channels;
@@ -155,6 +178,10 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
     target = redis.target;
   }
 
+  shared = {
+    pubsub: new RedisPubSub({ redis: target, prefix: config.queuePrefix, log: log.child({ component: 'pubsub' }) }),
+    leases: new RedisLeases({ redis: target, prefix: config.queuePrefix, log: log.child({ component: 'leases' }) }),
+  };
   const app = openApp(config);
   opened = app;
   const pipeline = new Pipeline({
@@ -182,7 +209,14 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
 
   let http: FastifyInstance | undefined;
   let url: string | undefined;
+  let rateLimitRedis: ReturnType<typeof connect> | undefined;
   if (roles.http) {
+    // Login attempts counted in Redis, so every console process behind a balancer counts alike.
+    // Few retries and a short timeout, as @fastify/rate-limit advises: a sign-in must not hang on Redis.
+    rateLimitRedis = connect(target, { connectionName: 'tawasul-rate-limit', connectTimeout: 500, maxRetriesPerRequest: 1 });
+    rateLimitRedis.on('error', (err) => log.warn({ err: err.message }, 'rate-limit redis connection error'));
+    // Not a literal: `rateLimitRedis` is read by the console once its options name it (src/console/server.ts).
+    const consoleOptions = { sessionSecret: await sessionSecret(config, app.store), secureCookies: config.secureCookies, service: app.service, rateLimitRedis };
     http = createHttpServer({
       store: app.store,
       pipeline,
@@ -191,7 +225,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
       adapters,
       channelNames: senders.map((s) => s.channel),
       ...(config.loopbackUrl && config.loopbackToken ? { loopbackToken: config.loopbackToken } : {}),
-      console: { sessionSecret: sessionSecret(config), secureCookies: config.secureCookies, service: app.service },
+      console: consoleOptions,
     });
     await firstRunAdmin(app, log);
     url = await http.listen({ host: config.http.host, port: config.http.port });
@@ -204,6 +238,9 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
       log.info('shutting down: finishing jobs in flight');
       await http?.close();
       for (const adapter of adapters) await adapter.stop();
+      await shared?.pubsub.close();
+      await shared?.leases.close();
+      await rateLimitRedis?.quit().catch(() => rateLimitRedis?.disconnect());
       await pipeline.close();
       app.close();
       await redis?.stop();

@@ -9,12 +9,14 @@
  */
 import type { CoreStore } from './core.ts';
 import type { ConsoleStore } from './console.ts';
+import type { SettingsRepo } from './settings.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 import { openPostgresStoreLazy } from './postgres/index.ts';
 import type { Db } from './db.ts';
 
 export type { CoreStore } from './core.ts';
 export type { ConsoleStore } from './console.ts';
+export type { SettingsRepo } from './settings.ts';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -22,6 +24,8 @@ export interface Store {
   readonly core: CoreStore;
   /** What the staff console reads and writes: inbox, requests, records, accounts, sessions, audit, reports. */
   readonly console: ConsoleStore;
+  /** Deployment-wide settings every process shares (the session secret). */
+  readonly settings: SettingsRepo;
   /** One round trip: the health check. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import type { Db } from '../db.ts';
 import { createPool, migratePostgres, PgDb, type PgOptions } from './db.ts';
 import { pgCore } from './core.ts';
 import { pgConsole } from './console.ts';
+import { pgSettings } from './settings.ts';
 
 export { migratePostgres } from './db.ts';
 
@@ -23,6 +24,7 @@ export function openPostgresStoreLazy(url: string, opts: PgOptions = {}): Store 
     kind: 'postgres',
     core: pgCore(db),
     console: pgConsole(db),
+    settings: pgSettings(db),
     ping: async () => (await db.one<{ ok: number }>('SELECT 1 AS ok'))?.ok === 1,
     close: async () => {
       await db.ready.catch(() => {});

@@ -3,6 +3,7 @@ import { openDb } from '../db.ts';
 import type { Store } from '../index.ts';
 import { sqliteCore } from './core.ts';
 import { sqliteConsole } from './console.ts';
+import { sqliteSettings } from './settings.ts';
 
 export function openSqliteStore(path: string): Store {
   const db = openDb(path);
@@ -10,6 +11,7 @@ export function openSqliteStore(path: string): Store {
     kind: 'sqlite',
     core: sqliteCore(db),
     console: sqliteConsole(db),
+    settings: sqliteSettings(db),
     ping: async () => db.$client.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.$client.open) db.$client.close();
