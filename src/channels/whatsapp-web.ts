@@ -6,6 +6,12 @@
  * emits nothing when the network goes) and restarts it with backoff; the library's stray
  * promise rejections are logged, never fatal. Choices are numbered lines (the library's
  * buttons no longer work for personal accounts).
+ *
+ * One gateway per association's session: two clients linked to one phone would knock each
+ * other off. Before starting a client the adapter takes a lease in Redis named after the
+ * association; a second gateway finds it held, logs an error naming the holder (host, pid),
+ * shows it in its status and does not start the client, trying again now and then (so it
+ * takes over, with a new QR unless it shares the first one's DATA_DIR, when the first stops).
  */
 import { safeEqual } from '../server/safe-equal.ts';
 import type { EventEmitter } from 'node:events';
@@ -16,6 +22,7 @@ import type { OutboundMessage } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
 import { renderPlain } from './render.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
+import { describeHolder, type Holder, type Lease, type Leases } from '../pipeline/lease.ts';
 
 /** The part of whatsapp-web.js's Client this adapter uses (a fake in tests). */
 export interface WebClient extends EventEmitter {
@@ -50,13 +57,20 @@ export interface WhatsAppWebOptions {
   onAlert?: (alert: { type: string; associationId: string; detail: Record<string, unknown> }) => void;
   /** Print the QR in the terminal (on for `tawasul start`). */
   printQr?: boolean;
+  /** Pins each session to one gateway (Redis leases, from the runtime); none = this process only. */
+  leases?: () => Leases | undefined;
+  /** How often a session held by another gateway is tried again (default 30 s). */
+  leaseRetryMs?: number;
 }
 
 interface Session {
   associationId: string;
   client: WebClient | undefined;
-  state: 'starting' | 'qr' | 'authenticated' | 'ready' | 'down';
+  state: 'starting' | 'qr' | 'authenticated' | 'ready' | 'down' | 'elsewhere';
   qr: string | undefined;
+  lease: Lease | undefined;
+  /** The gateway running this session instead, when state is 'elsewhere'. */
+  heldBy: Holder | undefined;
   restarts: number;
   timer: NodeJS.Timeout | undefined;
   restarting: boolean;
@@ -91,15 +105,15 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
   constructor(private readonly opts: WhatsAppWebOptions) {}
 
   status(): string {
-    const states = [...this.sessions.values()].map((s) => `${s.associationId}: ${s.state}`);
+    const states = [...this.sessions.values()].map((s) => `${s.associationId}: ${s.state === 'elsewhere' ? elsewhere(s.heldBy) : s.state}`);
     if (states.length === 0) return 'not started';
     return [...this.sessions.values()].every((s) => s.state === 'ready') ? 'up' : states.join(', ');
   }
 
   /** State and pending QR of one association's session (for the console). */
-  session(associationId: string): { state: string; qr?: string } | undefined {
+  session(associationId: string): { state: string; qr?: string; error?: string } | undefined {
     const s = this.sessions.get(associationId);
-    return s && { state: s.state, ...(s.qr ? { qr: s.qr } : {}) };
+    return s && { state: s.state, ...(s.qr ? { qr: s.qr } : {}), ...(s.state === 'elsewhere' ? { error: elsewhere(s.heldBy) } : {}) };
   }
 
   async start(ctx: ChannelContext): Promise<void> {
@@ -107,7 +121,7 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
     this.log = ctx.log.child({ channel: 'whatsapp-web' });
     installRejectionGuard(this.log);
     for (const associationId of this.opts.associations) {
-      const session: Session = { associationId, client: undefined, state: 'starting', qr: undefined, restarts: 0, timer: undefined, restarting: false };
+      const session: Session = { associationId, client: undefined, state: 'starting', qr: undefined, lease: undefined, heldBy: undefined, restarts: 0, timer: undefined, restarting: false };
       this.sessions.set(associationId, session);
       // Not awaited: a session waiting for its QR scan must not hold up the process.
       void this.launch(session);
@@ -122,7 +136,64 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
       if (s.timer) clearTimeout(s.timer);
       await s.client?.destroy().catch(() => undefined);
       s.state = 'down';
+      // After the client is gone: another gateway may start one as soon as this is released.
+      await s.lease?.release();
+      s.lease = undefined;
     }
+  }
+
+  /**
+   * The session's lease: true when this gateway may run the client. Held elsewhere: says who,
+   * once per holder, and tries again later.
+   */
+  private async pinned(session: Session): Promise<boolean> {
+    const leases = this.opts.leases?.();
+    if (!leases || session.lease) return true;
+    const id = session.associationId;
+    let got;
+    try {
+      got = await leases.acquire(`whatsapp-web:${id}`, (why, heldBy) => this.lostLease(session, why, heldBy));
+    } catch (err) {
+      this.restartLater(session, `could not check which gateway runs this session (redis): ${(err as Error).message}`);
+      return false;
+    }
+    if (this.stopped) {
+      if (got.ok) await got.lease.release();
+      return false;
+    }
+    if (got.ok) {
+      session.lease = got.lease;
+      session.heldBy = undefined;
+      return true;
+    }
+    if (session.state !== 'elsewhere' || session.heldBy?.token !== got.heldBy?.token) {
+      this.log!.error(
+        { association: id, heldBy: got.heldBy ? describeHolder(got.heldBy) : 'unknown' },
+        `whatsapp web: the session of ${id} already runs on another gateway, ${got.heldBy ? describeHolder(got.heldBy) : 'unknown'}; not starting it here (one gateway per association: stop the other, or leave this association out of WHATSAPP_WEB_ASSOCIATIONS here)`,
+      );
+      this.opts.onAlert?.({ type: 'whatsapp_session_elsewhere', associationId: id, detail: { heldBy: got.heldBy ?? null } });
+    }
+    session.state = 'elsewhere';
+    session.heldBy = got.heldBy;
+    session.timer = setTimeout(() => void this.launch(session), this.opts.leaseRetryMs ?? 30_000);
+    session.timer.unref?.();
+    return false;
+  }
+
+  /** Lost the lease while running (Redis away longer than its lifetime, or taken): stop the client at once. */
+  private lostLease(session: Session, why: string, heldBy?: Holder) {
+    session.lease = undefined;
+    const old = session.client;
+    session.client = undefined;
+    void old?.destroy().catch(() => undefined);
+    if (this.stopped) return;
+    session.state = heldBy ? 'elsewhere' : 'down';
+    session.heldBy = heldBy;
+    this.log?.error({ association: session.associationId, why }, 'whatsapp web: this gateway no longer holds the session; client stopped');
+    if (session.timer) clearTimeout(session.timer);
+    session.restarting = false;
+    session.timer = setTimeout(() => void this.launch(session), this.opts.leaseRetryMs ?? 30_000);
+    session.timer.unref?.();
   }
 
   private async makeClient(associationId: string): Promise<WebClient> {
@@ -140,6 +211,7 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
 
   private async launch(session: Session) {
     if (this.stopped) return;
+    if (!(await this.pinned(session))) return;
     session.state = 'starting';
     let client: WebClient;
     try {
@@ -232,6 +304,7 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
   async send(msg: OutboundMessage): Promise<SendResult> {
     const s = this.sessions.get(msg.associationId);
     if (!s) throw new SendError(`no WhatsApp web session for ${msg.associationId}`, 'permanent');
+    if (s.state === 'elsewhere') throw new SendError(`whatsapp web session of ${msg.associationId} ${elsewhere(s.heldBy)}`, 'retry');
     if (s.state !== 'ready' || !s.client) throw new SendError(`whatsapp web session is ${s.state}`, 'retry');
     try {
       const sent = await s.client.sendMessage(msg.address, renderPlain(msg.text, msg.choices));
@@ -253,3 +326,5 @@ export class WhatsAppWebAdapter implements ChannelAdapter {
     });
   }
 }
+
+const elsewhere = (h: Holder | undefined) => `runs on another gateway: ${h ? describeHolder(h) : 'unknown'}`;
