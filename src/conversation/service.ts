@@ -121,7 +121,9 @@ export class ConversationService {
     this.notifyVia = opts.notifyVia ?? 'last_used';
     this.clock = opts.clock ?? (() => new Date());
     this.newId = opts.newId ?? (() => uuidv7());
-    const syncing = this.syncAssociations().then(() => {
+    // Rows from before the media store name their file by its absolute path: keys from now on
+    // (idempotent, so every process may do it at every start).
+    const syncing = Promise.all([this.syncAssociations(), this.core.media.keysFromPaths(this.mediaDir)]).then(() => {
       if (this.syncing === syncing) this.syncing = undefined;
     });
     // Kept (rejected) for the callers that await it; not an unhandled rejection meanwhile.
@@ -129,7 +131,7 @@ export class ConversationService {
     this.syncing = syncing;
   }
 
-  /** Resolves when the store knows the loaded associations (writes wait for it themselves). */
+  /** Resolves when the store knows the loaded associations and every media row holds a key (writes wait for it themselves). */
   async ready(): Promise<void> {
     await this.syncing;
   }

@@ -129,7 +129,11 @@ export interface MediaRecord {
   mime: string;
   size: number;
   filename: string | null;
-  /** Where the file is (today: a path in the local media folder). */
+  /**
+   * The media store key of the file (`<association>/<sha256><ext>`, src/media/key.ts). Rows
+   * written before the media store held its absolute path under MEDIA_DIR until
+   * `media.keysFromPaths` rewrote them; `mediaKeyOf(path, mediaDir)` reads either.
+   */
   path: string;
   createdAt: IsoTime;
 }
@@ -478,8 +482,23 @@ export interface EventsRepo {
   jobFailed(f: { associationId: string; reference?: string; conversationId?: string; payload: Record<string, unknown>; at: IsoTime }): Promise<void>;
 }
 
+/** What every old row's path under `mediaDir` starts with: the folder and one slash. */
+export function mediaPrefix(mediaDir: string): string {
+  return `${mediaDir.replace(/\/+$/, '')}/`;
+}
+
 export interface MediaRepo {
   add(row: Omit<MediaRecord, 'createdAt'>): Promise<void>;
+  /**
+   * Rewrites the rows written before the media store, whose `path` is the file's absolute path
+   * under `mediaDir` (`<mediaDir>/<association>/<sha256><ext>`), to its key
+   * (`<association>/<sha256><ext>`), in one statement. Rows holding a key, or a path outside
+   * `mediaDir`, are left as they are, so running it again (every start, several processes at
+   * once) changes nothing. Returns how many rows it rewrote.
+   */
+  keysFromPaths(mediaDir: string): Promise<number>;
+  /** Each file the rows name, once (its `path` and the type recorded with it), in `path` order: what `tawasul media copy` moves. */
+  files(): Promise<Array<{ path: string; mime: string }>>;
 }
 
 export interface CoreStore {

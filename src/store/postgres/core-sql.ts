@@ -253,6 +253,12 @@ export const Q = {
   lockEventKey: statement('core_lock_event_key', `SELECT pg_advisory_xact_lock(hashtext('tawasul:event'), hashtext($1 || ':' || $2))`),
   eventSeen: statement('core_event_seen', `SELECT 1 AS one FROM events WHERE conversation_id = $1 AND type = $2 AND payload = $3::jsonb LIMIT 1`),
   insertMedia: statement('core_insert_media', `INSERT INTO media (id, association_id, sha256, mime, size, filename, path) VALUES ($1, $2, $3, $4, $5, $6, $7)`),
+  /** $1 MEDIA_DIR with one trailing slash: the absolute paths of rows written before the media store become keys. */
+  mediaKeysFromPaths: statement(
+    'core_media_keys_from_paths',
+    `UPDATE media SET path = substr(path, length($1::text) + 1) WHERE left(path, length($1::text)) = $1::text AND length(path) > length($1::text)`,
+  ),
+  mediaFiles: statement('core_media_files', `SELECT path, min(mime) AS mime FROM media GROUP BY path ORDER BY path COLLATE "C"`),
   upsertAssociation: statement(
     'core_upsert_association',
     `INSERT INTO associations (id, name_ar, name_en, reference_prefix, flow_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)

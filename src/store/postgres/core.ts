@@ -7,6 +7,7 @@
  */
 import type { Choice, Lang } from '../../engine/types.ts';
 import type { CoreStore, DeadLetter, OutboundTemplate, OutboxJob, OutboxRow, RequestRecord, StepContext, StepPlan } from '../core.ts';
+import { mediaPrefix } from '../core.ts';
 import type { PgDb, Tx } from './db.ts';
 import { camelRow, duplicates, json, Q } from './core-sql.ts';
 import { addOutbox, applyStep, lockAndLoad, notificationTarget, runWithReferences, writePlan } from './core-steps.ts';
@@ -256,6 +257,8 @@ export function pgCore(db: PgDb): CoreStore {
 
     media: {
       add: async (row) => void (await db.run(Q.insertMedia, [row.id, row.associationId, row.sha256, row.mime, row.size, row.filename ?? null, row.path])),
+      keysFromPaths: (mediaDir) => db.run(Q.mediaKeysFromPaths, [mediaPrefix(mediaDir)]),
+      files: () => db.rows<{ path: string; mime: string }>(Q.mediaFiles),
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Choice, Lang } from '../../engine/types.ts';
 import type { CoreStore, OutboundTemplate, OutboxJob, OutboxRow, RequestRecord, StepContext, StepPlan } from '../core.ts';
 import { duplicateQuery, json, prepareCore, writer } from './core-sql.ts';
 import { stepRunner } from './core-steps.ts';
+import { mediaPrefix } from '../core.ts';
 
 export function sqliteCore(db: Db): CoreStore {
   const c = db.$client;
@@ -269,6 +270,15 @@ export function sqliteCore(db: Db): CoreStore {
 
     media: {
       add: (row) => write(() => void q.insertMedia.run({ ...row, filename: row.filename ?? null })),
+      // Cold paths (once at start, once per copy): prepared on use.
+      keysFromPaths: (mediaDir) =>
+        write(
+          () =>
+            c
+              .prepare(`UPDATE media SET path = substr(path, length(@prefix) + 1) WHERE substr(path, 1, length(@prefix)) = @prefix AND length(path) > length(@prefix)`)
+              .run({ prefix: mediaPrefix(mediaDir) }).changes,
+        ),
+      files: async () => c.prepare(`SELECT path, min(mime) AS mime FROM media GROUP BY path ORDER BY path`).all() as Array<{ path: string; mime: string }>,
     },
   };
 }
