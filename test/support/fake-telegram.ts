@@ -91,6 +91,25 @@ export class FakeTelegram {
     });
   }
 
+  /** A photo (Telegram sends the sizes it made, largest last, with no file name or type: JPEG). */
+  pushPhoto(chatId: number, data: Buffer, caption?: string): Update {
+    const fileId = `f${this.files.size + 1}`;
+    this.files.set(fileId, { data, path: `photos/${fileId}.jpg` });
+    return this.push({
+      message: {
+        message_id: this.nextMessageId++,
+        date: now(),
+        chat: { id: chatId, type: 'private' },
+        from: this.user(chatId),
+        photo: [
+          { file_id: `${fileId}-small`, file_unique_id: `u${fileId}s`, width: 90, height: 60, file_size: 1 },
+          { file_id: fileId, file_unique_id: `u${fileId}`, width: 1280, height: 853, file_size: data.length },
+        ],
+        ...(caption ? { caption } : {}),
+      },
+    });
+  }
+
   /** The same update again, as Telegram does when it was not acknowledged. */
   redeliver(update: Update) {
     this.updates.push(update);

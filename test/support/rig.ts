@@ -18,6 +18,7 @@ import { Pipeline, type ChannelLimits } from '../../src/pipeline/pipeline.ts';
 import { ingestFor } from '../../src/channels/ingest.ts';
 import { createHttpServer } from '../../src/server/http.ts';
 import type { ChannelAdapter } from '../../src/channels/types.ts';
+import type { MediaStore } from '../../src/media/index.ts';
 
 export const testLog = pino({ level: process.env.TEST_LOG ?? 'silent' });
 let n = 0;
@@ -43,11 +44,15 @@ export async function channelRig<A extends ChannelAdapter>(opts: {
   http?: boolean;
   /** A port chosen beforehand (when the adapter must know its public URL). */
   port?: number;
+  /** Where files go (closed by the caller); unset, the local folder `<dir>/media`. */
+  media?: MediaStore;
+  /** MEDIA_DIR; unset, `<dir>/media`. */
+  mediaDir?: string;
 }): Promise<Rig<A>> {
   const dir = mkdtempSync(join(tmpdir(), 'tawasul-rig-'));
   const t = openTestStore(join(dir, 't.db'));
   const { store, db } = t;
-  const service = new ConversationService({ store, flows: FLOWS, mediaDir: join(dir, 'media') });
+  const service = new ConversationService({ store, flows: FLOWS, mediaDir: opts.mediaDir ?? join(dir, 'media'), ...(opts.media ? { media: opts.media } : {}) });
   const pipeline = new Pipeline({ service, redis: { url: opts.redisUrl }, log: testLog, prefix: `rig${++n}`, backoffMs: 50, sweepMs: 200, ...(opts.limits ? { limits: opts.limits } : {}) });
   const adapter = opts.makeAdapter(service);
   pipeline.start({ engine: true, senders: [adapter] });
