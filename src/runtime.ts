@@ -16,6 +16,7 @@ import { EmbeddedRedis, connect, type RedisTarget } from './pipeline/redis.ts';
 import { RedisPubSub, type PubSub } from './pipeline/pubsub.ts';
 import { RedisLeases, type Leases } from './pipeline/lease.ts';
 import type { Store } from './store/index.ts';
+import type { Redis } from 'ioredis';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { createHttpServer } from './server/http.ts';
 import { LoopbackSender } from './channels/loopback.ts';
@@ -138,6 +139,17 @@ export async function sessionSecret(config: Pick<Config, 'sessionSecret' | 'data
   return store.settings.getOrCreate('session_secret', () => (legacy.length >= 32 ? legacy : randomBytes(48).toString('base64url')));
 }
 
+/**
+ * The connection @fastify/rate-limit counts sign-in attempts on (its `redis` option), so every
+ * console process behind a balancer counts alike. Few retries and a short connect timeout, as
+ * the plugin advises: a sign-in must not hang on Redis.
+ */
+export function rateLimitConnection(target: RedisTarget, log: Logger): Redis {
+  const conn = connect(target, { connectionName: 'tawasul-rate-limit', connectTimeout: 500, maxRetriesPerRequest: 1 });
+  conn.on('error', (err) => log.warn({ err: err.message }, 'rate-limit redis connection error'));
+  return conn;
+}
+
 /** With no console user at all, creates an admin for every association and prints its password once. */
 async function firstRunAdmin(app: App, log: Logger) {
   const accounts = new Accounts(app.store.console);
@@ -209,12 +221,10 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
 
   let http: FastifyInstance | undefined;
   let url: string | undefined;
-  let rateLimitRedis: ReturnType<typeof connect> | undefined;
+  let rateLimitRedis: Redis | undefined;
   if (roles.http) {
     // Login attempts counted in Redis, so every console process behind a balancer counts alike.
-    // Few retries and a short timeout, as @fastify/rate-limit advises: a sign-in must not hang on Redis.
-    rateLimitRedis = connect(target, { connectionName: 'tawasul-rate-limit', connectTimeout: 500, maxRetriesPerRequest: 1 });
-    rateLimitRedis.on('error', (err) => log.warn({ err: err.message }, 'rate-limit redis connection error'));
+    rateLimitRedis = rateLimitConnection(target, log);
     // Not a literal: `rateLimitRedis` is read by the console once its options name it (src/console/server.ts).
     const consoleOptions = { sessionSecret: await sessionSecret(config, app.store), secureCookies: config.secureCookies, service: app.service, rateLimitRedis };
     http = createHttpServer({
