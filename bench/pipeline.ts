@@ -10,13 +10,17 @@
  * Options (environment): BENCH_SECONDS (per phase, default 8), BENCH_STORE = sqlite | postgres |
  * both (default both), BENCH_WORKERS (SQLite worker processes, default 0 = one process),
  * BENCH_PREFILL / --prefill N (stored messages added before the second sustained run;
- * default 20,000, `--prefill 1000000` for the real figure).
+ * default 20,000, `--prefill 1000000` for the real figure), BENCH_RATES (offered rates of the
+ * open-loop phases, default 100,250,500), BENCH_PROFILE=<dir> (a CPU profile of this process
+ * during each pipeline's 100 msg/s phase, written there; summarise with bench/profile-summary.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Queue, Worker } from 'bullmq';
@@ -34,8 +38,36 @@ import { fmt, quantile } from './engine.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Offered rates of the open-loop phases: below saturation (where the time goes) and the target's 500. */
-const RATES = [100, 250, 500];
+const RATES = (process.env.BENCH_RATES ?? '100,250,500').split(',').map(Number);
 const CONCURRENCY = 400;
+
+/**
+ * BENCH_SQL=1: every better-sqlite3 statement this process runs is timed by its SQL text
+ * (count, total ms), printed for each pipeline's 100 msg/s phase: which statements a message costs.
+ */
+const sqlStats = new Map<string, { calls: number; ms: number }>();
+let sqlCounting = false;
+if (process.env.BENCH_SQL) {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  for (const name of ['run', 'get', 'all']) {
+    const original = proto[name]!;
+    proto[name] = function (this: { source: string }, ...args: unknown[]) {
+      if (!sqlCounting) return original.apply(this, args);
+      const t = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const key = this.source.replace(/\s+/g, ' ').slice(0, 90);
+        const s = sqlStats.get(key) ?? { calls: 0, ms: 0 };
+        s.calls++;
+        s.ms += performance.now() - t;
+        sqlStats.set(key, s);
+      }
+    };
+  }
+}
 
 export interface LoopFigures {
   rate: number;
@@ -178,6 +210,14 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
   const { redis, dir, seconds, log, workers } = o;
   const prefix = `bench${Math.random().toString(36).slice(2, 8)}`;
   const store = openStore(o.storeUrl);
+  // BENCH_EXPERIMENT=no-autocheckpoint: a local experiment on the store's connection (no src change):
+  // no checkpoint inside a committing transaction; a PASSIVE checkpoint from a second connection every second.
+  let checkpointer: NodeJS.Timeout | undefined;
+  if (process.env.BENCH_EXPERIMENT === 'no-autocheckpoint' && store.kind === 'sqlite') {
+    store.sqlite.$client.pragma('wal_autocheckpoint = 0');
+    const side = new Database(o.storeUrl);
+    checkpointer = setInterval(() => side.pragma('wal_checkpoint(PASSIVE)'), 1000);
+  }
   const flows = loadFlows(join(ROOT, 'flows'));
   const service = new ConversationService({ store, flows, mediaDir: join(dir, 'media') });
   const sink = new BenchSink();
@@ -325,7 +365,31 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     return fig;
   };
   const loops: LoopFigures[] = [];
-  for (const rate of RATES) loops.push(await openLoop(rate));
+  for (const rate of RATES) {
+    const profiling = process.env.BENCH_PROFILE && rate === 100 ? new Session() : undefined;
+    if (profiling) {
+      profiling.connect();
+      await profiling.post('Profiler.enable');
+      await profiling.post('Profiler.start');
+    }
+    sqlStats.clear();
+    sqlCounting = rate === 100;
+    loops.push(await openLoop(rate));
+    sqlCounting = false;
+    if (sqlStats.size > 0) {
+      const replies = loops.at(-1)!.count;
+      log(`  SQLite statements at 100 msg/s, per handled message (calls, µs): total ${(([...sqlStats.values()].reduce((a, v) => a + v.ms, 0) / replies) * 1000).toFixed(0)} µs`);
+      for (const [sql, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) log(`    ${(v.calls / replies).toFixed(2)} × ${((v.ms / replies) * 1000).toFixed(0).padStart(4)} µs  ${sql}`);
+    }
+    if (profiling) {
+      const { profile } = await profiling.post('Profiler.stop');
+      mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
+      const file = join(process.env.BENCH_PROFILE!, `${o.label.replace(/[^a-z0-9]+/gi, '-')}-100.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      profiling.disconnect();
+      log(`  CPU profile of this process at 100 msg/s: ${file}`);
+    }
+  }
 
   // 3. Cost per message with many stored: pre-fill, then the sustained run again.
   let afterPrefill: PipelineFigures['afterPrefill'];
@@ -339,6 +403,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     log(`${o.label}: turns/s before ${fmt(sustained.perSecond)}, after ${fmt(stored)} stored ${fmt(again.perSecond)} (${(again.perSecond / sustained.perSecond).toFixed(2)}×)`);
   }
   await pipeline.close();
+  if (checkpointer) clearInterval(checkpointer);
   if (warnings.size > 0) log(`  pipeline warnings: ${[...warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v}× ${k}`).join('; ')}`);
   await Promise.all(children.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); })));
   await store.close();
