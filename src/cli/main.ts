@@ -6,6 +6,7 @@ import { flowsCheckCommand, flowsSchemaCommand } from './flows.ts';
 import { gatewayCommand, startCommand, workerCommand } from './serve.ts';
 import { usersAddCommand, usersPasswdCommand } from './users.ts';
 import { dbCommand } from './db.ts';
+import { mediaCommand } from './media.ts';
 import { deadLettersCommand, decideCommand, deliveredCommand, retryDeadLetterCommand } from './ops.ts';
 
 const program = new Command()
@@ -93,5 +94,6 @@ flows
   .action(flowsSchemaCommand);
 
 program.addCommand(dbCommand());
+program.addCommand(mediaCommand());
 
 await program.parseAsync(process.argv);
