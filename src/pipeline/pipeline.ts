@@ -15,7 +15,7 @@
  * crash between a commit and the enqueue, or a Redis restart, loses nothing. Every step is
  * idempotent, so the sweep and platform redeliveries never do anything twice.
  */
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Accepted, ConversationService, InboundMessage, OutboxJob, OutboxRow, StepOutcome } from '../conversation/service.ts';
@@ -82,6 +82,12 @@ export interface PipelineOptions {
   strandedAfterMs?: number;
   /** How long a job stays locked to a worker; a killed worker's jobs run again after it. */
   lockDurationMs?: number;
+  /**
+   * On close, how long jobs in flight may take to finish (a send already on the wire, an engine
+   * step, a verification) before their locks are dropped and they are left to the stalled check.
+   * Jobs that have not started their work are handed back at once.
+   */
+  closeGraceMs?: number;
   /** Notified of alerts (unclaimed escalation, committee period reached, a send whose outcome is unknown, a job out of attempts). */
   onAlert?: (alert: NonNullable<JobResult['alert']>) => void;
 }
@@ -123,6 +129,8 @@ export class Pipeline {
   private dispatchScheduled = false;
   private dispatching: Promise<void> | undefined;
   private closed = false;
+  /** Set when close() begins: processors hand their jobs back instead of starting work. */
+  private stopping = false;
 
   constructor(private readonly opts: PipelineOptions) {
     this.service = opts.service;
@@ -295,7 +303,7 @@ export class Pipeline {
 
   // ── consuming ─────────────────────────────────────────────────────────────
 
-  private worker(name: string, processor: (job: Job) => Promise<unknown>, extra: Partial<WorkerOptions> = {}): Worker {
+  private worker(name: string, processor: (job: Job, token?: string) => Promise<unknown>, extra: Partial<WorkerOptions> = {}): Worker {
     const connection = connect(this.opts.redis, { enableAutoPipelining: true });
     connection.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'redis worker connection'));
     this.workerConnections.push(connection);
@@ -334,17 +342,24 @@ export class Pipeline {
     if (roles.engine) {
       this.worker(
         QUEUE.inbound,
-        async (job) => {
+        async (job, token) => {
           const { conversationId } = job.data as { conversationId: string };
+          await this.handBackIfStopping(job, token);
           // The first call skips the read-only peek: a drain job almost always has work.
           for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
             this.afterStep(outcome);
+            // A SQLite step can complete without any I/O wait, so a long drain would never let
+            // timers (lock renewal), signals or HTTP run: yield to the event loop between steps.
+            await new Promise((resolve) => setImmediate(resolve));
+            // Stopping: the step just committed; the rest of the conversation goes to another process now.
+            await this.handBackIfStopping(job, token);
           }
         },
         { concurrency: this.opts.engineConcurrency ?? 8 },
       );
-      const jobs = async (job: Job) => {
+      const jobs = async (job: Job, token?: string) => {
         const { outboxId, job: work } = job.data as { outboxId: number; job: OutboxJob };
+        await this.handBackIfStopping(job, token);
         const result = await runJob(this.service, work, new Date());
         await this.service.markOutboxDone(outboxId);
         this.afterStep(result.outcome);
@@ -362,8 +377,9 @@ export class Pipeline {
     const attempts = this.opts.attempts ?? 8;
     const worker: Worker = this.worker(
       name,
-      async (job) => {
+      async (job, token) => {
         const { id, conversationId } = job.data as { id: string; conversationId: string };
+        await this.handBackIfStopping(job, token);
         let next = await this.service.nextOutbound(conversationId);
         const current = next?.id === id ? next : await this.service.outboundStatus(id);
         if (!current || !['queued', 'sending'].includes(current.status)) {
@@ -390,6 +406,8 @@ export class Pipeline {
           this.kickLater(conversationId);
           return 'reordered';
         }
+        // Last point before the send: once it is on the wire, it finishes here (within closeGraceMs).
+        await this.handBackIfStopping(job, token);
         if (!(await this.service.markSending(id))) return 'taken'; // another attempt got there first
         this.inFlight.add(id);
         try {
@@ -467,6 +485,18 @@ export class Pipeline {
     }
     await this.service.markRetry(id, 'the channel does not have it: sending again');
     return 'resend';
+  }
+
+  /**
+   * While the process stops: gives the job back to its queue (waiting, lock released, attempts
+   * untouched) so another process takes it now, not after the lock lapses and the stalled check
+   * runs. Called only between units of work, never while one is half done.
+   */
+  private async handBackIfStopping(job: Job, token: string | undefined): Promise<void> {
+    if (!this.stopping || !token) return;
+    await job.moveToWait(token);
+    this.metrics.handedBack.inc({ queue: job.queueName });
+    throw new WaitingError();
   }
 
   /** A visible failed state: the failed job stays in its queue, an event in SQLite, an alert. */
@@ -607,12 +637,24 @@ export class Pipeline {
     }
   }
 
-  /** Graceful stop: no new jobs are taken, jobs in flight finish, connections close. */
+  /**
+   * Graceful stop: no new jobs are taken; a job between two units of work (a drain between two
+   * messages, a send not yet on the wire) is handed back to its queue for another process at
+   * once; work already running finishes, for at most `closeGraceMs`, after which the rest is
+   * left to lapse (its locks stop being renewed; another process's stalled check takes it).
+   */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    const grace = this.opts.closeGraceMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = Promise.all(this.workers.map((w) => w.close())).catch(() => undefined);
+    const late = await Promise.race([finished.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace)))]);
+    clearTimeout(timer);
+    // Not waited for past the grace: their locks lapse once this process's connections close.
+    if (late) this.log.warn({ graceMs: grace }, 'jobs still running at the end of the shutdown grace; left to the stalled check');
     await this.sweeping;
-    await Promise.all(this.workers.map((w) => w.close()));
     await this.dispatching;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     for (const c of [...this.workerConnections, this.producer]) c.disconnect();

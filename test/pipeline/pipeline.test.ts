@@ -401,5 +401,35 @@ describe('pipeline', () => {
     await uSink.until(() => uSink.deliveries.some((d) => d.text.includes(reference) && d.text.includes('وافقت')), 15_000, 'decision on the last used channel');
     expect(tSink.deliveries.some((d) => d.text.includes('وافقت'))).toBe(false);
   });
-});
 
+  it('on close hands a conversation it is draining back to the queue: another process carries on at once, not after the lock lapses', async () => {
+    setup();
+    const producer = quickPipeline(service, redis.url, prefix);
+    let conversationId = '';
+    for (let i = 1; i <= 600; i++) {
+      conversationId = (await producer.ingest({ associationId: 'qalam', channel: 'loopback', address: 'hb', messageId: `hb-${i}`, text: i % 2 ? 'menu' : '1' })).conversationId;
+    }
+    const pending = () => sql<{ n: number }>("SELECT count(*) n FROM messages WHERE conversation_id = ? AND direction = 'in' AND status = 'pending'", conversationId)[0]!.n;
+    // One drain job for the 600 messages; the first process stops a few steps in.
+    const first = quickPipeline(service, redis.url, prefix, { lockDurationMs: 8000 });
+    first.start({ engine: true });
+    await waitFor('the first steps', () => pending() < 600, 15_000);
+    const closing = Date.now();
+    await first.close();
+    const closeMs = Date.now() - closing;
+    const left = pending();
+    expect(left, 'the rest was handed back, not drained during close').toBeGreaterThan(0);
+    const handedBack = (await first.metrics.registry.getSingleMetricAsString('tawasul_jobs_handed_back_total'));
+    expect(handedBack).toMatch(/queue="inbound"} 1/);
+    const resumed = Date.now();
+    start([], { lockDurationMs: 8000 });
+    await waitFor('the second process to carry on', () => pending() < left, 15_000);
+    const resumeMs = Date.now() - resumed;
+    await waitFor('the second process to finish the conversation', () => pending() === 0, 30_000);
+    if (process.env.TEST_REPORT) console.log(`close took ${closeMs} ms with ${left} messages left; the next process took its first in ${resumeMs} ms`);
+    // Left locked, it would wait for the lock (8 s) and the stalled check (2 s).
+    expect(closeMs).toBeLessThan(3000);
+    expect(resumeMs).toBeLessThan(3000);
+    await producer.close();
+  });
+});
