@@ -10,12 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
 import type { AuditEntry } from '../../src/store/console.ts';
 import { dayStart, nextDay } from '../../src/console/format.ts';
 
 let dir = '';
 let store: Store;
+/** The test's own connection to the file, for setting the scene. */
+let own: Db | undefined;
 afterEach(async () => {
+  if (own?.$client.open) own.$client.close();
+  own = undefined;
   await store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -27,7 +32,8 @@ const entry = (type: string, requestId: string): AuditEntry => ({ associationId:
 function seed(rows: Array<[string, string, string, string, string | null]>) {
   dir = mkdtempSync(join(tmpdir(), 'tawasul-console-store-'));
   store = openStore(join(dir, 't.db'));
-  const db = store.sqlite.$client; // setting the scene only; every assertion goes through the repositories
+  own = openDb(join(dir, 't.db'));
+  const db = own.$client; // setting the scene only; every assertion goes through the repositories
   for (const a of ['qalam', 'sidr']) db.prepare("INSERT INTO associations (id, name_ar, name_en, reference_prefix, flow_hash, updated_at) VALUES (?, ?, ?, 'X', 'h', ?)").run(a, `جمعية ${a}`, a, AT);
   rows.forEach(([reference, association, status, submitted, name], i) => {
     db.prepare('INSERT INTO beneficiaries (id, association_id, name, updated_at) VALUES (?, ?, ?, ?)').run(`b${i}`, association, name, AT);

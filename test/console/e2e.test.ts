@@ -21,6 +21,7 @@ import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD, serveAll } from '../support/console.ts';
 import { increasing, screenXs } from '../support/bidi.ts';
 import { launchChromium, signInThroughForm } from '../support/chromium.ts';
+import { closeOwnDb, ownDb } from './db.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -47,6 +48,7 @@ afterAll(async () => {
   await browser?.close();
   await runtime?.close();
   await redis.stop();
+  closeOwnDb(dir);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -177,7 +179,7 @@ describe('staff console in a real browser', () => {
     const mobile = committee.page.locator('tr[data-field="mobile"] td.value');
     const groups = (await mobile.innerText()).split(/\s+/).filter(Boolean);
     expect(await screenXs(mobile, groups)).toSatisfy(increasing);
-    const { attested_at } = runtime.app.store.sqlite.$client.prepare('SELECT attested_at FROM requests WHERE reference = ?').get(reference) as { attested_at: string };
+    const { attested_at } = ownDb(dir).prepare('SELECT attested_at FROM requests WHERE reference = ?').get(reference) as { attested_at: string };
     const riyadh = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Riyadh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(attested_at));
     expect(await committee.page.locator('[data-value="attested-at"]').innerText()).toContain(riyadh);
     expect(await committee.page.locator('[data-value="attested-at"]').innerText()).toMatch(/\(\d\d\/\d\d\/14\d\d AH\)/);

@@ -16,6 +16,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD, serveAll } from '../support/console.ts';
 import { launchChromium, signInThroughForm } from '../support/chromium.ts';
+import { closeOwnDb, ownDb } from './db.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const person = beneficiary(clock, 'telegram', '555000111');
   await person.send('السلام عليكم');
   await person.send('موظف');
-  conversation = (runtime.app.store.sqlite.$client.prepare("SELECT id FROM conversations WHERE mode = 'waiting_staff'").get() as { id: string }).id;
+  conversation = (ownDb(dir).prepare("SELECT id FROM conversations WHERE mode = 'waiting_staff'").get() as { id: string }).id;
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
@@ -46,6 +47,7 @@ afterAll(async () => {
   await browser?.close();
   await runtime?.close();
   await redis.stop();
+  closeOwnDb(dir);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -20,6 +20,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { PASSWORD, serveAll } from '../support/console.ts';
 import { launchChromium, signInThroughForm } from '../support/chromium.ts';
+import { closeOwnDb, ownDb } from './db.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const redis = new TestRedis();
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const accounts = new Accounts(runtime.app.store.console);
   // The first start made the only account, admin@localhost with a generated password it printed;
   // a generated reset stands in for that password here (both are one-time).
-  expect((await accounts.byId((runtime.app.store.sqlite.$client.prepare("SELECT id FROM users WHERE email = 'admin@localhost'").get() as { id: string }).id))!.mustChangePassword).toBe(true);
+  expect((await accounts.byId((ownDb(dir).prepare("SELECT id FROM users WHERE email = 'admin@localhost'").get() as { id: string }).id))!.mustChangePassword).toBe(true);
   firstPassword = await accounts.setPassword('admin@localhost');
   await accounts.add({ email: 'reem@sidr.org', name: 'ريم', role: 'supervisor', associations: ['sidr', 'qalam'], password: PASSWORD });
   browser = await launchChromium();
@@ -48,6 +49,7 @@ afterAll(async () => {
   await browser?.close();
   await runtime?.close();
   await redis.stop();
+  closeOwnDb(dir);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -110,7 +112,7 @@ describe('a newcomer\'s first hour', () => {
     await settle();
     expect(await visitor.locator('#chat .msg', { hasText: greeting }).count()).toBe(1);
     expect(await visitor.locator('#chat .msg.me').count()).toBe(0);
-    const db = runtime.app.store.sqlite.$client;
+    const db = ownDb(dir);
     expect((db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'in' AND channel_message_id LIKE 'open:%'").get() as { n: number }).n).toBe(1);
     await visitor.screenshot({ path: join(ARTIFACTS, 'newcomer-chat-greeting-ar-390.png'), fullPage: true });
 
