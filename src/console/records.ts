@@ -4,7 +4,7 @@
  * internal notes; and the person's data rights under the PDPL — an export of everything held
  * and erasure on request. Every view, export and erasure is written to the audit log.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { MediaNotFoundError, mediaKeyOf, type MediaStore } from '../media/index.ts';
 import { initialState } from '../engine/advance.ts';
 import type { BeneficiaryRow, ConsoleStore, PersonRecord } from '../store/console.ts';
 import { uuidv7 } from '../store/ids.ts';
@@ -25,8 +25,17 @@ export const DATA_RIGHTS: { export: Role[]; erase: Role[] } = {
   erase: ['supervisor', 'admin'],
 };
 
+/** Where the files are: the media store and MEDIA_DIR (a row's `path` is a key, or an absolute path from before the store). */
+export interface MediaFiles {
+  readonly media: MediaStore;
+  readonly mediaDir: string;
+}
+
 export class Records {
-  constructor(private readonly store: Pick<ConsoleStore, 'records' | 'inbox' | 'audit'>) {}
+  constructor(
+    private readonly store: Pick<ConsoleStore, 'records' | 'inbox' | 'audit'>,
+    private readonly files: MediaFiles,
+  ) {}
 
   private get repo() {
     return this.store.records;
@@ -150,15 +159,17 @@ export class Records {
       record.conversations.map((c) => c.id),
       auditEntry(user, 'beneficiary_exported', { beneficiaryId }, { associationId: record.beneficiary.associationId }),
     );
-    const files = held.files.map(({ path, ...meta }) => {
-      let content: string | null = null;
-      try {
-        content = readFileSync(path).toString('base64');
-      } catch {
-        content = null; // already gone from disk
-      }
-      return { ...meta, contentBase64: content };
-    });
+    // A file already gone is null; a store that cannot be reached fails the export (never a silently partial one).
+    const files = await Promise.all(
+      held.files.map(async ({ path, ...meta }) => {
+        try {
+          return { ...meta, contentBase64: (await this.files.media.get(mediaKeyOf(path, this.files.mediaDir))).toString('base64') };
+        } catch (err) {
+          if (err instanceof MediaNotFoundError) return { ...meta, contentBase64: null };
+          throw err;
+        }
+      }),
+    );
     return {
       exportedAt: new Date().toISOString(),
       association: record.beneficiary.associationId,
@@ -198,7 +209,11 @@ export class Records {
     });
     if (!result.ok) throw new ConflictError(result.reason === 'not found' ? 'not found' : 'this record was erased already');
     // Files go after the commit; a file shared (same content) with someone else's upload stays.
-    for (const path of result.unusedPaths) rmSync(path, { force: true });
+    // Every deletion is tried; one the store refused fails the call after the others (the
+    // record is erased either way, and the error names the key left for an operator).
+    const deleted = await Promise.allSettled(result.unusedPaths.map((path) => this.files.media.delete(mediaKeyOf(path, this.files.mediaDir))));
+    const failed = deleted.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (failed) throw failed.reason;
     return result.counts;
   }
 }

@@ -19,6 +19,7 @@ import { CAN, PAGE_SIZE, REQUEST_STATUSES, Requests } from './requests.ts';
 import { dashboardData } from './dashboard.ts';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { MediaNotFoundError, mediaKeyOf } from '../media/index.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConflictError, Inbox, TAKE_OVER } from './inbox.ts';
@@ -378,12 +379,20 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       app.get<ById>('/console/media/:id', async (req, reply) => {
         const file = await requests.media(req.user!, req.params.id);
         if (!file) return problem(req, reply, 404, 'not found');
+        let bytes: Buffer;
+        try {
+          bytes = await service.media.get(mediaKeyOf(file.path, service.mediaDir));
+        } catch (err) {
+          // Recorded but no longer in the store (erased, or lost): the friendly page, not a 500.
+          if (err instanceof MediaNotFoundError) return problem(req, reply, 404, 'not found');
+          throw err;
+        }
         await audit(store, req.user!, 'staff_viewed_attachment', { mediaId: req.params.id });
         return reply
           .type(file.mime)
           .header('content-security-policy', 'sandbox')
           .header('content-disposition', `inline; filename="${(file.filename ?? 'file').replace(/[^\w.-]/g, '_')}"`)
-          .send(readFileSync(file.path));
+          .send(bytes);
       });
       const act = (path: string, run: (user: User, ref: string, body: Record<string, unknown>) => unknown) =>
         app.post<ByRef>(`/console/requests/:ref/${path}`, { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -409,7 +418,7 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       });
 
       const inbox = new Inbox(store, opts.service);
-      const records = new Records(store);
+      const records = new Records(store, service);
 
       app.get('/console/inbox', async (req, reply) => {
         const lang = langOf(req);

@@ -4,7 +4,8 @@
  * leaves none of the person's data in any table.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { MediaNotFoundError, MediaStoreError, mediaKeyOf, openMediaStore } from '../../src/media/index.ts';
+import { freePort } from '../support/redis.ts';
 import { Harness } from '../support/scenario.ts';
 import { beneficiary } from '../support/beneficiary.ts';
 import { Records } from '../../src/console/records.ts';
@@ -33,7 +34,7 @@ async function setup() {
   const wa = beneficiary(h, 'whatsapp', '+966501234567');
   await wa.fillIntake();
   const id = (h.db.$client.prepare('SELECT beneficiary_id AS id FROM requests WHERE reference = ?').get(reference) as { id: string }).id;
-  return { records: new Records(consoleOf(h)), id, reference };
+  return { records: new Records(consoleOf(h), h.service), id, reference };
 }
 
 /** Every value in every table, as text: where a piece of personal data could hide. */
@@ -103,14 +104,37 @@ describe('beneficiary records', () => {
     await expect(records.export({ ...staff, role: 'committee' }, id)).rejects.toThrow(/forbidden/);
   });
 
+  it('exports a file gone from the media store as null; a store that cannot be reached fails the export', async () => {
+    const { records, id } = await setup();
+    const keys = (h.db.$client.prepare('SELECT path FROM media').all() as Array<{ path: string }>).map((m) => mediaKeyOf(m.path, h.service.mediaDir));
+    for (const k of keys) await h.service.media.delete(k);
+    await expect(h.service.media.get(keys[0]!)).rejects.toBeInstanceOf(MediaNotFoundError);
+    const data = (await records.export(staff, id)) as { files: Array<{ contentBase64: string | null; sha256: string }> };
+    expect(data.files.length).toBe(keys.length);
+    for (const f of data.files) expect(f.contentBase64).toBeNull();
+
+    // The same rows over a bucket nobody answers at: an error, never an export with the files quietly missing.
+    const port = await freePort();
+    const bucket = openMediaStore({ kind: 's3', bucket: 'tawasul', region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, prefix: '', maxAttempts: 1, requestTimeoutMs: 2000 });
+    try {
+      const failing = new Records(consoleOf(h), { media: bucket, mediaDir: h.service.mediaDir });
+      const err = await failing.export(staff, id).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(MediaStoreError);
+      expect(err).not.toBeInstanceOf(MediaNotFoundError);
+    } finally {
+      await bucket.close();
+    }
+  }, 30_000);
+
   it('erases the person on request: no national ID, phone, name, answer or file left in any table; audited; a new message starts afresh', async () => {
     const { records, id } = await setup();
     await records.logOffline(staff, id, { kind: 'interview', direction: 'in', summary: 'مقابلة مع محمد عبدالله الأحمد' });
     await records.addNote(staff, { beneficiaryId: id }, 'رقم الجوال 0501234567');
     const before = everything();
     for (const secret of ['1012345672', '+966501234567', 'محمد عبدالله الأحمد']) expect(before).toContain(secret);
-    const files = (h.db.$client.prepare('SELECT path FROM media').all() as Array<{ path: string }>).map((m) => m.path);
-    expect(files.every((f) => existsSync(f))).toBe(true);
+    const files = (h.db.$client.prepare('SELECT path FROM media').all() as Array<{ path: string }>).map((m) => mediaKeyOf(m.path, h.service.mediaDir));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(await h.service.media.exists(f)).toBe(true);
 
     await expect(records.erase(staff, id, 'طلب المستفيد')).rejects.toThrow(/forbidden/);
     await expect(records.erase(supervisor, id, ' ')).rejects.toThrow(/needs a reason/);
@@ -120,7 +144,7 @@ describe('beneficiary records', () => {
 
     const after = everything();
     for (const secret of ['1012345672', '+966501234567', '0501234567', 'محمد عبدالله الأحمد', 'Browser_abcdefghijklmnop', 'مقابلة مع']) expect(after).not.toContain(secret);
-    expect(files.some((f) => existsSync(f))).toBe(false);
+    for (const f of files) expect(await h.service.media.exists(f)).toBe(false);
     const audit = h.db.$client.prepare("SELECT actor, payload FROM events WHERE type = 'beneficiary_erased'").get() as { actor: string; payload: string };
     expect(audit.actor).toBe('user:u-sup');
     expect(JSON.parse(audit.payload)).toMatchObject({ beneficiaryId: id, reason: 'طلب المستفيد بتاريخ اليوم' });

@@ -18,6 +18,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { consoleRoutes, mountConsole } from '../../src/console/server.ts';
 import { Browser, PASSWORD, serveAll } from '../support/console.ts';
+import { closeOwnDb, ownDb } from './db.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-security-'));
@@ -47,7 +48,7 @@ beforeAll(async () => {
   const applicant = beneficiary(clock, 'web', 'web:SecurityApplicant_0123456789');
   await applicant.fillIntake(validAnswers(FLOWS.get('qalam')!, 'intake', new Date()).map((a) => ('text' in a && a.text === '١٠١٢٣٤٥٦٧٢' ? { text: NATIONAL_ID } : a)));
   await applicant.send('1');
-  const db = runtime.app.store.sqlite.$client;
+  const db = ownDb(dir);
   const req = db.prepare('SELECT reference, beneficiary_id FROM requests').get() as { reference: string; beneficiary_id: string };
   ids.reference = req.reference;
   ids.beneficiary = req.beneficiary_id;
@@ -64,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.close();
   await redis.stop();
+  closeOwnDb(dir);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -122,16 +124,23 @@ describe('console security over every route', () => {
     let checked = 0;
     for (const r of routes.filter((r) => !PUBLIC(r.url) && !r.url.startsWith('/admin/queues') && r.url !== '/console/logout')) {
       const url = fill(r.url);
-      const form: Record<string, string> = r.url === '/console/beneficiaries/search' ? { q: NATIONAL_ID } : r.url === '/console/beneficiaries' ? { association: 'qalam', name: 'x' } : { text: 'x', reason: 'x', confirm: 'erase', outcome: 'accepted', fieldMark: 'full_name:verified', kind: 'letter', summary: 'x' };
+      const form: Record<string, string> = r.url === '/console/beneficiaries/search' ? { q: NATIONAL_ID } : r.method === 'POST' && r.url === '/console/requests' ? { q: ids.reference, association: 'qalam' } : r.url === '/console/beneficiaries' ? { association: 'qalam', name: 'x' } : { text: 'x', reason: 'x', confirm: 'erase', outcome: 'accepted', fieldMark: 'full_name:verified', kind: 'letter', summary: 'x' };
       if (r.url === '/console/inbox/stream') {
         // Their own live inbox: nothing of this association in it.
         const event = await firstEvent(other, url);
         for (const leak of leaks) expect(event).not.toContain(leak);
         continue;
       }
-      const res = r.method === 'GET' ? await other.go(url) : await other.form(url, { _csrf: token, ...form });
+      let res = r.method === 'GET' ? await other.go(url) : await other.form(url, { _csrf: token, ...form });
+      if (r.method === 'POST' && r.url === '/console/requests') {
+        // A search of the request list: back to their own list (the association not theirs is no filter), finding nothing of this one.
+        expect(res.status).toBe(303);
+        expect(res.headers.get('location')).toMatch(/^\/console\/requests\?s=[\w-]+$/);
+        res = await other.go(res.headers.get('location')!);
+        expect(res.status).toBe(200);
+      }
       // (A search page repeats what was typed in its own box: that is not this association's data.)
-      const body = (await res.text()).replace(`value="${NATIONAL_ID}"`, '');
+      const body = (await res.text()).replace(`value="${NATIONAL_ID}"`, '').replace(`value="${ids.reference}"`, '');
       if (r.url.includes(':') || r.url === '/console/*') expect([r.method, r.url, res.status]).toEqual([r.method, r.url, expect.toBeOneOf([403, 404])]);
       else if (r.method === 'POST' && r.url === '/console/beneficiaries') expect(res.status).toBe(404); // creating a record in an association not theirs
       else if (r.url === '/console/account/password') expect(res.status).toBe(400); // their own account, a wrong current password
@@ -142,7 +151,7 @@ describe('console security over every route', () => {
     }
     expect(checked).toBeGreaterThan(25);
     // Nothing changed on this association's side.
-    const db = runtime.app.store.sqlite.$client;
+    const db = ownDb(dir);
     expect(db.prepare('SELECT mode, assigned_staff_id FROM conversations WHERE id = ?').get(ids.conversation)).toEqual({ mode: 'waiting_staff', assigned_staff_id: null });
     expect((db.prepare('SELECT erased_at FROM beneficiaries WHERE id = ?').get(ids.beneficiary) as { erased_at: string | null }).erased_at).toBeNull();
     expect((db.prepare('SELECT count(*) n FROM staff_notes').get() as { n: number }).n).toBe(0);
@@ -167,7 +176,7 @@ describe('console security over every route', () => {
       const none = await admin.go(fill(r.url), { method: r.method });
       expect([r.url, none.status]).toEqual([r.url, 403]);
     }
-    const db = runtime.app.store.sqlite.$client;
+    const db = ownDb(dir);
     expect((db.prepare('SELECT erased_at FROM beneficiaries WHERE id = ?').get(ids.beneficiary) as { erased_at: string | null }).erased_at).toBeNull();
     expect(db.prepare('SELECT mode FROM conversations WHERE id = ?').get(ids.conversation)).toEqual({ mode: 'waiting_staff' });
   });
@@ -202,7 +211,7 @@ describe('console security over every route', () => {
     const after = await (await admin.go(page)).text();
     expect(after).toContain('سجل محذوف');
     for (const secret of SECRETS) expect(after).not.toContain(secret);
-    const audit = runtime.app.store.sqlite.$client.prepare("SELECT payload FROM events WHERE type = 'beneficiary_erased'").get() as { payload: string };
+    const audit = ownDb(dir).prepare("SELECT payload FROM events WHERE type = 'beneficiary_erased'").get() as { payload: string };
     expect(JSON.parse(audit.payload).reason).toBe('طلب المستفيد رقم ٤٥');
   });
 
