@@ -12,6 +12,7 @@ import type { Runtime } from '../../src/runtime.ts';
 import { Accounts } from '../../src/console/accounts.ts';
 import { Browser, PASSWORD, serveAll } from '../support/console.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { closeOwnDb, ownDb } from './db.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-console-'));
@@ -33,6 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.close();
   await redis.stop();
+  closeOwnDb(dir);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -79,7 +81,7 @@ describe('console sign-in', () => {
     expect(home).toContain('نورة');
     expect(home).toContain('جمعية قلم العلمية');
     expect(home).not.toContain('سدر');
-    const events = runtime.app.store.sqlite.$client.prepare("SELECT actor FROM events WHERE type = 'staff_login'").all() as Array<{ actor: string }>;
+    const events = ownDb(dir).prepare("SELECT actor FROM events WHERE type = 'staff_login'").all() as Array<{ actor: string }>;
     expect(events.length).toBe(1);
 
     expect((await b.form('/console/logout', {})).status).toBe(403);
@@ -101,7 +103,7 @@ describe('console sign-in', () => {
     const waitUntil = async (p: () => Promise<boolean> | boolean) => {
       for (let i = 0; i < 200 && !(await p()); i++) await new Promise((r) => setTimeout(r, 50));
     };
-    await waitUntil(() => (runtime.app.store.sqlite.$client.prepare("SELECT count(*) n FROM conversations WHERE mode = 'waiting_staff'").get() as { n: number }).n === 1);
+    await waitUntil(() => (ownDb(dir).prepare("SELECT count(*) n FROM conversations WHERE mode = 'waiting_staff'").get() as { n: number }).n === 1);
 
     const noura = await signIn('noura@qalam.org');
     const inbox = await (await noura.go('/console/inbox')).text();
@@ -133,18 +135,18 @@ describe('console sign-in', () => {
     const seen = await history();
     expect(seen).toContain('staff:أهلًا، معك نورة من الجمعية.');
     expect(seen.filter((h) => h.startsWith('bot:')).length).toBeGreaterThan(0);
-    const botAfterClaim = runtime.app.store.sqlite.$client
+    const botAfterClaim = ownDb(dir)
       .prepare("SELECT count(*) n FROM messages WHERE direction = 'out' AND author = 'bot' AND created_at > (SELECT created_at FROM messages WHERE channel_message_id = 'b3')")
       .get() as { n: number };
     expect(botAfterClaim.n).toBe(0);
 
     expect((await noura.form(`/console/conversations/${id}/release`, { _csrf: await csrfOf(noura), resumeAt: 'menu' })).status).toBe(302);
-    const mode = runtime.app.store.sqlite.$client.prepare('SELECT mode FROM conversations WHERE id = ?').get(id) as { mode: string };
+    const mode = ownDb(dir).prepare('SELECT mode FROM conversations WHERE id = ?').get(id) as { mode: string };
     expect(mode.mode).toBe('menu');
   });
 
   it('dashboard: supervisors only; queue health, escalations, satisfaction from real data; drawn in the browser test (e2e)', async () => {
-    const db = runtime.app.store.sqlite.$client;
+    const db = ownDb(dir);
     const conv = (db.prepare("SELECT id FROM conversations WHERE association_id = 'qalam' LIMIT 1").get() as { id: string }).id;
     for (const rating of [5, 4, 4]) {
       db.prepare("INSERT INTO survey_responses (id, association_id, conversation_id, rating, answers) VALUES (?, 'qalam', ?, ?, ?)").run(`s${rating}${Math.random()}`, conv, rating, JSON.stringify({ overall: rating, comment: 'خدمة ممتازة <b>شكرًا</b>' }));
@@ -168,7 +170,7 @@ describe('console sign-in', () => {
     const address = 'web:VerifyBeneficiary_0123456789';
     const settle = async () => {
       for (let i = 0; i < 200; i++) {
-        const p = runtime.app.store.sqlite.$client.prepare("SELECT count(*) n FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id WHERE k.address = ? AND ((m.direction = 'in' AND m.status = 'pending') OR (m.direction = 'out' AND m.status IN ('queued', 'sending')))").get(address) as { n: number };
+        const p = ownDb(dir).prepare("SELECT count(*) n FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id WHERE k.address = ? AND ((m.direction = 'in' AND m.status = 'pending') OR (m.direction = 'out' AND m.status IN ('queued', 'sending')))").get(address) as { n: number };
         if (p.n === 0) return;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -189,8 +191,8 @@ describe('console sign-in', () => {
       } else await say(a.text);
     }
     await say('1');
-    const ref = (runtime.app.store.sqlite.$client.prepare("SELECT reference FROM requests WHERE attestation_channel = 'web'").get() as { reference: string }).reference;
-    for (let i = 0; i < 100 && (runtime.app.store.sqlite.$client.prepare('SELECT status FROM requests WHERE reference = ?').get(ref) as { status: string }).status !== 'verifying'; i++) await new Promise((r) => setTimeout(r, 50));
+    const ref = (ownDb(dir).prepare("SELECT reference FROM requests WHERE attestation_channel = 'web'").get() as { reference: string }).reference;
+    for (let i = 0; i < 100 && (ownDb(dir).prepare('SELECT status FROM requests WHERE reference = ?').get(ref) as { status: string }).status !== 'verifying'; i++) await new Promise((r) => setTimeout(r, 50));
 
     const noura = await signIn('noura@qalam.org');
     expect(await (await noura.go('/console/requests')).text()).toContain(ref);
@@ -204,6 +206,15 @@ describe('console sign-in', () => {
     const huda = await signIn('huda@sidr.org');
     expect((await huda.go(`/console/requests/${ref}`)).status).toBe(404);
     expect((await huda.go(`/console/media/${media}`)).status).toBe(404);
+    // Read through the media store: the bytes sent. Gone from the store, the friendly 404 page with its way back.
+    expect(Buffer.from(await file.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+    const { mediaKeyOf } = await import('../../src/media/index.ts');
+    const stored = (ownDb(dir).prepare('SELECT path FROM media WHERE id = ?').get(media) as { path: string }).path;
+    await runtime.app.service.media.delete(mediaKeyOf(stored, runtime.app.service.mediaDir));
+    const gone = await noura.go(`/console/media/${media}`);
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get('content-type')).toContain('text/html');
+    expect(await gone.text()).toContain('href="/console"');
 
     const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     expect((await noura.form(`/console/requests/${ref}/decide`, { _csrf: token(page), outcome: 'accepted' })).status).toBe(403); // staff do not decide
@@ -215,7 +226,7 @@ describe('console sign-in', () => {
     await settle();
     const seen = (await runtime.app.service.history('qalam', 'web', address)).filter((m) => m.direction === 'out').map((m) => m.text);
     expect(seen.some((t) => t.includes(ref) && t.includes('وافقت'))).toBe(true);
-    const audit = runtime.app.store.sqlite.$client.prepare("SELECT type FROM events WHERE type IN ('staff_viewed_request', 'request_forwarded', 'decision_sent')").all() as Array<{ type: string }>;
+    const audit = ownDb(dir).prepare("SELECT type FROM events WHERE type IN ('staff_viewed_request', 'request_forwarded', 'decision_sent')").all() as Array<{ type: string }>;
     expect(new Set(audit.map((a) => a.type))).toEqual(new Set(['staff_viewed_request', 'request_forwarded', 'decision_sent']));
   }, 60_000);
 
