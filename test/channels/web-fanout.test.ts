@@ -15,6 +15,7 @@ import { TestRedis, freePort } from '../support/redis.ts';
 import { testLog } from '../support/rig.ts';
 import { waitFor } from '../support/wait.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { openDb } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { RedisPubSub } from '../../src/pipeline/pubsub.ts';
@@ -133,7 +134,10 @@ describe('web chat across processes', () => {
   it('replays from the database a reply sent while the page was closed', async () => {
     const visitor = 'FanoutReplay_0123456789abc';
     expect((await post(b.base, visitor, { id: 'r1', text: 'مرحبا' })).status).toBe(202);
-    await waitFor('reply stored and sent', () => b.store.sqlite.$client.prepare(`SELECT 1 FROM messages WHERE direction = 'out' AND status = 'sent' AND conversation_id IN (SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.address = ?)`).get(`web:${visitor}`), 15_000);
+    // The test's own connection to the shared file (the store has no raw handle).
+    const sql = openDb(join(dir, 'shared.db')).$client;
+    await waitFor('reply stored and sent', () => sql.prepare(`SELECT 1 FROM messages WHERE direction = 'out' AND status = 'sent' AND conversation_id IN (SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.address = ?)`).get(`web:${visitor}`), 15_000);
+    sql.close();
     const later = stream(a.base, visitor);
     await later.ready();
     const history = later.events.filter((e) => e.event === 'message').map((e) => e.data.from);

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import Database from 'better-sqlite3';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { openStore } from '../../src/store/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
@@ -56,7 +57,10 @@ describe('session secret', () => {
     const store = openStore(join(dataDir, 'tawasul.db'));
     try {
       expect(await sessionSecret({ sessionSecret: undefined, dataDir }, store)).toBe(old);
-      const row = store.sqlite.$client.prepare(`SELECT value FROM settings WHERE key = 'session_secret'`).get() as { value: string };
+      // The test's own connection to the file (the store has no raw handle).
+      const own = new Database(join(dataDir, 'tawasul.db'), { readonly: true });
+      const row = own.prepare(`SELECT value FROM settings WHERE key = 'session_secret'`).get() as { value: string };
+      own.close();
       expect(row.value).toBe(old);
       // The database now holds it: the file is no longer needed.
       rmSync(join(dataDir, 'session-secret'));
