@@ -26,7 +26,8 @@ import pg from 'pg';
 import { Queue, Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadFlows } from '../src/flows/load.ts';
-import { openStore } from '../src/store/index.ts';
+import { isPostgresUrl, openStore } from '../src/store/index.ts';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { ConversationService, type OutboundMessage, type StepOutcome } from '../src/conversation/service.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 import { EmbeddedRedis, connect } from '../src/pipeline/redis.ts';
@@ -209,12 +210,12 @@ interface ScenarioOptions {
 async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
   const { redis, dir, seconds, log, workers } = o;
   const prefix = `bench${Math.random().toString(36).slice(2, 8)}`;
-  const store = openStore(o.storeUrl);
-  // BENCH_EXPERIMENT=no-autocheckpoint: a local experiment on the store's connection (no src change):
+  // BENCH_EXPERIMENT=no-autocheckpoint: a local experiment on the store's connection:
   // no checkpoint inside a committing transaction; a PASSIVE checkpoint from a second connection every second.
+  const noAutocheckpoint = process.env.BENCH_EXPERIMENT === 'no-autocheckpoint' && !isPostgresUrl(o.storeUrl);
+  const store = noAutocheckpoint ? openSqliteStore(o.storeUrl.replace(/^sqlite:/, ''), { walAutocheckpoint: 0 }) : openStore(o.storeUrl);
   let checkpointer: NodeJS.Timeout | undefined;
-  if (process.env.BENCH_EXPERIMENT === 'no-autocheckpoint' && store.kind === 'sqlite') {
-    store.sqlite.$client.pragma('wal_autocheckpoint = 0');
+  if (noAutocheckpoint) {
     const side = new Database(o.storeUrl);
     checkpointer = setInterval(() => side.pragma('wal_checkpoint(PASSIVE)'), 1000);
   }

@@ -12,7 +12,6 @@ import type { ConsoleStore } from './console.ts';
 import type { SettingsRepo } from './settings.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 import { openPostgresStoreLazy } from './postgres/index.ts';
-import type { Db } from './db.ts';
 
 export type { CoreStore } from './core.ts';
 export type { ConsoleStore } from './console.ts';
@@ -29,11 +28,6 @@ export interface Store {
   /** One round trip: the health check. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
-  /**
-   * @deprecated the SQLite handle, only while modules move behind the repositories; removed
-   * when none uses it (issue 12, step 1).
-   */
-  readonly sqlite: Db;
 }
 
 /**

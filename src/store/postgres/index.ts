@@ -4,7 +4,6 @@
  * ./console*.ts.
  */
 import type { Store } from '../index.ts';
-import type { Db } from '../db.ts';
 import { createPool, migratePostgres, PgDb, type PgOptions } from './db.ts';
 import { pgCore } from './core.ts';
 import { pgConsole } from './console.ts';
@@ -29,9 +28,6 @@ export function openPostgresStoreLazy(url: string, opts: PgOptions = {}): Store 
     close: async () => {
       await db.ready.catch(() => {});
       await pool.end();
-    },
-    get sqlite(): Db {
-      throw new Error('the PostgreSQL store has no SQLite handle: this code path still needs moving behind the store (issue 12)');
     },
   };
 }

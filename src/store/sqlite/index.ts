@@ -5,8 +5,14 @@ import { sqliteCore } from './core.ts';
 import { sqliteConsole } from './console.ts';
 import { sqliteSettings } from './settings.ts';
 
-export function openSqliteStore(path: string): Store {
+export interface SqliteStoreOptions {
+  /** PRAGMA wal_autocheckpoint of the store's connection (pages; 0 = never inside a commit). For benchmark experiments. */
+  walAutocheckpoint?: number;
+}
+
+export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Store {
   const db = openDb(path);
+  if (opts.walAutocheckpoint !== undefined) db.$client.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutocheckpoint))}`);
   return {
     kind: 'sqlite',
     core: sqliteCore(db),
@@ -16,6 +22,5 @@ export function openSqliteStore(path: string): Store {
     close: async () => {
       if (db.$client.open) db.$client.close();
     },
-    sqlite: db,
   };
 }
