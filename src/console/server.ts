@@ -63,6 +63,8 @@ export interface ConsoleOptions {
   whatsappSession?: (associationId: string) => { state: string; qr?: string } | undefined;
   /** How often live views look for changes (ms); 1 s by default. */
   livePollMs?: number;
+  /** Sign-in attempts counted in Redis, shared by every console process; in memory when absent. */
+  rateLimitRedis?: import('ioredis').Redis;
 }
 
 /** @fastify/session's store over the console's sessions repository, so sessions survive restarts and can be revoked. */
@@ -126,7 +128,8 @@ export function mountConsole(root: FastifyInstance, opts: ConsoleOptions): void 
       cookie: { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/', maxAge: (opts.sessionHours ?? 8) * 3_600_000 },
     });
     await app.register(csrf, { sessionPlugin: '@fastify/session' });
-    await app.register(rateLimit, { global: false });
+    // skipOnError: with Redis away, sign-in still works (unlimited for the outage) rather than failing for everyone.
+    await app.register(rateLimit, { global: false, ...(opts.rateLimitRedis ? { redis: opts.rateLimitRedis, nameSpace: 'tawasul:console-rl:', skipOnError: true } : {}) });
 
     /** An error page in the viewer's language with a link back (never a bare English line). */
     const problem = (req: FastifyRequest, reply: FastifyReply, status: number, reason: string, params: Record<string, string> = {}) => {
