@@ -31,6 +31,7 @@ const Env = z.object({
   SWEEP_MS: int(2000),
   SWEEP_GRACE_MS: int(5000),
   QUEUE_LOCK_MS: int(8000),
+  SHUTDOWN_GRACE_MS: int(5000),
   TELEGRAM_RATE_PER_SECOND: optionalInt,
   TELEGRAM_PER_CHAT_INTERVAL_MS: optionalInt,
   WHATSAPP_RATE_PER_SECOND: optionalInt,
@@ -97,6 +98,8 @@ export interface Config {
     sweepMs: number;
     sweepGraceMs: number;
     lockDurationMs: number;
+    /** On SIGTERM, how long work already running may take before the process stops waiting for it. */
+    closeGraceMs: number;
     limits: Record<string, { max?: number; durationMs?: number; perChatIntervalMs?: number }>;
   };
   loopbackUrl: string | undefined;
@@ -257,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepMs: Math.max(100, e.SWEEP_MS),
       sweepGraceMs: e.SWEEP_GRACE_MS,
       lockDurationMs: Math.max(1000, e.QUEUE_LOCK_MS),
+      closeGraceMs: e.SHUTDOWN_GRACE_MS,
       limits,
     },
     loopbackUrl: e.LOOPBACK_URL,

@@ -208,6 +208,7 @@ export async function startRuntime(config: Config, roles: Roles, log: Logger = c
     sweepMs: config.pipeline.sweepMs,
     sweepGraceMs: config.pipeline.sweepGraceMs,
     lockDurationMs: config.pipeline.lockDurationMs,
+    closeGraceMs: config.pipeline.closeGraceMs,
   });
   pipeline.start({ engine: roles.engine, senders });
 

@@ -49,6 +49,7 @@ function fillSqlite(path: string) {
     ins(`INSERT INTO survey_responses (id, association_id, conversation_id, rating, answers, created_at) VALUES ('s1', 'qalam', 'c1', 5, '{"q":"a"}', ?)`, T);
     ins(`INSERT INTO outbox (association_id, kind, payload, run_at, dedupe_key, created_at) VALUES ('qalam', 'timer', '{"kind":"timer"}', ?, 'timer:c1', ?)`, T, T);
     ins(`INSERT INTO sessions (id, data, expires_at) VALUES ('sess', '{"userId":"u1"}', ?)`, T);
+    ins(`INSERT INTO settings (key, value, created_at) VALUES ('session_secret', 'kept-across-the-copy', ?)`, T);
     ins(`INSERT INTO staff_notes (id, association_id, conversation_id, author_id, body, created_at) VALUES ('n1', 'qalam', 'c1', 'u1', 'note', ?)`, T);
     ins(`INSERT INTO offline_contacts (id, association_id, beneficiary_id, kind, direction, summary, occurred_at, recorded_by, created_at) VALUES ('o1', 'qalam', 'b1', 'phone_call', 'in', 'called', ?, 'u1', ?)`, T, T);
   })();
@@ -80,12 +81,14 @@ describe('copySqliteToPostgres', () => {
   it('copies every row of every table with its types, in acceptance order, and identities continue after', async () => {
     const url = await cluster.createDatabase();
     const report = await copySqliteToPostgres(sqlitePath, url, { batchRows: 40 });
-    expect(report.tables).toHaveLength(16);
+    expect(report.tables).toHaveLength(17);
     for (const t of report.tables) {
       expect(t.source, t.table).toBeGreaterThan(0);
       expect(t.target, t.table).toBe(t.source);
     }
     expect(report.tables.find((t) => t.table === 'messages')!.source).toBe(MESSAGES);
+    // Staff stay signed in: the cookie-signing secret moves with the deployment.
+    expect(await query<{ value: string }>(url, `SELECT value FROM settings WHERE key = 'session_secret'`)).toEqual([{ value: 'kept-across-the-copy' }]);
 
     const [user] = await query<{ active: boolean; must_change_password: boolean }>(url, `SELECT active, must_change_password FROM users WHERE id = 'u2'`);
     expect(user).toEqual({ active: false, must_change_password: true });

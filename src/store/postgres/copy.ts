@@ -33,6 +33,8 @@ const ORDER: PgTable[] = [
   pgSchema.sessions,
   pgSchema.staffNotes,
   pgSchema.offlineContacts,
+  // The session secret moves with the deployment, so staff stay signed in.
+  pgSchema.settings,
 ];
 
 /** Columns PostgreSQL fills from the source's rowid: the acceptance order. */
