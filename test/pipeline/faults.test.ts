@@ -4,12 +4,13 @@
  * redis-server — under load, with a worker SIGKILLed and with Redis restarted.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { QUICK_RECOVERY, startRole } from '../support/roles.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { FLOWS, ROOT } from '../support/scenario.ts';
+import { FLOWS } from '../support/scenario.ts';
 import { TestRedis } from '../support/redis.ts';
 import { HttpSink } from '../support/sink.ts';
 import { FaultyReceiver } from '../support/receiver.ts';
@@ -48,49 +49,16 @@ afterEach(async () => {
 });
 
 /** Starts a process role and resolves once it logs that it started. */
-async function role(args: string[], env: Record<string, string | undefined> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/tawasul.js'), ...args], {
-    cwd: ROOT,
-    env: withoutUnset({
-      ...process.env,
-      REDIS_URL: redis.url,
-      DB_PATH: join(dir, 't.db'),
-      MEDIA_DIR: join(dir, 'media'),
-      QUEUE_PREFIX: 'f',
-      LOOPBACK_URL: sink.url,
-      QUEUE_LOCK_MS: '2000',
-      SWEEP_MS: '300',
-      SWEEP_GRACE_MS: '1000',
-      SEND_BACKOFF_MS: '100',
-      LOG_LEVEL: 'info',
-      ...env,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('tawasul started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
-  });
-  child.removeAllListeners('exit');
-  return child;
+function role(args: string[], env: Record<string, string | undefined> = {}): Promise<ChildProcess> {
+  return startRole(
+    args,
+    { ...process.env, REDIS_URL: redis.url, DB_PATH: join(dir, 't.db'), MEDIA_DIR: join(dir, 'media'), QUEUE_PREFIX: 'f', LOOPBACK_URL: sink.url, ...QUICK_RECOVERY, ...env },
+    children,
+  );
 }
 
 const sql = <T>(q: string, ...p: unknown[]) => db.$client.prepare(q).all(...p) as T[];
 
-/** An environment without the variables set to undefined (so the product's defaults apply). */
-function withoutUnset(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-}
 
 /** When each inbound message was ingested, by its platform id (the load records it). */
 const ingestedAt = new Map<string, number>();

@@ -5,13 +5,14 @@
  * reply delivered once, in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { QUICK_RECOVERY, startRole } from '../support/roles.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
-import { FLOWS, ROOT } from '../support/scenario.ts';
+import { FLOWS } from '../support/scenario.ts';
 import { TestRedis } from '../support/redis.ts';
 import { HttpSink } from '../support/sink.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
@@ -55,41 +56,9 @@ afterAll(async () => {
 });
 
 /** Starts a process role on its own "machine" (data folder) and resolves once it logs that it started. */
-async function role(machine: string, args: string[]): Promise<ChildProcess> {
+function role(machine: string, args: string[]): Promise<ChildProcess> {
   const { DB_PATH: _db, DATA_DIR: _data, MEDIA_DIR: _media, ...env } = process.env;
-  const child = spawn(process.execPath, [join(ROOT, 'bin/tawasul.js'), ...args], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      DATABASE_URL: url,
-      REDIS_URL: redis.url,
-      DATA_DIR: join(root, machine),
-      QUEUE_PREFIX: 'm2',
-      LOOPBACK_URL: sink.url,
-      QUEUE_LOCK_MS: '2000',
-      SWEEP_MS: '300',
-      SWEEP_GRACE_MS: '1000',
-      SEND_BACKOFF_MS: '100',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('tawasul started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
-  });
-  child.removeAllListeners('exit');
-  return child;
+  return startRole(args, { ...env, DATABASE_URL: url, REDIS_URL: redis.url, DATA_DIR: join(root, machine), QUEUE_PREFIX: 'm2', LOOPBACK_URL: sink.url, ...QUICK_RECOVERY }, children);
 }
 
 /** The test's own queries; its connection is opened again after the server restarted. */
