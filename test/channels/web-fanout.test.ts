@@ -23,6 +23,7 @@ import { ingestFor } from '../../src/channels/ingest.ts';
 import { createHttpServer } from '../../src/server/http.ts';
 import { WebChatAdapter } from '../../src/channels/web.ts';
 import { webChatHistory } from '../../src/runtime.ts';
+import { chatEvents } from '../support/chat-stream.ts';
 
 const redis = new TestRedis();
 const dir = mkdtempSync(join(tmpdir(), 'tawasul-web-fanout-'));
@@ -76,32 +77,9 @@ afterAll(async () => {
 
 /** A browser's event stream on one server, collecting its events. */
 function stream(base: string, chatId: string) {
-  const events: Array<{ event: string; data: any }> = [];
-  const ctrl = new AbortController();
-  const done = (async () => {
-    try {
-      const res = await fetch(`${base}/chat/qalam/events`, { headers: { 'x-chat-id': chatId }, signal: ctrl.signal });
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        let at;
-        while ((at = buf.indexOf('\n\n')) >= 0) {
-          const chunk = buf.slice(0, at);
-          buf = buf.slice(at + 2);
-          const event = /^event: (.*)$/m.exec(chunk)?.[1];
-          const data = /^data: (.*)$/m.exec(chunk)?.[1];
-          if (event) events.push({ event, data: data ? JSON.parse(data) : undefined });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
+  const { events, close } = chatEvents(base, chatId);
   const bot = () => events.filter((e) => e.event === 'message' && e.data.from === 'bot').map((e) => e.data as { id: string; text: string });
-  return { events, bot, ready: () => waitFor('ready', () => events.some((e) => e.event === 'ready')), close: () => (ctrl.abort(), done) };
+  return { events, bot, ready: () => waitFor('ready', () => events.some((e) => e.event === 'ready')), close };
 }
 
 const post = (base: string, chatId: string, body: unknown) =>

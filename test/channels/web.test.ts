@@ -16,6 +16,7 @@ import { increasing, screenXs } from '../support/bidi.ts';
 import { loadConfig, parseChatOrigins } from '../../src/config.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { chatEvents } from '../support/chat-stream.ts';
 
 const SITE = 'https://qalam.example';
 const redis = new TestRedis();
@@ -40,33 +41,7 @@ afterAll(async () => {
 const CHAT_ID = 'AbCdEfGhIjKlMnOpQrStUvWx12';
 
 /** Opens the event stream and collects events until closed. */
-function stream(chatId: string) {
-  const events: Array<{ event: string; data: any }> = [];
-  const ctrl = new AbortController();
-  const done = (async () => {
-    const res = await fetch(`${base}/chat/qalam/events`, { headers: { 'x-chat-id': chatId }, signal: ctrl.signal });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        let at;
-        while ((at = buf.indexOf('\n\n')) >= 0) {
-          const chunk = buf.slice(0, at);
-          buf = buf.slice(at + 2);
-          const event = /^event: (.*)$/m.exec(chunk)?.[1];
-          const data = /^data: (.*)$/m.exec(chunk)?.[1];
-          if (event) events.push({ event, data: data ? JSON.parse(data) : undefined });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return { events, close: () => (ctrl.abort(), done) };
-}
+const stream = (chatId: string) => chatEvents(base, chatId);
 
 const post = (body: unknown, chatId: string | null = CHAT_ID) =>
   fetch(`${base}/chat/qalam/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(chatId ? { 'x-chat-id': chatId } : {}) }, body: JSON.stringify(body) });
