@@ -5,7 +5,7 @@
  */
 import type { ConversationService } from '../conversation/service.ts';
 import type { ConversationState, ResumePoint } from '../engine/types.ts';
-import type { ConsoleStore, HistoryMessage } from '../store/console.ts';
+import type { ConsoleStore, HistoryMessage, InboxConversation } from '../store/console.ts';
 import { uuidv7 } from '../store/ids.ts';
 import { spokenName, type User } from './accounts.ts';
 
@@ -23,15 +23,8 @@ export interface InboxItem {
   fieldsCollected: number;
 }
 
-export interface InboxView {
-  id: string;
-  associationId: string;
-  mode: string;
-  assignedStaffId: string | null;
-  lang: string;
-  channel: string;
-  history: HistoryMessage[];
-}
+/** A conversation as its page shows it: the store's row with its messages instead of the engine state. */
+export type InboxView = Omit<InboxConversation, 'state'> & { history: HistoryMessage[] };
 
 /** Who may take a conversation over from the staff member holding it. */
 export const TAKE_OVER: User['role'][] = ['supervisor', 'admin'];
