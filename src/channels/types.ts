@@ -2,7 +2,7 @@
  * What the pipeline needs from a channel to deliver replies. The full adapter (receiving,
  * media, webhooks) builds on this; nothing platform-specific passes this line.
  */
-import type { OutboundMessage } from '../conversation/service.ts';
+import type { OutboundMessage, PendingOutbound } from '../conversation/service.ts';
 
 export interface SendResult {
   /** The platform's id for the sent message (delivery receipts refer to it). */
@@ -38,9 +38,12 @@ export interface Sender {
   /**
    * Whether the platform already has the message with this idempotency key: asked after an
    * ambiguous send and after a sender died mid-send. It throws when the lookup itself fails
-   * (the pipeline asks again later, with backoff); it never guesses.
+   * (the pipeline asks again later, with backoff); it never guesses. `msg` is the stored
+   * reply (address, text) when the pipeline has it, for lookups that match on those (Twilio's
+   * message list). `undefined`: this channel cannot tell for this message (e.g. no delivery
+   * receipt arrived within its window); the `ambiguousPolicy` then decides.
    */
-  wasSent?(id: string): Promise<boolean>;
+  wasSent?(id: string, msg?: PendingOutbound): Promise<boolean | undefined>;
   /**
    * What to do with an ambiguous send when the channel has no `wasSent`: `dead_letter`
    * (the default: status "unknown", an alert, staff decide) or `resend` (for a channel where

@@ -18,7 +18,7 @@
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Accepted, ConversationService, InboundMessage, OutboxJob, OutboxRow, StepOutcome } from '../conversation/service.ts';
+import type { Accepted, ConversationService, InboundMessage, OutboxJob, OutboxRow, PendingOutbound, StepOutcome } from '../conversation/service.ts';
 import { runJob, type JobResult } from '../conversation/work.ts';
 import type { Sender } from '../channels/types.ts';
 import { asSendError } from '../channels/failure.ts';
@@ -393,7 +393,7 @@ export class Pipeline {
         }
         if (current.status === 'sending') {
           // An ambiguous send, or a sender that died mid-send: ask before sending again.
-          const resolved = await this.resolveSending(sender, id, conversationId, next?.id === id ? next.associationId : undefined);
+          const resolved = await this.resolveSending(sender, id, conversationId, next?.id === id ? next : undefined);
           if (resolved !== 'resend') {
             this.kickLater(conversationId, limits.perChatIntervalMs);
             return resolved;
@@ -456,8 +456,17 @@ export class Pipeline {
    * backoff and the row stays "sending" — a lookup that fails is never taken as an answer.
    * A channel that cannot tell follows its `ambiguousPolicy`.
    */
-  private async resolveSending(sender: Sender, id: string, conversationId: string, associationId?: string): Promise<'recovered' | 'unknown' | 'resend'> {
-    if (!sender.wasSent) {
+  private async resolveSending(sender: Sender, id: string, conversationId: string, msg?: PendingOutbound): Promise<'recovered' | 'unknown' | 'resend'> {
+    let known: boolean | undefined;
+    if (sender.wasSent) {
+      try {
+        known = await sender.wasSent(id, msg);
+      } catch (err) {
+        this.metrics.lookupsFailed.inc({ channel: sender.channel });
+        throw new Error(`status lookup failed, will ask again: ${(err as Error).message}`);
+      }
+    }
+    if (known === undefined) {
       if (sender.ambiguousPolicy === 'resend') {
         await this.service.markRetry(id, 'outcome unknown; sent again (channel policy: resend)');
         return 'resend';
@@ -466,17 +475,10 @@ export class Pipeline {
       this.metrics.deadLettered.inc({ channel: sender.channel, status: 'unknown' });
       this.raise({
         type: 'send_outcome_unknown',
-        associationId: associationId ?? (await this.service.outboundStatus(id))?.associationId ?? 'unknown',
+        associationId: msg?.associationId ?? (await this.service.outboundStatus(id))?.associationId ?? 'unknown',
         detail: { id, conversationId, channel: sender.channel },
       });
       return 'unknown';
-    }
-    let known: boolean;
-    try {
-      known = await sender.wasSent(id);
-    } catch (err) {
-      this.metrics.lookupsFailed.inc({ channel: sender.channel });
-      throw new Error(`status lookup failed, will ask again: ${(err as Error).message}`);
     }
     if (known) {
       await this.service.markSent(id, null);
