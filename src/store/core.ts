@@ -410,6 +410,14 @@ export interface DeliveryRepo {
    * `after` in id order, at most `limit`, each with the channel of one of them.
    */
   stalledOutbound(before: IsoTime, after: string, limit: number): Promise<Array<{ conversationId: string; channel: string }>>;
+  /**
+   * A status webhook that names the message by our idempotency key (WhatsApp's
+   * `biz_opaque_callback_data`, a key in Twilio's StatusCallback URL): the platform has it.
+   * Records its provider id, and moves it forward only (queued, sending, unknown → sent →
+   * delivered → read; `sent_at` set if unset); failed always applies (error kept). False when
+   * no outbound message on `channel` has this key.
+   */
+  receiptByKey(channel: string, id: string, providerMessageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', at: IsoTime, error?: string): Promise<boolean>;
 }
 
 export interface OutboxRepo {
@@ -509,4 +517,15 @@ export interface CoreStore {
   readonly requests: RequestsRepo;
   readonly events: EventsRepo;
   readonly media: MediaRepo;
+}
+
+/**
+ * A keyed receipt's effect on a message's status (`DeliveryRepo.receiptByKey`): failed always
+ * applies and stays; otherwise only forward, along queued, sending, unknown → sent → delivered → read.
+ */
+export function receiptStatus(current: string, incoming: 'sent' | 'delivered' | 'read' | 'failed'): string {
+  if (incoming === 'failed' || current === 'failed') return 'failed';
+  const order = ['queued', 'sending', 'unknown', 'sent', 'delivered', 'read'];
+  const from = order.indexOf(current);
+  return from >= 0 && order.indexOf(incoming) > from ? incoming : current;
 }

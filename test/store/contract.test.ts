@@ -214,6 +214,43 @@ for (const { kind, open } of KINDS) {
       expect((await store.core.delivery.status('out-1'))!.status).toBe('failed');
     });
 
+    it('receipts by our key: a sending reply becomes sent with its provider id, then moves forward only; unknown ones heal; failed applies', async () => {
+      const { conversationId } = await store.core.conversations.accept(inbound('55', 'x'));
+      await drain(conversationId, () => [reply('k-1'), reply('k-2'), reply('k-3')]);
+      expect(await store.core.delivery.claim('k-1')).toBe(true);
+      // The answer to the send was lost: the row is "sending" with no provider id.
+      const at = now();
+      expect(await store.core.delivery.receiptByKey('telegram', 'k-1', 'wamid.A', 'sent', at)).toBe(true);
+      expect((await store.core.delivery.status('k-1'))!.status).toBe('sent');
+      expect(await store.core.delivery.lastSentAt(conversationId)).toBe(at);
+      // Now receipts by provider id find it too.
+      expect(await store.core.delivery.receipt('telegram', 'wamid.A', 'delivered')).toBe(true);
+      expect((await store.core.delivery.status('k-1'))!.status).toBe('delivered');
+      // Concurrent keyed receipts in any order end at the furthest; "sent" never moves it back.
+      await Promise.all([
+        store.core.delivery.receiptByKey('telegram', 'k-1', 'wamid.A', 'read', now()),
+        store.core.delivery.receiptByKey('telegram', 'k-1', 'wamid.A', 'sent', now()),
+        store.core.delivery.receiptByKey('telegram', 'k-1', 'wamid.A', 'delivered', now()),
+      ]);
+      expect((await store.core.delivery.status('k-1'))!.status).toBe('read');
+      // Another channel, or a key nobody has: false, nothing changes.
+      expect(await store.core.delivery.receiptByKey('sms', 'k-2', 'SM1', 'delivered', now())).toBe(false);
+      expect(await store.core.delivery.receiptByKey('telegram', 'k-none', 'SM1', 'delivered', now())).toBe(false);
+      expect((await store.core.delivery.status('k-2'))!.status).toBe('queued');
+      // An "unknown" dead letter whose receipt arrives late is delivered after all.
+      expect(await store.core.delivery.claim('k-2')).toBe(true);
+      await store.core.delivery.dead('k-2', 'unknown', 'cannot tell');
+      expect(await store.core.delivery.receiptByKey('telegram', 'k-2', 'wamid.B', 'delivered', now())).toBe(true);
+      expect((await store.core.delivery.status('k-2'))!.status).toBe('delivered');
+      expect(await store.core.delivery.deadLetters(ORG, 10)).toEqual([]);
+      expect(await store.core.delivery.receipt('telegram', 'wamid.B', 'read')).toBe(true);
+      // Failed applies (error kept) and stays failed; a later keyed "delivered" does not revive it.
+      expect(await store.core.delivery.claim('k-3')).toBe(true);
+      expect(await store.core.delivery.receiptByKey('telegram', 'k-3', 'wamid.C', 'failed', now(), 'Message undeliverable')).toBe(true);
+      expect(await store.core.delivery.receiptByKey('telegram', 'k-3', 'wamid.C', 'delivered', now())).toBe(true);
+      expect((await store.core.delivery.deadLetters(ORG, 10)).map((d) => [d.id, d.status, d.error])).toEqual([['k-3', 'failed', 'Message undeliverable']]);
+    });
+
     it('dead letters are listed newest first and can be requeued once', async () => {
       const { conversationId } = await store.core.conversations.accept(inbound('51', 'x'));
       await drain(conversationId, () => [reply('d-1'), reply('d-2')]);

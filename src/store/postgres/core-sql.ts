@@ -265,6 +265,16 @@ export const Q = {
      ON CONFLICT (id) DO UPDATE SET name_ar = EXCLUDED.name_ar, name_en = EXCLUDED.name_en, reference_prefix = EXCLUDED.reference_prefix,
        flow_hash = EXCLUDED.flow_hash, updated_at = EXCLUDED.updated_at`,
   ),
+
+  // ── receipts that name the message by our key ──
+  byKeyForUpdate: statement(
+    'core_by_key',
+    `SELECT id, status, error FROM messages WHERE direction = 'out' AND channel = $1 AND channel_message_id = $2 ORDER BY seq LIMIT 1 FOR UPDATE`,
+  ),
+  setReceiptByKey: statement(
+    'core_set_receipt_by_key',
+    `UPDATE messages SET status = $2, error = $3, provider_message_id = $4, sent_at = coalesce(sent_at, $5) WHERE id = $1`,
+  ),
 };
 
 /** The duplicate check: other open requests (statuses $5) of the same association and form with this national ID or phone. */

@@ -7,7 +7,7 @@
  */
 import type { Choice, Lang } from '../../engine/types.ts';
 import type { CoreStore, DeadLetter, OutboundTemplate, OutboxJob, OutboxRow, RequestRecord, StepContext, StepPlan } from '../core.ts';
-import { mediaPrefix } from '../core.ts';
+import { mediaPrefix, receiptStatus } from '../core.ts';
 import type { PgDb, Tx } from './db.ts';
 import { camelRow, duplicates, json, Q } from './core-sql.ts';
 import { addOutbox, applyStep, lockAndLoad, notificationTarget, runWithReferences, writePlan } from './core-steps.ts';
@@ -166,6 +166,15 @@ export function pgCore(db: PgDb): CoreStore {
       requeue: async (id) => (await db.run(Q.requeue, [id])) === 1,
       stalledOutbound: async (before, after, limit) =>
         (await db.rows<{ conversation_id: string; channel: string }>(Q.stalledOutbound, [before, after, limit])).map((r) => ({ conversationId: r.conversation_id, channel: r.channel })),
+      receiptByKey: (channel, key, providerMessageId, status, at, error) =>
+        // The row locked while it is compared, so a concurrent receipt cannot move it backwards.
+        db.tx(async (tx) => {
+          const row = await tx.one<{ id: string; status: string; error: string | null }>(Q.byKeyForUpdate, [channel, key]);
+          if (!row) return false;
+          const next = receiptStatus(row.status, status);
+          await tx.run(Q.setReceiptByKey, [row.id, next, next !== 'failed' ? null : status === 'failed' ? (error ?? 'failed') : row.error, providerMessageId, at]);
+          return true;
+        }),
     },
 
     outbox: {

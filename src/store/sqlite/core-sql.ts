@@ -264,6 +264,12 @@ export function prepareCore(db: Db) {
        ON CONFLICT (id) DO UPDATE SET name_ar = excluded.name_ar, name_en = excluded.name_en, reference_prefix = excluded.reference_prefix,
          flow_hash = excluded.flow_hash, updated_at = excluded.updated_at`,
     ),
+
+    // ── receipts that name the message by our key ──
+    byKey: get<{ id: string; status: string; error: string | null }>(`SELECT id, status, error FROM messages WHERE direction = 'out' AND channel = @channel AND channel_message_id = @key`),
+    setReceiptByKey: run(
+      `UPDATE messages SET status = @status, error = @error, provider_message_id = @providerMessageId, sent_at = coalesce(sent_at, @at) WHERE id = @id`,
+    ),
   };
 }
 

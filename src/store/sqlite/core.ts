@@ -9,7 +9,7 @@ import type { Choice, Lang } from '../../engine/types.ts';
 import type { CoreStore, OutboundTemplate, OutboxJob, OutboxRow, RequestRecord, StepContext, StepPlan } from '../core.ts';
 import { duplicateQuery, json, prepareCore, writer } from './core-sql.ts';
 import { stepRunner } from './core-steps.ts';
-import { mediaPrefix } from '../core.ts';
+import { mediaPrefix, receiptStatus } from '../core.ts';
 
 export function sqliteCore(db: Db): CoreStore {
   const c = db.$client;
@@ -167,6 +167,15 @@ export function sqliteCore(db: Db): CoreStore {
       deadLetters: async (associationId, limit) => (associationId ? q.deadLettersOf.all({ associationId, limit }) : q.deadLetters.all({ limit })),
       requeue: (id) => write(() => q.requeue.run({ id }).changes === 1),
       stalledOutbound: async (before, after, limit) => q.stalledOutbound.all({ before, after, limit }),
+      receiptByKey: (channel, key, providerMessageId, status, at, error) =>
+        // Read then write: the write lock first, so a concurrent receipt cannot move it backwards.
+        immediate(() => {
+          const row = q.byKey.get({ channel, key });
+          if (!row) return false;
+          const next = receiptStatus(row.status, status);
+          q.setReceiptByKey.run({ id: row.id, status: next, error: next !== 'failed' ? null : status === 'failed' ? (error ?? 'failed') : row.error, providerMessageId, at });
+          return true;
+        }),
     },
 
     outbox: {
