@@ -52,6 +52,7 @@ const Env = z.object({
   WHATSAPP_TEMPLATE_DECISION: z.string().optional(),
   WHATSAPP_TEMPLATE_SURVEY: z.string().optional(),
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('ar'),
+  WHATSAPP_RECEIPT_WAIT_MS: int(120_000),
   WEB_CHAT: z.enum(['on', 'off']).default('on'),
   WEB_CHAT_ORIGINS: z.string().optional(),
   NOTIFY_CHANNEL: z.enum(['last_used', 'original']).default('last_used'),
@@ -233,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verifyToken: e.WHATSAPP_CLOUD_VERIFY_TOKEN!,
       apiBase: e.WHATSAPP_CLOUD_API_BASE.replace(/\/$/, ''),
       templates: { ...(e.WHATSAPP_TEMPLATE_DECISION ? { decision: e.WHATSAPP_TEMPLATE_DECISION } : {}), ...(e.WHATSAPP_TEMPLATE_SURVEY ? { survey: e.WHATSAPP_TEMPLATE_SURVEY } : {}), language: e.WHATSAPP_TEMPLATE_LANGUAGE },
+      receiptWaitMs: e.WHATSAPP_RECEIPT_WAIT_MS,
     };
   }
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {

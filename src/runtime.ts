@@ -66,6 +66,13 @@ export function webChatHistory(service: () => ConversationService | undefined): 
       }));
 }
 
+/** The service, or a throw (a lookup that cannot be answered yet is asked again, never taken as "no"). */
+function storeOpen(service: () => ConversationService | undefined): ConversationService {
+  const s = service();
+  if (!s) throw new Error('the store is not open yet');
+  return s;
+}
+
 /** The channels that have their settings. */
 export function configuredSenders(
   config: Config,
@@ -77,7 +84,12 @@ export function configuredSenders(
   if (config.telegram) senders.push(new TelegramAdapter(config.telegram));
   if (config.whatsappCloud) {
     senders.push(
-      new WhatsAppCloudAdapter({ ...config.whatsappCloud, onReceipt: (id, status, error) => service()?.recordReceipt('whatsapp', id, status, error) }),
+      new WhatsAppCloudAdapter({
+        ...config.whatsappCloud,
+        onReceipt: (id, status, error) => service()?.recordReceipt('whatsapp', id, status, error),
+        onKeyedReceipt: (id, providerMessageId, status, error) => service()?.recordReceiptByKey('whatsapp', id, providerMessageId, status, error),
+        outboundStatus: (id) => storeOpen(service).outboundStatus(id),
+      }),
     );
   }
   if (config.webChat) {

@@ -4,6 +4,11 @@
  * and delivery receipts; sends through the Graph API with reply buttons (≤3 choices) or a
  * list (≤10), and outside the 24-hour customer-service window sends decisions and surveys
  * as approved templates (other replies cannot go then and are dead-lettered with the reason).
+ *
+ * Every reply carries our idempotency key as `biz_opaque_callback_data`, which Meta echoes in
+ * each status webhook (sent, delivered, read, failed) with the wamid: a status naming our key
+ * is recorded on the reply (`onKeyedReceipt`), so an ambiguous send whose answer was lost is
+ * known to be sent once its first status arrives. `wasSent` reads what those webhooks recorded.
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../server/safe-equal.ts';
@@ -27,6 +32,19 @@ export interface WhatsAppCloudOptions {
   templates: { decision?: string; survey?: string; language: string };
   /** Receipts update message status (delivered, read, failed). */
   onReceipt?: (providerMessageId: string, status: 'delivered' | 'read' | 'failed', error?: string) => unknown;
+  /**
+   * A status webhook naming the reply by our key (its `biz_opaque_callback_data`): records the
+   * wamid and that Meta has it. Falsy when no reply has that key (the status is then taken as
+   * an ordinary receipt by wamid).
+   */
+  onKeyedReceipt?: (id: string, providerMessageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string) => unknown;
+  /** The stored status of a reply, to read what keyed receipts recorded (throws when the store cannot answer). */
+  outboundStatus?: (id: string) => Promise<{ status: string } | undefined>;
+  /**
+   * How long after a send attempt its status webhook may still come (WHATSAPP_RECEIPT_WAIT_MS,
+   * 120 s): until then an ambiguous send is asked about again; after it, "cannot tell".
+   */
+  receiptWaitMs?: number;
 }
 
 const WINDOW_MS = 24 * 3_600_000;
@@ -34,17 +52,27 @@ const MAX_DOWNLOAD = 16 * 1024 * 1024;
 
 export class WhatsAppCloudAdapter implements ChannelAdapter {
   readonly channel = 'whatsapp';
-  /** No lookup of a message by our key: an ambiguous send becomes an "unknown" dead letter and an alert. */
+  /**
+   * When no status webhook with our key came within `receiptWaitMs` of the send (Meta never
+   * got it, or its webhooks are not reaching us): an "unknown" dead letter and an alert, never
+   * a second copy. A status that arrives later still marks it sent.
+   */
   readonly ambiguousPolicy = 'dead_letter' as const;
   private ctx: ChannelContext | undefined;
   private log: Logger | undefined;
   private state = 'not started';
   private readonly byNumber: Map<string, string>;
   private readonly byAssociation: Map<string, string>;
+  /** When this process last posted each reply whose send did not end in an answer (key → ms). */
+  private readonly attempts = new Map<string, number>();
+  /** A reply posted by another process or before a restart counts its wait from here. */
+  private readonly since = Date.now();
+  private readonly receiptWaitMs: number;
 
   constructor(private readonly opts: WhatsAppCloudOptions) {
     this.byNumber = new Map(opts.numbers.map((n) => [n.phoneNumberId, n.associationId]));
     this.byAssociation = new Map(opts.numbers.map((n) => [n.associationId, n.phoneNumberId]));
+    this.receiptWaitMs = opts.receiptWaitMs ?? 120_000;
   }
 
   status(): string {
@@ -118,9 +146,11 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
         const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
         for (const m of value.messages ?? []) await this.onMessage(associationId, m, names.get(m.from));
         for (const s of value.statuses ?? []) {
-          if (s.status === 'delivered' || s.status === 'read' || s.status === 'failed') {
-            await this.opts.onReceipt?.(s.id, s.status, s.errors?.[0]?.title);
-          }
+          if (s.status !== 'sent' && s.status !== 'delivered' && s.status !== 'read' && s.status !== 'failed') continue;
+          const error = s.errors?.[0]?.title;
+          const key = typeof s.biz_opaque_callback_data === 'string' ? s.biz_opaque_callback_data : '';
+          if (key && this.opts.onKeyedReceipt && (await this.opts.onKeyedReceipt(key, s.id, s.status, error))) continue;
+          if (s.status !== 'sent') await this.opts.onReceipt?.(s.id, s.status, error);
         }
       }
     }
@@ -198,13 +228,51 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
     }
     let last: string | null = null;
     for (const [i, body] of bodies.entries()) {
+      // The last part carries our key: its status webhooks say the whole reply went out
+      // (earlier parts were each answered before the next was posted).
+      const keyed = i === bodies.length - 1;
+      if (keyed) this.attempted(msg.id);
       try {
-        last = await this.post(phoneNumberId, { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.address, ...(body as object) }, msg.address);
+        last = await this.post(
+          phoneNumberId,
+          { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.address, ...(body as object), ...(keyed ? { biz_opaque_callback_data: msg.id } : {}) },
+          msg.address,
+        );
       } catch (err) {
         throw afterPartSent(asSendError(err), i, bodies.length);
       }
     }
+    this.attempts.delete(msg.id);
     return { providerMessageId: last };
+  }
+
+  /**
+   * After an ambiguous send: what the status webhooks recorded. A reply still "sending" has
+   * had no status with our key; within `receiptWaitMs` of its post this throws (the pipeline
+   * asks again with backoff), after it the answer is "cannot tell" (undefined). A reply that
+   * moved on meanwhile (a status arrived between the pipeline's read and this one) throws
+   * too: the next attempt finds it settled, and its wamid and status stay as recorded.
+   */
+  async wasSent(id: string): Promise<boolean | undefined> {
+    if (!this.opts.outboundStatus) return undefined;
+    const row = await this.opts.outboundStatus(id);
+    if (!row) return undefined;
+    if (row.status !== 'sending') throw new Error(`whatsapp: reply ${id} is ${row.status} now (a status webhook settled it); asking again`);
+    const waited = Date.now() - (this.attempts.get(id) ?? this.since);
+    if (waited < this.receiptWaitMs) throw new Error(`whatsapp: no status webhook for reply ${id} yet (${Math.round(waited / 1000)} s of ${Math.round(this.receiptWaitMs / 1000)} s); asking again`);
+    this.attempts.delete(id);
+    return undefined;
+  }
+
+  /** Notes when a reply was posted; forgets replies posted more than twice the wait ago. */
+  private attempted(id: string) {
+    const now = Date.now();
+    this.attempts.delete(id);
+    this.attempts.set(id, now);
+    for (const [key, at] of this.attempts) {
+      if (now - at <= 2 * this.receiptWaitMs) break;
+      this.attempts.delete(key);
+    }
   }
 
   /** Text, reply buttons (≤3 choices) or a list (≤10); longer choice sets as numbered text. */
@@ -284,7 +352,7 @@ interface WebhookPayload {
         metadata?: { phone_number_id?: string };
         contacts?: Array<{ wa_id: string; profile?: { name?: string } }>;
         messages?: WaMessage[];
-        statuses?: Array<{ id: string; status: string; errors?: Array<{ title?: string }> }>;
+        statuses?: Array<{ id: string; status: string; recipient_id?: string; biz_opaque_callback_data?: unknown; errors?: Array<{ title?: string }> }>;
       };
     }>;
   }>;

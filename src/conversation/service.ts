@@ -363,6 +363,14 @@ export class ConversationService {
     return this.core.delivery.receipt(channel, providerMessageId, status, error);
   }
 
+  /**
+   * A status webhook naming a reply by our idempotency key: the platform has it (its id
+   * recorded, a reply still sending or unknown marked sent or further). False when no reply has the key.
+   */
+  recordReceiptByKey(channel: string, id: string, providerMessageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string): Promise<boolean> {
+    return this.core.delivery.receiptByKey(channel, id, providerMessageId, status, new Date().toISOString(), error);
+  }
+
   /** The last messages of one contact's conversation, oldest first, for a chat page's history. */
   history(associationId: string, channel: string, address: string, limit = 100): Promise<HistoryEntry[]> {
     return this.core.conversations.history(associationId, channel, address, limit);

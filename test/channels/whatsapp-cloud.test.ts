@@ -14,7 +14,7 @@ import { channelRig, type Rig } from '../support/rig.ts';
 import { type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
-import { WhatsAppCloudAdapter } from '../../src/channels/whatsapp-cloud.ts';
+import { WhatsAppCloudAdapter, type WhatsAppCloudOptions } from '../../src/channels/whatsapp-cloud.ts';
 
 const SECRET = 'app-secret-for-tests';
 const VERIFY = 'verify-token-for-tests';
@@ -30,7 +30,7 @@ let pipeline: Pipeline;
 let graph: FakeGraph;
 let base = '';
 
-async function setup(templates: { decision?: string; survey?: string } = { decision: 'request_decision', survey: 'satisfaction_survey' }) {
+async function setup(templates: { decision?: string; survey?: string } = { decision: 'request_decision', survey: 'satisfaction_survey' }, extra: Partial<WhatsAppCloudOptions> = {}) {
   graph = await new FakeGraph().start();
   rig = await channelRig({
     redisUrl: redis.url,
@@ -45,6 +45,9 @@ async function setup(templates: { decision?: string; survey?: string } = { decis
         apiBase: graph.url,
         templates: { ...templates, language: 'ar' },
         onReceipt: (id, status, error) => svc.recordReceipt('whatsapp', id, status, error),
+        onKeyedReceipt: (id, providerMessageId, status, error) => svc.recordReceiptByKey('whatsapp', id, providerMessageId, status, error),
+        outboundStatus: (id) => svc.outboundStatus(id),
+        ...extra,
       }),
   });
   ({ db, service, pipeline, base } = rig);
@@ -105,6 +108,9 @@ describe('whatsapp cloud adapter', () => {
     expect(reply!.body.interactive.body.text).toContain('جمعية قلم العلمية');
     const rows = reply!.body.interactive.type === 'list' ? reply!.body.interactive.action.sections[0].rows : reply!.body.interactive.action.buttons.map((b: any) => b.reply);
     expect(rows.map((r: any) => r.id)).toContain('m:apply');
+    // Sent with our idempotency key, which Meta echoes in its status webhooks.
+    const key = sql<{ id: string }>("SELECT channel_message_id id FROM messages WHERE direction = 'out'")[0]!.id;
+    expect(reply!.body.biz_opaque_callback_data).toBe(key);
     await deliver(textMessage('966501112233', 'wamid.in2', 'السلام عليكم'));
     // A reaction is not a message: ignored.
     await deliver({ messages: [{ from: '966501112233', id: 'wamid.r1', timestamp: '1', type: 'reaction', reaction: { message_id: reply!.wamid, emoji: '👍' } }] });
@@ -188,5 +194,95 @@ describe('whatsapp cloud adapter', () => {
     await waitFor('dead letter', async () => (await service.deadLetters('qalam')).length === 1);
     expect((await service.deadLetters('qalam'))[0]!.error).toContain('no approved template configured for survey');
     expect(graph.to(wa)).toHaveLength(1);
+  });
+});
+
+describe('whatsapp cloud: a send whose answer is lost', { timeout: 60_000 }, () => {
+  const outbound = () =>
+    sql<{ id: string; status: string; provider_message_id: string | null; error: string | null }>(
+      "SELECT channel_message_id id, status, provider_message_id, error FROM messages WHERE direction = 'out' ORDER BY rowid",
+    );
+  /** Every message Meta stored, by our key: how many copies each reply reached it in. */
+  const copies = () => {
+    const n = new Map<string, number>();
+    for (const m of graph.sent) n.set(m.body.biz_opaque_callback_data, (n.get(m.body.biz_opaque_callback_data) ?? 0) + 1);
+    return n;
+  };
+  let lookups = 0;
+  const counting = (svc: () => ConversationService): Partial<WhatsAppCloudOptions> => ({
+    outboundStatus: (id) => {
+      lookups++;
+      return svc().outboundStatus(id);
+    },
+  });
+
+  it('stored, then the connection dropped: the "sent" status webhook with our key marks it sent, with its wamid, in one copy', async () => {
+    await setup(undefined, counting(() => service));
+    graph.deliverStatusesTo(`${base}/channels/whatsapp`, SECRET);
+    const wa = '966505556677';
+    graph.faultNext('store-then-drop');
+    await deliver(textMessage(wa, 'lost-1', 'مرحبا'));
+    const [only] = await graph.waitFor(wa, 1);
+    const out = await waitFor('the reply settled', () => outbound().find((o) => o.status === 'sent'));
+    expect(out.id).toBe(only!.body.biz_opaque_callback_data);
+    expect(out.provider_message_id).toBe(only!.wamid);
+    // Receipts by wamid now find it.
+    await deliver({ statuses: [{ id: only!.wamid, status: 'read', timestamp: '9', recipient_id: wa }] });
+    expect(outbound()[0]!.status).toBe('read');
+    await new Promise((r) => setTimeout(r, 300)); // any late retry would have sent by now
+    expect([...copies().values()]).toEqual([1]);
+    expect(await service.deadLetters()).toEqual([]);
+  });
+
+  it('stored, then a 500, its status not in yet: asked again (never an answer), then settled by the late webhook; one copy', async () => {
+    lookups = 0;
+    await setup(undefined, counting(() => service));
+    graph.deliverStatusesTo(`${base}/channels/whatsapp`, SECRET);
+    graph.holdStatuses = true;
+    const wa = '966506667788';
+    graph.faultNext('store-then-500');
+    await deliver(textMessage(wa, 'late-1', 'مرحبا'));
+    const [only] = await graph.waitFor(wa, 1);
+    // The pipeline asks several times; each "not yet" leaves the reply sending, nothing resent.
+    await waitFor('three lookups', () => lookups >= 3);
+    expect(outbound().map((o) => o.status)).toEqual(['sending']);
+    expect(graph.sent).toHaveLength(1);
+    expect(await graph.postStatus(only!, 'delivered')).toBe(200);
+    expect(outbound()[0]).toMatchObject({ id: only!.body.biz_opaque_callback_data, status: 'delivered', provider_message_id: only!.wamid });
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...copies().values()]).toEqual([1]);
+    expect(await service.deadLetters()).toEqual([]);
+  });
+
+  it('no status within WHATSAPP_RECEIPT_WAIT_MS: an "unknown" dead letter and an alert, never a second copy; a late status still heals it', async () => {
+    lookups = 0;
+    await setup(undefined, { ...counting(() => service), receiptWaitMs: 400 });
+    graph.deliverStatusesTo(`${base}/channels/whatsapp`, SECRET);
+    graph.holdStatuses = true;
+    const wa = '966507778899';
+    graph.faultNext('store-then-drop');
+    await deliver(textMessage(wa, 'gone-1', 'مرحبا'));
+    const [only] = await graph.waitFor(wa, 1);
+    const dead = await waitFor('the dead letter', async () => (await service.deadLetters('qalam'))[0]);
+    expect(dead).toMatchObject({ id: only!.body.biz_opaque_callback_data, status: 'unknown' });
+    expect(lookups).toBeGreaterThanOrEqual(2); // asked within the window first
+    const alerted = (await pipeline.metrics.alerts.get()).values.find((v) => v.labels.type === 'send_outcome_unknown');
+    expect(alerted?.value).toBe(1);
+    expect(graph.sent).toHaveLength(1);
+    // Meta's webhook was only late: the reply is delivered after all and leaves the dead letters.
+    expect(await graph.postStatus(only!, 'delivered')).toBe(200);
+    expect(await service.deadLetters('qalam')).toEqual([]);
+    expect(outbound()[0]).toMatchObject({ status: 'delivered', provider_message_id: only!.wamid });
+  });
+
+  it('refused before storing (503): sent again, and the fake has it exactly once', async () => {
+    await setup();
+    graph.deliverStatusesTo(`${base}/channels/whatsapp`, SECRET);
+    const wa = '966508889900';
+    graph.failNext(503, 2, 'Service temporarily unavailable');
+    await deliver(textMessage(wa, 'again-1', 'مرحبا'));
+    await graph.waitFor(wa, 1);
+    await waitFor('sent', () => outbound().every((o) => o.status === 'sent') && outbound().length === 1);
+    expect([...copies().values()]).toEqual([1]);
   });
 });
