@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- engine|pipeline|all] [--prefill N] [--store sqlite|postgres|both]`: prints figures measured in one run on this
- * machine. Compare ratios, not absolute numbers, across machines.
+ * `npm run bench [-- engine|pipeline|faults|all] [--prefill N] [--store sqlite|postgres|both]`: prints figures measured in one run on this
+ * machine. Compare ratios, not absolute numbers, across machines. `faults` (the long fault run,
+ * not part of `all`) exits non-zero when one of its checks fails.
  */
 import { cpus } from 'node:os';
 import { runEngineBench } from './engine.ts';
 import { runPipelineBench } from './pipeline.ts';
+import { runFaultBench } from './faults.ts';
 
 const which = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-const known = ['engine', 'pipeline', 'all'];
+const known = ['engine', 'pipeline', 'faults', 'all'];
 if (!known.includes(which)) {
   console.error(`unknown benchmark "${which}"; choose one of: ${known.join(', ')}`);
   process.exit(2);
@@ -28,5 +30,15 @@ console.log(`tawasul bench — node ${process.version}, ${cpus().length} cores, 
 if (which === 'engine' || which === 'all') await runEngineBench({ seconds: seconds ?? 3 });
 if (which === 'pipeline' || which === 'all') {
   await runPipelineBench({ seconds: seconds ?? 8, workers: Number(process.env.BENCH_WORKERS ?? 0), prefill, stores: [...stores] });
+}
+if (which === 'faults') {
+  const passed = await runFaultBench({
+    rate: Number(process.env.BENCH_FAULT_RATE ?? 0) || undefined,
+    seconds: Number(process.env.BENCH_FAULT_SECONDS ?? 0) || undefined,
+    drainSeconds: Number(process.env.BENCH_FAULT_DRAIN_SECONDS ?? 0) || undefined,
+    quick: Boolean(process.env.BENCH_FAULT_QUICK),
+    keep: Boolean(process.env.BENCH_FAULT_KEEP),
+  });
+  process.exit(passed ? 0 : 1);
 }
 process.exit(0);
