@@ -121,7 +121,14 @@ export function configuredSenders(
     );
   }
   if (config.sms) {
-    senders.push(new SmsAdapter({ ...config.sms, onReceipt: (id, status, error) => service()?.recordReceipt('sms', id, status, error) }));
+    senders.push(
+      new SmsAdapter({
+        ...config.sms,
+        onReceipt: (id, status, error) => service()?.recordReceipt('sms', id, status, error),
+        onKeyedReceipt: (id, providerMessageId, status, error) => service()?.recordReceiptByKey('sms', id, providerMessageId, status, error),
+        outboundStatus: (id) => storeOpen(service).outboundStatus(id),
+      }),
+    );
   }
   return senders;
 }

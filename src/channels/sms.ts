@@ -4,12 +4,18 @@
  * configurable base URL) and a generic HTTP gateway for Saudi providers, configured by URL,
  * auth header and field names. Choices are numbered lines (SMS has no buttons); Arabic is
  * UCS-2, so segments are counted (70, or 67 when concatenated) and long replies logged.
+ *
+ * After an ambiguous Twilio send (timeout, reset, 5xx after the request may have arrived),
+ * `wasSent` lists the messages to that number from ours (the Messages list resource) and
+ * looks for our text created since the attempt; each StatusCallback URL carries our key, so
+ * Twilio's status callbacks also mark a reply sent whose answer was lost. The gateway driver
+ * cannot tell: its ambiguous sends become "unknown" dead letters.
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../server/safe-equal.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { OutboundMessage } from '../conversation/service.ts';
+import type { OutboundMessage, PendingOutbound } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
 import { renderPlain } from './render.ts';
 import { classifyHttpStatus, classifyTransportError } from './failure.ts';
@@ -46,6 +52,22 @@ export interface SmsOptions {
   numbers: Array<{ associationId: string; number: string }>;
   driver: TwilioOptions | GatewayOptions;
   onReceipt?: (providerMessageId: string, status: 'delivered' | 'failed', error?: string) => unknown;
+  /** A Twilio status callback naming the reply by our key (in its URL): records the sid and that Twilio has it. Falsy when no reply has the key. */
+  onKeyedReceipt?: (id: string, providerMessageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string) => unknown;
+  /** The stored status of a reply (what keyed status callbacks recorded); throws when the store cannot answer. */
+  outboundStatus?: (id: string) => Promise<{ status: string } | undefined>;
+}
+
+/** Our clock against Twilio's `date_created` (whole seconds): a match may be this much older than our attempt. */
+const CLOCK_SLACK_MS = 5_000;
+/** Pages of the Messages list read per lookup before giving up as "cannot tell". */
+const LIST_PAGES = 4;
+
+interface TwilioListed {
+  sid?: string;
+  body?: string;
+  direction?: string;
+  date_created?: string;
 }
 
 /** GSM-7 basic set (plus the escape table's characters counted as two). */
@@ -84,13 +106,19 @@ const LONG_SMS_SEGMENTS = 4;
 
 export class SmsAdapter implements ChannelAdapter {
   readonly channel = 'sms';
-  /** No lookup of a message by our key: an ambiguous send becomes an "unknown" dead letter and an alert. */
+  /**
+   * When the lookup cannot tell (the gateway driver; a Twilio reply whose attempt time this
+   * process does not know and whose text was sent before; more history than the pages read):
+   * an "unknown" dead letter and an alert, never a second copy.
+   */
   readonly ambiguousPolicy = 'dead_letter' as const;
   private ctx: ChannelContext | undefined;
   private log: Logger | undefined;
   private state = 'not started';
   private readonly byNumber: Map<string, string>;
   private readonly byAssociation: Map<string, string>;
+  /** When this process last posted each reply whose send did not end in an answer (key → ms). */
+  private readonly attempts = new Map<string, number>();
 
   constructor(private readonly opts: SmsOptions) {
     this.byNumber = new Map(opts.numbers.map((n) => [n.number, n.associationId]));
@@ -137,11 +165,19 @@ export class SmsAdapter implements ChannelAdapter {
         return reply.code(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
       });
       app.post('/channels/sms/twilio/status', async (req, reply) => {
-        const params = this.twilioParams(req, d, '/channels/sms/twilio/status');
+        // Twilio signs the URL it was given, our key in its query included.
+        const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
+        const params = this.twilioParams(req, d, `/channels/sms/twilio/status${query}`);
         if (!params) return reply.code(403).send({ error: 'bad signature' });
-        const status = params.MessageStatus;
+        const status = params.MessageStatus ?? '';
+        const error = params.ErrorCode ? `error ${params.ErrorCode}` : status;
+        const key = String((req.query as Record<string, unknown>).key ?? '');
+        const keyed = KEYED_STATUS[status];
+        if (key && keyed && params.MessageSid && this.opts.onKeyedReceipt && (await this.opts.onKeyedReceipt(key, params.MessageSid, keyed, keyed === 'failed' ? error : undefined))) {
+          return reply.code(204).send();
+        }
         if (params.MessageSid && (status === 'delivered' || status === 'undelivered' || status === 'failed')) {
-          await this.opts.onReceipt?.(params.MessageSid, status === 'delivered' ? 'delivered' : 'failed', params.ErrorCode ? `error ${params.ErrorCode}` : status);
+          await this.opts.onReceipt?.(params.MessageSid, status === 'delivered' ? 'delivered' : 'failed', error);
         }
         return reply.code(204).send();
       });
@@ -189,10 +225,12 @@ export class SmsAdapter implements ChannelAdapter {
     let res: Response;
     try {
       if (d.kind === 'twilio') {
-        const form = new URLSearchParams({ To: msg.address, From: from, Body: text, StatusCallback: `${d.publicUrl.replace(/\/$/, '')}/channels/sms/twilio/status` });
+        const statusCallback = `${d.publicUrl.replace(/\/$/, '')}/channels/sms/twilio/status?key=${encodeURIComponent(msg.id)}`;
+        const form = new URLSearchParams({ To: msg.address, From: from, Body: text, StatusCallback: statusCallback });
+        this.attempted(msg.id);
         res = await fetch(`${d.apiBase.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(d.accountSid)}/Messages.json`, {
           method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(`${d.accountSid}:${d.authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { authorization: basicAuth(d), 'content-type': 'application/x-www-form-urlencoded' },
           body: form.toString(),
           signal: AbortSignal.timeout(30_000),
         });
@@ -213,6 +251,7 @@ export class SmsAdapter implements ChannelAdapter {
     }
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) {
+      this.attempts.delete(msg.id);
       const id = d.kind === 'twilio' ? body.sid : d.idPath ? d.idPath.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], body) : undefined;
       return { providerMessageId: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
     }
@@ -220,5 +259,92 @@ export class SmsAdapter implements ChannelAdapter {
     this.log?.warn({ status: res.status, code: body.code, to: maskAddress(msg.address) }, 'sms provider refused a send');
     throw classifyHttpStatus(res.status, detail, { retryAfter: res.headers.get('retry-after') });
   }
+
+  /**
+   * After an ambiguous send through Twilio: the messages to this number from ours, newest
+   * first, searched for our text created since the attempt (found: Twilio has it; the list
+   * read to before the attempt without it: it does not, send again). A list Twilio does not
+   * answer throws (asked again later). No filter on DateSent: a message Twilio still queues
+   * has none yet. The gateway driver, or no stored reply to match, cannot tell.
+   */
+  async wasSent(id: string, msg?: PendingOutbound): Promise<boolean | undefined> {
+    const d = this.opts.driver;
+    if (d.kind !== 'twilio' || !msg) return undefined;
+    if (this.opts.outboundStatus) {
+      const row = await this.opts.outboundStatus(id);
+      if (row && row.status !== 'sending') throw new Error(`sms: reply ${id} is ${row.status} now (a status callback settled it); asking again`);
+    }
+    const from = this.byAssociation.get(msg.associationId);
+    if (!from) return undefined;
+    const text = renderPlain(msg.text, msg.choices);
+    const attemptAt = this.attempts.get(id);
+    const since = attemptAt === undefined ? undefined : attemptAt - CLOCK_SLACK_MS;
+    const root = d.apiBase.replace(/\/$/, '');
+    let next: string | null = `/2010-04-01/Accounts/${encodeURIComponent(d.accountSid)}/Messages.json?${new URLSearchParams({ To: msg.address, From: from, PageSize: '50' })}`;
+    let foundBefore = false;
+    for (let page = 0; next && page < LIST_PAGES; page++) {
+      let res: Response;
+      try {
+        res = await fetch(`${root}${next}`, { headers: { authorization: basicAuth(d) }, signal: AbortSignal.timeout(15_000) });
+      } catch (err) {
+        throw new Error(`sms message list: ${(err as Error).message}`);
+      }
+      if (!res.ok) throw new Error(`sms message list: HTTP ${res.status}`);
+      const list = (await res.json()) as { messages?: TwilioListed[]; next_page_uri?: string | null };
+      if (!Array.isArray(list.messages)) throw new Error('sms message list: no messages array in the answer');
+      let older = false;
+      for (const m of list.messages) {
+        const created = Date.parse(m.date_created ?? '');
+        const ours = String(m.direction ?? '').startsWith('outbound') && m.body === text;
+        if (since !== undefined && Number.isFinite(created) && created < since) {
+          older = true;
+          continue;
+        }
+        if (!ours) continue;
+        if (since !== undefined) {
+          this.attempts.delete(id);
+          return true;
+        }
+        foundBefore = true; // our text, but from when? This attempt or an earlier reply with the same words.
+      }
+      next = list.next_page_uri ?? null;
+      // Newest first: a page reaching back before the attempt ends the search.
+      if (older) next = null;
+      if (!next) {
+        if (foundBefore) return undefined;
+        this.attempts.delete(id);
+        return false;
+      }
+    }
+    this.log?.warn({ to: maskAddress(msg.address), pages: LIST_PAGES }, 'sms lookup: our reply not within the pages read');
+    return undefined;
+  }
+
+  /** Notes when a reply was posted; forgets those older than a day. */
+  private attempted(id: string) {
+    const now = Date.now();
+    this.attempts.delete(id);
+    this.attempts.set(id, now);
+    for (const [key, at] of this.attempts) {
+      if (now - at <= 86_400_000) break;
+      this.attempts.delete(key);
+    }
+  }
+}
+
+/** Twilio's status, as a keyed receipt: it has the message from "accepted" on. */
+const KEYED_STATUS: Record<string, 'sent' | 'delivered' | 'read' | 'failed' | undefined> = {
+  accepted: 'sent',
+  queued: 'sent',
+  sending: 'sent',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  undelivered: 'failed',
+  failed: 'failed',
+};
+
+function basicAuth(d: TwilioOptions): string {
+  return `Basic ${Buffer.from(`${d.accountSid}:${d.authToken}`).toString('base64')}`;
 }
 

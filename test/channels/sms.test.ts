@@ -10,6 +10,7 @@ import { channelRig, type Rig } from '../support/rig.ts';
 import { type Db } from '../../src/store/db.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { SmsAdapter, smsSegments, twilioSignature, type SmsOptions } from '../../src/channels/sms.ts';
+import { FakeTwilio } from '../support/fake-twilio.ts';
 
 const NUMBER = '+966110000001';
 const TOKEN = 'twilio-auth-token';
@@ -116,7 +117,9 @@ describe('sms', () => {
     expect(sent!.body).toMatchObject({ To: '+966501234567', From: NUMBER });
     expect(sent!.body.Body).toContain('جمعية قلم العلمية');
     expect(sent!.body.Body).toMatch(/\n1\. /);
-    expect(sent!.body.StatusCallback).toBe(`${base}/channels/sms/twilio/status`);
+    // Our key rides in the StatusCallback URL, so status callbacks name the reply.
+    const key = sql<{ id: string }>("SELECT channel_message_id id FROM messages WHERE direction = 'out' ORDER BY rowid")[0]!.id;
+    expect(sent!.body.StatusCallback).toBe(`${base}/channels/sms/twilio/status?key=${encodeURIComponent(key)}`);
 
     await sms('+966501234567', 'إيقاف');
     await waitFor('stop confirmation', () => provider.requests.length === 2);
@@ -127,6 +130,8 @@ describe('sms', () => {
 
     // Delivery status callback: undelivered joins the dead letters.
     expect((await signedPost('/channels/sms/twilio/status', { MessageSid: 'SM1', MessageStatus: 'undelivered', ErrorCode: '30003' })).status).toBe(204);
+    // Signed over a URL without the key it was given: refused.
+    expect((await signedPost(`/channels/sms/twilio/status?key=${key}`, { MessageSid: 'SM1', MessageStatus: 'delivered' }, twilioSignature(TOKEN, `${base}/channels/sms/twilio/status`, { MessageSid: 'SM1', MessageStatus: 'delivered' }))).status).toBe(403);
     expect((await service.deadLetters('qalam')).map((d) => d.error)).toEqual(['error 30003']);
   });
 
@@ -155,5 +160,110 @@ describe('sms', () => {
     expect(Object.keys(sent!.body).sort()).toEqual(['mobile', 'msg', 'sender']);
     expect(sent!.body).toMatchObject({ mobile: '966551112222', sender: NUMBER });
     await waitFor('provider id stored', () => sql<{ provider_message_id: string }>("SELECT provider_message_id FROM messages WHERE direction = 'out'")[0]?.provider_message_id === 'gw-1');
+  });
+});
+
+describe('sms through Twilio: a send whose answer is lost', { timeout: 60_000 }, () => {
+  let twilioFake: FakeTwilio;
+  const PERSON = '+966501239876';
+
+  async function setupTwilio() {
+    twilioFake = await new FakeTwilio('AC123', TOKEN).start();
+    const port = await freePort();
+    rig = await channelRig({
+      redisUrl: redis.url,
+      http: true,
+      port,
+      limits: { sms: { max: 1000 } },
+      makeAdapter: (svc) =>
+        new SmsAdapter({
+          numbers: [{ associationId: 'qalam', number: NUMBER }],
+          driver: { kind: 'twilio', accountSid: 'AC123', authToken: TOKEN, apiBase: twilioFake.url, publicUrl: `http://127.0.0.1:${port}` },
+          onReceipt: (id, status, error) => svc.recordReceipt('sms', id, status, error),
+          onKeyedReceipt: (id, providerMessageId, status, error) => svc.recordReceiptByKey('sms', id, providerMessageId, status, error),
+          outboundStatus: (id) => svc.outboundStatus(id),
+        }),
+    });
+    ({ db, service, base } = rig);
+    // The shared afterEach stops `provider`: give it one that is never used.
+    provider = await new FakeProvider().start();
+  }
+
+  afterEach(async () => {
+    await twilioFake?.stop();
+  });
+
+  const outbound = () =>
+    sql<{ id: string; status: string; provider_message_id: string | null; body: string }>(
+      "SELECT channel_message_id id, status, provider_message_id, body FROM messages WHERE direction = 'out' ORDER BY rowid",
+    );
+  const settled = () => waitFor('the reply settled', () => outbound().length === 1 && !['queued', 'sending'].includes(outbound()[0]!.status) && outbound()[0]!);
+
+  it('stored, then the connection dropped: the message list has our text since the attempt, so it is sent, once', async () => {
+    await setupTwilio();
+    twilioFake.faultNext('store-then-drop');
+    await sms(PERSON, 'مرحبا');
+    const out = await settled();
+    expect(out.status).toBe('sent');
+    expect(twilioFake.lookups).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 300)); // a wrong resend would have arrived by now
+    expect(twilioFake.to(PERSON)).toHaveLength(1);
+    expect(await service.deadLetters()).toEqual([]);
+  });
+
+  it('dropped before Twilio stored it: the list does not have it, so it is sent again, exactly once', async () => {
+    await setupTwilio();
+    twilioFake.faultNext('drop-unstored');
+    await sms(PERSON, 'مرحبا');
+    const out = await settled();
+    expect(out.status).toBe('sent');
+    expect(twilioFake.lookups).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(twilioFake.to(PERSON)).toHaveLength(1);
+    expect(out.provider_message_id).toBe(twilioFake.to(PERSON)[0]!.sid);
+  });
+
+  it('the same words sent to the same person before the attempt are not taken for this reply', async () => {
+    await setupTwilio();
+    await sms(PERSON, 'مرحبا');
+    const [first] = await waitFor('the first reply', () => twilioFake.to(PERSON).length === 1 && twilioFake.to(PERSON));
+    // That reply went out a minute ago; the same menu now goes again and is lost before Twilio stores it.
+    first!.dateCreated = new Date(Date.now() - 60_000);
+    await waitFor('first sent', () => outbound()[0]?.status === 'sent');
+    twilioFake.faultNext('drop-unstored');
+    await sms(PERSON, 'مرحبا');
+    await waitFor('the second reply', () => twilioFake.to(PERSON).length === 2);
+    await waitFor('both sent', () => outbound().length === 2 && outbound().every((o) => o.status === 'sent'));
+    const [a, b] = twilioFake.to(PERSON);
+    expect(b!.body).toBe(a!.body); // the same text, yet the old one did not count as the new one
+    expect(twilioFake.lookups).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a failing message list is asked again, never taken as an answer; then the reply is found, once', async () => {
+    await setupTwilio();
+    twilioFake.lookupsFail = 3;
+    twilioFake.faultNext('store-then-500');
+    await sms(PERSON, 'مرحبا');
+    const out = await settled();
+    expect(out.status).toBe('sent');
+    expect(twilioFake.failedLookups).toBe(3);
+    expect(twilioFake.lookups).toBeGreaterThanOrEqual(4);
+    expect(twilioFake.to(PERSON)).toHaveLength(1);
+    expect(await service.deadLetters()).toEqual([]);
+  });
+
+  it("Twilio's status callback names the reply by the key in its URL: marked delivered with its sid while the list is down", async () => {
+    await setupTwilio();
+    twilioFake.lookupsFail = 1_000_000;
+    twilioFake.faultNext('store-then-drop');
+    await sms(PERSON, 'مرحبا');
+    await waitFor('a failed lookup', () => twilioFake.failedLookups >= 1);
+    expect(outbound()[0]!.status).toBe('sending');
+    const [m] = twilioFake.to(PERSON);
+    expect(await twilioFake.postStatus(m!, 'delivered')).toBe(204);
+    expect(outbound()[0]).toMatchObject({ status: 'delivered', provider_message_id: m!.sid });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(twilioFake.to(PERSON)).toHaveLength(1);
+    expect(await service.deadLetters()).toEqual([]);
   });
 });
