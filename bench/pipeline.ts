@@ -320,6 +320,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
   const allAnswered = () => [...byConversation.values()].every((b) => b.waitingFor === -1);
 
   // 1. Maximum sustained throughput: many beneficiaries, each answering as soon as the bot has.
+  let sustainedProfiled = false;
   const closedLoop = async () => {
     mode = 'closed';
     const fromIdle = idle.splice(0, idle.length);
@@ -328,10 +329,26 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     const p0 = processed;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    // BENCH_PROFILE: the first sustained phase is profiled too (where the time goes at saturation).
+    const profiling = process.env.BENCH_PROFILE && !sustainedProfiled ? new Session() : undefined;
+    if (profiling) {
+      sustainedProfiled = true;
+      profiling.connect();
+      await profiling.post('Profiler.enable');
+      await profiling.post('Profiler.start');
+    }
     const t0 = performance.now();
     await sleep(seconds * 1000);
     const elapsed = performance.now() - t0;
     loop.disable();
+    if (profiling) {
+      const { profile } = await profiling.post('Profiler.stop');
+      mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
+      const file = join(process.env.BENCH_PROFILE!, `${o.label.replace(/[^a-z0-9]+/gi, '-')}-sustained.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      profiling.disconnect();
+      log(`  CPU profile of this process, sustained phase: ${file}`);
+    }
     mode = 'open';
     await waitUntil(allAnswered, 60_000).catch(() => undefined);
     return { perSecond: ((processed - p0) / elapsed) * 1000, loopP99ms: loop.percentile(99) / 1e6 };

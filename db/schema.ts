@@ -248,7 +248,14 @@ export const outbox = sqliteTable(
     dedupeKey: text('dedupe_key'),
     createdAt: createdAt(),
   },
-  (t) => [index('outbox_pending').on(t.dispatchedAt, t.id), index('outbox_open').on(t.doneAt, t.runAt), index('outbox_dedupe').on(t.dedupeKey, t.doneAt)],
+  (t) => [
+    // The dispatcher: rows still waiting in the store, by due time (not finished ones: most rows are).
+    index('outbox_due')
+      .on(t.runAt)
+      .where(sql`${t.dispatchedAt} IS NULL AND ${t.doneAt} IS NULL`),
+    index('outbox_open').on(t.doneAt, t.runAt),
+    index('outbox_dedupe').on(t.dedupeKey, t.doneAt),
+  ],
 );
 
 /** Staff accounts of the console. Passwords are argon2id hashes. */

@@ -232,10 +232,10 @@ export const outbox = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    // The dispatcher's sweep: rows not yet handed to the queue, in id order (SQLite: every row by dispatched_at).
-    index('outbox_pending')
-      .on(t.id)
-      .where(sql`${t.dispatchedAt} IS NULL`),
+    // The dispatcher: rows still waiting in the store, by due time (a reminder enters Redis shortly before it is due).
+    index('outbox_due')
+      .on(t.runAt)
+      .where(sql`${t.dispatchedAt} IS NULL AND ${t.doneAt} IS NULL`),
     // The sweep of dispatched rows whose job may be lost: open rows by due time.
     index('outbox_open')
       .on(t.runAt)

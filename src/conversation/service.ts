@@ -64,12 +64,21 @@ export function outboxDedupeKey(job: OutboxJob): string | null {
   return null;
 }
 
+/** The earliest due time among a step's outbox writes, as StepOutcome.outboxDueAt. */
+function earliestDue(writes: readonly StepWrite[]): { outboxDueAt?: string } {
+  let due: string | undefined;
+  for (const w of writes) if (w.kind === 'outbox' && (due === undefined || w.row.runAt < due)) due = w.row.runAt;
+  return due === undefined ? {} : { outboxDueAt: due };
+}
+
 export interface StepOutcome {
   duplicate: boolean;
   conversationId: string;
   outbound: OutboundMessage[];
   events: EngineEvent[];
   state: ConversationState;
+  /** When the earliest outbox row the step wrote is due (absent: it wrote none). */
+  outboxDueAt?: string;
 }
 
 export class UnknownAssociationError extends Error {
@@ -397,9 +406,9 @@ export class ConversationService {
     await this.core.outbox.add(this.outboxRow(associationId, job, runAt));
   }
 
-  /** Outbox rows not yet handed to the queues (oldest first). */
-  undispatched(limit = 500, olderThanMs = 0): Promise<OutboxRow[]> {
-    return this.core.outbox.undispatched(this.ago(olderThanMs), limit);
+  /** Outbox rows not yet handed to the queues and due within `aheadMs` (earliest first); later ones wait in the store. */
+  undispatched(limit = 500, aheadMs = 0): Promise<OutboxRow[]> {
+    return this.core.outbox.undispatched(new Date(this.clock().getTime() + aheadMs).toISOString(), limit);
   }
 
   markDispatched(ids: number[]): Promise<void> {
@@ -502,7 +511,7 @@ export class ConversationService {
       conversation: { state, mode: state.mode, lang: state.lang, assignedStaffId: state.escalation?.staffId ?? null, escalatedAt: state.escalation?.at ?? null },
       at,
       writes,
-      result: { duplicate: false, conversationId: conversation.id, outbound, events: result.events, state },
+      result: { duplicate: false, conversationId: conversation.id, outbound, events: result.events, state, ...earliestDue(writes) },
     };
   }
 

@@ -88,6 +88,13 @@ export interface PipelineOptions {
    * Jobs that have not started their work are handed back at once.
    */
   closeGraceMs?: number;
+  /**
+   * Outbox rows due within this long are handed to their queues (as delayed jobs); later ones
+   * wait in the store and the sweep hands them over when they come within it. A 48-hour
+   * reminder then costs Redis nothing until shortly before it is due, and one the next answer
+   * supersedes never reaches Redis at all. At least 3 × sweepMs.
+   */
+  scheduleAheadMs?: number;
   /** Notified of alerts (unclaimed escalation, committee period reached, a send whose outcome is unknown, a job out of attempts). */
   onAlert?: (alert: NonNullable<JobResult['alert']>) => void;
 }
@@ -255,7 +262,7 @@ export class Pipeline {
     const run = (async () => {
       try {
         for (;;) {
-          const rows = await this.service.undispatched(200);
+          const rows = await this.service.undispatched(200, this.scheduleAheadMs());
           if (rows.length === 0) return;
           const now = Date.now();
           await Promise.all(rows.map((row) => this.addOutboxJob(row, now)));
@@ -271,6 +278,10 @@ export class Pipeline {
     });
     const guarded = this.dispatching;
     return guarded;
+  }
+
+  private scheduleAheadMs(): number {
+    return Math.max(this.opts.scheduleAheadMs ?? 60_000, 3 * (this.opts.sweepMs ?? 2000));
   }
 
   private addOutboxJob(row: OutboxRow, now = Date.now()) {
@@ -298,7 +309,8 @@ export class Pipeline {
     const first = outcome.outbound[0];
     if (first && this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
     else if (first) this.kickLater(outcome.conversationId);
-    this.dispatchSoon();
+    // Only work due soon goes to the queues now; the rest the sweep hands over when it is.
+    if (outcome.outboxDueAt && Date.parse(outcome.outboxDueAt) <= Date.now() + this.scheduleAheadMs()) this.dispatchSoon();
   }
 
   // ── consuming ─────────────────────────────────────────────────────────────

@@ -423,8 +423,12 @@ export interface DeliveryRepo {
 export interface OutboxRepo {
   /** Adds a job outside a step (supersedes open rows with the same dedupe key). */
   add(row: OutboxAdd): Promise<void>;
-  /** Rows not yet dispatched nor done, created at or before `before`, oldest first. */
-  undispatched(before: IsoTime, limit: number): Promise<OutboxRow[]>;
+  /**
+   * Rows not yet dispatched nor done, due at or before `dueBy`, earliest first. A row due later
+   * waits here, not in Redis: a 48-hour reminder enters the queue shortly before it is due, and
+   * one superseded before then never does.
+   */
+  undispatched(dueBy: IsoTime, limit: number): Promise<OutboxRow[]>;
   markDispatched(ids: number[], at: IsoTime): Promise<void>;
   /** Its job finished (no-op if already done). */
   done(id: number, at: IsoTime): Promise<void>;

@@ -24,6 +24,7 @@ const told = (outcome: unknown) => (outcome as { outbound: Array<{ text: string 
 describe('the name beneficiaries are told', () => {
   it('is the display name of the conversation language, else the officer title, never a Latin login name in Arabic', async () => {
     h = new Harness();
+    await h.service.ready(); // the associations table knows the flows
     const accounts = new Accounts(consoleOf(h));
     const inbox = new Inbox(consoleOf(h), h.service);
     const officer = h.service.flow('qalam').officer;
@@ -48,6 +49,7 @@ describe('the name beneficiaries are told', () => {
 describe('one-time passwords', () => {
   it('a generated password must be changed; the change needs the current one, 12+ characters and keeps only this session', async () => {
     h = new Harness();
+    await h.service.ready(); // the associations table knows the flows
     const accounts = new Accounts(consoleOf(h));
     const { user, password } = await accounts.add({ email: 'admin@localhost', name: 'Admin', role: 'admin', associations: ['qalam'] });
     expect(user.mustChangePassword).toBe(true);

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { TestRedis, freePort } from '../support/redis.ts';
 import { FaultyReceiver, type PostFault } from '../support/receiver.ts';
 import { MemorySink } from '../support/sink.ts';
+import { waitFor } from '../support/wait.ts';
 import type { Db } from '../../src/store/db.ts';
 import { quickPipeline, tempStore, type TempStore } from '../support/store.ts';
 import type { ConversationService } from '../../src/conversation/service.ts';
@@ -226,6 +227,9 @@ describe('sending while another process holds the write lock', { timeout: 30_000
     // A synchronous busy wait would hold the loop until busy_timeout (5 s), never letting the
     // other side's COMMIT run; waiting asynchronously, the reply goes out right after it.
     expect(worstGap).toBeLessThan(250);
-    expect(sql<{ status: string }>("SELECT status FROM messages WHERE direction = 'out' ORDER BY rowid LIMIT 1")[0]!.status).toBe('sent');
+    // "sent" is recorded once the send returns, in the next group commit.
+    const status = () => sql<{ status: string }>("SELECT status FROM messages WHERE direction = 'out' ORDER BY rowid LIMIT 1")[0]!.status;
+    await waitFor('the reply marked sent', () => status() === 'sent', 5_000).catch(() => undefined);
+    expect(status()).toBe('sent');
   });
 });

@@ -238,7 +238,7 @@ export const Q = {
   ),
   undispatched: statement(
     'core_undispatched',
-    `SELECT id, association_id, payload, run_at, dedupe_key FROM outbox WHERE dispatched_at IS NULL AND done_at IS NULL AND created_at <= $1 ORDER BY id LIMIT $2`,
+    `SELECT id, association_id, payload, run_at, dedupe_key FROM outbox WHERE dispatched_at IS NULL AND done_at IS NULL AND run_at <= $1 ORDER BY run_at, id LIMIT $2`,
   ),
 
   // ── requests, events, media, associations ──

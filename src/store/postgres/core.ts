@@ -179,7 +179,7 @@ export function pgCore(db: PgDb): CoreStore {
 
     outbox: {
       add: (row) => db.tx((tx) => addOutbox(tx, row)),
-      undispatched: async (before, limit) => (await db.rows<Record<string, unknown>>(Q.undispatched, [before, limit])).map(outboxRow),
+      undispatched: async (dueBy, limit) => (await db.rows<Record<string, unknown>>(Q.undispatched, [dueBy, limit])).map(outboxRow),
       markDispatched: async (ids, at) => {
         if (ids.length === 0) return;
         await db.run(Q.markDispatched, [ids, at]);

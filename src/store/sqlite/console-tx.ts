@@ -1,10 +1,12 @@
 /**
  * What every SQLite console repository shares: statements prepared once per connection, and
- * writes as one `BEGIN IMMEDIATE` transaction that, on SQLITE_BUSY (another process holds the
- * write lock), waits asynchronously and runs again instead of blocking the event loop.
+ * writes through the connection's one writer (core-sql.ts): each in its own savepoint of a
+ * group-committed `BEGIN IMMEDIATE` transaction that, on SQLITE_BUSY (another process holds
+ * the write lock), waits asynchronously and runs again instead of blocking the event loop.
  */
 import type Database from 'better-sqlite3';
 import type { Db } from '../db.ts';
+import { writer } from './core-sql.ts';
 
 export interface Sql {
   readonly client: Database.Database;
@@ -13,9 +15,6 @@ export interface Sql {
   /** Runs `fn` in one IMMEDIATE transaction, retried whole on SQLITE_BUSY. */
   write<T>(fn: () => T): Promise<T>;
 }
-
-const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function sqlOf(db: Db): Sql {
   const client = db.$client;
@@ -28,16 +27,7 @@ export function sqlOf(db: Db): Sql {
   return {
     client,
     prep,
-    async write<T>(fn: () => T): Promise<T> {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return client.transaction(fn).immediate();
-        } catch (err) {
-          if (!BUSY.has((err as { code?: string }).code ?? '') || attempt >= 200) throw err;
-          await sleep(Math.min(2 + attempt * 2, 25));
-        }
-      }
-    },
+    write: writer(client),
   };
 }
 

@@ -17,7 +17,8 @@ export function sqliteCore(db: Db): CoreStore {
   const write = writer(c);
   const steps = stepRunner(q);
   const duplicates = duplicateQuery(c);
-  const immediate = <T>(fn: () => T): Promise<T> => write(() => c.transaction(fn).immediate());
+  // Every write runs in its own savepoint of a group-committed BEGIN IMMEDIATE transaction (core-sql.ts).
+  const immediate = write;
   const outboxRow = (r: { id: number; associationId: string; payload: unknown; runAt: string; dedupeKey: string | null }): OutboxRow => ({
     id: r.id,
     associationId: r.associationId,
@@ -180,7 +181,7 @@ export function sqliteCore(db: Db): CoreStore {
 
     outbox: {
       add: (row) => immediate(() => steps.addOutbox(row)),
-      undispatched: async (before, limit) => q.undispatched.all({ before, limit }).map(outboxRow),
+      undispatched: async (dueBy, limit) => q.undispatched.all({ dueBy, limit }).map(outboxRow),
       markDispatched: async (ids, at) => {
         if (ids.length === 0) return;
         await write(() => void q.markDispatched.run({ ids: JSON.stringify(ids), at }));

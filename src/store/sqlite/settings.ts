@@ -1,4 +1,4 @@
-/** Settings on SQLite: one insert-if-missing and one read in a `BEGIN IMMEDIATE` transaction. */
+/** Settings on SQLite: one insert-if-missing and one read in a `BEGIN IMMEDIATE` transaction (the connection's writer). */
 import type { Db } from '../db.ts';
 import type { SettingsRepo } from '../settings.ts';
 import { writer } from './core-sql.ts';
@@ -10,15 +10,11 @@ export function sqliteSettings(db: Db): SettingsRepo {
   const read = c.prepare('SELECT value FROM settings WHERE key = ?');
   return {
     getOrCreate: (key, make) =>
-      write(() =>
-        c
-          .transaction(() => {
-            const found = read.get(key) as { value: string } | undefined;
-            if (found) return found.value;
-            insert.run(key, make());
-            return (read.get(key) as { value: string }).value;
-          })
-          .immediate(),
-      ),
+      write(() => {
+        const found = read.get(key) as { value: string } | undefined;
+        if (found) return found.value;
+        insert.run(key, make());
+        return (read.get(key) as { value: string }).value;
+      }),
   };
 }
