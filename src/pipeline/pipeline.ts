@@ -9,7 +9,8 @@
  *             next is queued when the previous is done), rate-limited per platform; the
  *             message's status in SQLite is checked before every send.
  *   outbox rows (verification, surveys, timers, decisions) ──► verify / notify / timers
- *             queues, as delayed jobs with ids derived from the row.
+ *             queues, as delayed jobs with ids derived from the row, once they are due within
+ *             `scheduleAheadMs` (until then they wait in the store).
  *
  * A sweep in every engine worker re-queues whatever SQLite says is still pending, so a
  * crash between a commit and the enqueue, or a Redis restart, loses nothing. Every step is

@@ -28,8 +28,13 @@ export const json = (v: unknown): string | null => (v === null || v === undefine
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));
 
-/** Writes of one tick in one transaction at most this many (the write lock is not held for long). */
-const MAX_GROUP = 256;
+/**
+ * A group stops taking writes after this many, or after this long (an engine step runs inside
+ * its write): the event loop, and other processes waiting for the write lock, are not held up
+ * for long. The rest go in the next group, on the next tick.
+ */
+const MAX_GROUP = 512;
+const GROUP_BUDGET_MS = 8;
 
 export type Write = <T>(fn: () => T) => Promise<T>;
 
@@ -62,11 +67,14 @@ export function writer(c: Database.Database): Write {
   }
   let queue: Pending[] = [];
   let scheduled = false;
+  /** Runs the group's writes in one transaction until the budget is spent; returns the results of those it ran. */
   const runGroup = (group: Pending[]) => {
     const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     c.transaction(() => {
       results.length = 0;
+      const started = performance.now();
       for (const item of group) {
+        if (results.length > 0 && performance.now() - started > GROUP_BUDGET_MS) break;
         try {
           // A nested better-sqlite3 transaction is a savepoint: rolled back alone if it throws.
           results.push({ ok: true, value: c.transaction(item.fn)() });
@@ -78,38 +86,51 @@ export function writer(c: Database.Database): Write {
     }).immediate();
     return results;
   };
-  const flush = async () => {
-    const group = queue.splice(0, MAX_GROUP);
-    if (queue.length > 0) setImmediate(() => void flush());
-    else scheduled = false;
+  /** Runs one group, the write lock awaited asynchronously; returns how many of its writes it ran. */
+  const runWithRetry = async (group: Pending[]) => {
     const deadline = Date.now() + 30_000;
     for (let wait = 1; ; wait = Math.min(wait * 2, 4)) {
-      let results: ReturnType<typeof runGroup>;
       try {
-        if (Date.now() > deadline) {
-          c.pragma(`busy_timeout = ${ordinary}`);
-          try {
-            results = runGroup(group);
-          } finally {
-            c.pragma('busy_timeout = 0');
-          }
-        } else {
-          results = runGroup(group);
+        if (Date.now() <= deadline) return runGroup(group);
+        c.pragma(`busy_timeout = ${ordinary}`);
+        try {
+          return runGroup(group);
+        } finally {
+          c.pragma('busy_timeout = 0');
         }
       } catch (err) {
-        if (isBusy(err) && Date.now() <= deadline) {
-          await sleep(wait * (0.5 + Math.random()));
+        if (!isBusy(err) || Date.now() > deadline) throw err;
+        await sleep(wait * (0.5 + Math.random()));
+      }
+    }
+  };
+  // One group at a time, in the order the writes were asked for.
+  let running = false;
+  const flush = async () => {
+    scheduled = false;
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const group = queue.splice(0, MAX_GROUP);
+        let results: ReturnType<typeof runGroup>;
+        try {
+          results = await runWithRetry(group);
+        } catch (err) {
+          for (const item of group) item.reject(err);
           continue;
         }
-        for (const item of group) item.reject(err);
-        return;
+        // Over budget: the writes not run go first in the next group.
+        if (results.length < group.length) queue.unshift(...group.slice(results.length));
+        results.forEach((r, i) => {
+          const item = group[i]!;
+          if (r.ok) item.resolve(r.value);
+          else item.reject(r.error);
+        });
+        // Let the callers (and the writes their answers ask for) run before the next group.
+        if (queue.length > 0) await new Promise((r) => setImmediate(r));
       }
-      group.forEach((item, i) => {
-        const r = results[i]!;
-        if (r.ok) item.resolve(r.value);
-        else item.reject(r.error);
-      });
-      return;
+    } finally {
+      running = false;
     }
   };
   const write: Write = <T>(fn: () => T): Promise<T> => {
@@ -123,7 +144,7 @@ export function writer(c: Database.Database): Write {
     }
     return new Promise<T>((resolve, reject) => {
       queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!scheduled) {
+      if (!scheduled && !running) {
         scheduled = true;
         setImmediate(() => void flush());
       }
