@@ -5,6 +5,8 @@
  * very long input) and never throw.
  */
 
+import { memoizeString } from './memo.ts';
+
 /** Inputs longer than this (in UTF-16 code units) are truncated before processing. */
 export const MAX_INPUT_CHARS = 10_000;
 
@@ -87,8 +89,11 @@ export function normalizeArabic(s: string): string {
  * (including Arabic ، ؛ ؟) and symbols replaced by spaces, whitespace collapsed and trimmed.
  */
 export function matchKey(s: string): string {
-  return normalizeArabic(s).replace(PUNCT_OR_SYMBOL, ' ').replace(WHITESPACE_RUN, ' ').trim();
+  return matchKeyMemo(s);
 }
+
+// Labels, lexicon forms and the message itself are keyed again and again in one step.
+const matchKeyMemo = memoizeString((s: string) => normalizeArabic(s).replace(PUNCT_OR_SYMBOL, ' ').replace(WHITESPACE_RUN, ' ').trim());
 
 const ARTICLE_PREFIXES = ['\u0628\u0627\u0644', '\u0648\u0627\u0644', '\u0641\u0627\u0644', '\u0644\u0644', '\u0627\u0644']; // بال وال فال لل ال
 
@@ -113,7 +118,11 @@ function stem(token: string): string {
  * leading "ال" / "بال" / "لل" / "وال" / "فال" when at least 2 letters remain).
  */
 export function tokens(s: string): string[] {
+  return [...tokensMemo(s)];
+}
+
+const tokensMemo = memoizeString((s: string): readonly string[] => {
   const key = matchKey(s);
   if (key === '') return [];
   return key.split(' ').map(stem);
-}
+});
