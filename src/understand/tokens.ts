@@ -198,6 +198,27 @@ function phrases(): string[] {
   return PHRASES;
 }
 
+/** The positions in phrases() of the phrases that begin with a word. */
+let PHRASES_BY_FIRST_WORD: Map<string, number[]> | undefined;
+
+/**
+ * The phrases that may occur in a key, in phrases() order: those whose first word is one of the
+ * key's words (a phrase occurs only as whole words, so the others cannot).
+ */
+function phrasesIn(key: string): string[] {
+  const all = phrases();
+  if (!PHRASES_BY_FIRST_WORD) {
+    PHRASES_BY_FIRST_WORD = new Map();
+    all.forEach((p, i) => {
+      const first = p.slice(0, p.indexOf(' '));
+      PHRASES_BY_FIRST_WORD!.set(first, [...(PHRASES_BY_FIRST_WORD!.get(first) ?? []), i]);
+    });
+  }
+  const at: number[] = [];
+  for (const w of new Set(key.split(' '))) at.push(...(PHRASES_BY_FIRST_WORD.get(w) ?? []));
+  return at.sort((a, b) => a - b).map((i) => all[i]!);
+}
+
 /** Letters held down for emphasis: "تمااام" → "تمام", "ايوووه" → "ايوه", "لاااا" → "لا". */
 function unstretched(word: string): string[] {
   if (!/(.)\1/u.test(word)) return [];
@@ -369,7 +390,7 @@ export function tag(text: string): Token[] {
   let key = messageKey(text);
   if (!key) return [];
   // Join known multi-word forms into one token so "خدمه العملاء" or "opt out" is one concept.
-  for (const p of phrases()) {
+  for (const p of phrasesIn(key)) {
     if (key === p || key.startsWith(`${p} `) || key.endsWith(` ${p}`) || key.includes(` ${p} `)) {
       key = ` ${key} `.split(` ${p} `).join(` ${p.replace(/ /g, '_')} `).trim();
     }
