@@ -11,7 +11,9 @@
  * Options (environment): BENCH_FAULT_RATE (inbound msg/s, default 150), BENCH_FAULT_SECONDS (load
  * duration, default 300), BENCH_FAULT_DRAIN_SECONDS (bound on the drain, default 300),
  * BENCH_FAULT_QUICK=1 (the tests' quick lock/sweep timings instead of the product's defaults),
- * BENCH_FAULT_KEEP=1 (keep the temp dir: the SQLite file and the roles' logs).
+ * BENCH_FAULT_KEEP=1 (keep the temp dir: the SQLite file and the roles' logs), BENCH_FAULTS (a
+ * comma-separated subset of the faults, by key: worker-kill, 5xx, gateway-kill, 429, redis-term,
+ * slow, redis-kill, drop, kill-during-sends; the spacing stays spread over the run).
  * Returns false when a must-be-zero or bounded check fails.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -33,6 +35,8 @@ export interface FaultBenchOptions {
   drainSeconds?: number;
   quick?: boolean;
   keep?: boolean;
+  /** Only these faults (keys: worker-kill, 5xx, gateway-kill, 429, redis-term, slow, redis-kill, drop, kill-during-sends). */
+  faults?: string[];
   log?: (line: string) => void;
 }
 
@@ -42,6 +46,8 @@ const PATIENCE_MS = 5000;
 const RECEIVER_WINDOW_MS = 10_000;
 const LOOKUP_FAILURE_MS = 30_000;
 const LATENCY_OK_MS = 1000;
+/** Latency is back when this many whole seconds of acceptances in a row were all answered within LATENCY_OK_MS. */
+const RECOVERED_SECONDS = 5;
 const TOKEN = 'bench-faults-loopback-token';
 
 type Mode = 'ok' | '5xx' | '429' | 'slow' | 'drop' | 'inflight';
@@ -200,6 +206,9 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     /** Why inbound POSTs were sent again: connection refused, timed out, or the gateway's 5xx. */
     const retryCauses = new Map<string, number>();
     const cause = (key: string) => retryCauses.set(key, (retryCauses.get(key) ?? 0) + 1);
+    /** Each answered inbound POST: when it started and how long the gateway took; each one unanswered in 10 s. */
+    const acceptCalls: Array<{ at: number; ms: number }> = [];
+    const acceptTimeouts: number[] = [];
     let loadOver = false;
     let drainOver = false;
     const inFlight = new Set<Promise<void>>();
@@ -210,6 +219,7 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     };
     const post = async (b: Beneficiary, k: number, text: string): Promise<'new' | 'duplicate' | 'refused' | 'failed'> => {
       counts.posts++;
+      const started = Date.now();
       try {
         const res = await fetch(inboundUrl, {
           method: 'POST',
@@ -218,7 +228,10 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
           signal: AbortSignal.timeout(10_000),
         });
         const body = (await res.json().catch(() => ({}))) as { duplicate?: boolean };
-        if (res.ok) return body.duplicate ? 'duplicate' : 'new';
+        if (res.ok) {
+          acceptCalls.push({ at: started, ms: Date.now() - started });
+          return body.duplicate ? 'duplicate' : 'new';
+        }
         if (res.status < 500) {
           const key = `HTTP ${res.status}`;
           rejections.set(key, (rejections.get(key) ?? 0) + 1);
@@ -230,6 +243,7 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
         // the gateway is down, restarting or not answering: the platform delivers again
         const e = err as Error & { cause?: { code?: string } };
         cause(e.name === 'TimeoutError' ? 'no answer in 10 s' : (e.cause?.code ?? e.name));
+        if (e.name === 'TimeoutError') acceptTimeouts.push(started);
       }
       return 'failed';
     };
@@ -238,6 +252,7 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
       const text = b.script[k - 1]!;
       b.replied = false;
       const p = (async () => {
+        let attempt = 0;
         for (;;) {
           const r = await post(b, k, text);
           if (r === 'refused') return; // this beneficiary stops here
@@ -251,7 +266,8 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
             return;
           }
           counts.retries++;
-          await sleep(250);
+          // Redelivered like a platform's webhook: backing off (0.25 s doubling to 8 s, jittered).
+          await sleep(Math.min(8000, 250 * 2 ** Math.min(5, ++attempt - 1)) * (0.5 + Math.random()));
         }
         if (b.replied) makeReady(b);
         else
@@ -303,31 +319,31 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
       mode = 'ok';
       f.backAt = Date.now();
     };
-    const schedule: Array<[string, (f: FaultRecord) => Promise<void>]> = [
-      ['worker kill -9 (restarted)', async (f) => {
+    const all: Array<[string, string, (f: FaultRecord) => Promise<void>]> = [
+      ['worker-kill', 'worker kill -9 (restarted)', async (f) => {
         workers[0]!.kill('SIGKILL');
         workers[0] = await role('worker', ['worker']);
         f.backAt = Date.now();
       }],
-      [`receiver 5xx window (half the sends 503, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('5xx')],
-      ['gateway kill -9 (restarted)', async (f) => {
+      ['5xx', `receiver 5xx window (half the sends 503, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('5xx')],
+      ['gateway-kill', 'gateway kill -9 (restarted)', async (f) => {
         gateway.kill('SIGKILL');
         await restartGateway();
         f.backAt = Date.now();
       }],
-      [`receiver 429 window (half the sends 429, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('429')],
-      ['Redis SIGTERM, down 1 s (restarted)', async (f) => {
+      ['429', `receiver 429 window (half the sends 429, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('429')],
+      ['redis-term', 'Redis SIGTERM, down 1 s (restarted)', async (f) => {
         await redis.restart(1000);
         f.backAt = Date.now();
       }],
-      [`receiver slow window (every answer after ${receiver.slowMs / 1000} s, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('slow')],
-      ['Redis kill -9 (restarted by its supervisor)', async (f) => {
+      ['slow', `receiver slow window (every answer after ${receiver.slowMs / 1000} s, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('slow')],
+      ['redis-kill', 'Redis kill -9 (restarted by its supervisor)', async (f) => {
         redis.server.kill();
         await sleep(100);
         f.backAt = Date.now();
       }],
-      [`receiver store-then-drop window (every 3rd send, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('drop')],
-      [`gateway kill -9 during slow sends, receiver lookups 503 for ${LOOKUP_FAILURE_MS / 1000} s`, async (f) => {
+      ['drop', `receiver store-then-drop window (every 3rd send, ${RECEIVER_WINDOW_MS / 1000} s)`, receiverWindow('drop')],
+      ['kill-during-sends', `gateway kill -9 during slow sends, receiver lookups 503 for ${LOOKUP_FAILURE_MS / 1000} s`, async (f) => {
         mode = 'inflight';
         await sleep(2000);
         gateway.kill('SIGKILL');
@@ -337,6 +353,10 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
         f.backAt = Date.now();
       }],
     ];
+    const only = opts.faults;
+    const unknown = only?.filter((k) => !all.some(([key]) => key === k)) ?? [];
+    if (unknown.length > 0) throw new Error(`unknown fault ${unknown.join(', ')}; choose from ${all.map(([k]) => k).join(', ')}`);
+    const schedule = all.filter(([key]) => !only || only.includes(key)).map(([, name, inject]) => [name, inject] as const);
     const first = Math.min(20, seconds / 6);
     const spacing = Math.max(4, (seconds - first - 10) / schedule.length);
     const faultRuns: Promise<void>[] = [];
@@ -503,10 +523,21 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
       const inWindow = samples.filter((s) => s.at >= w.at && s.at < end);
       const answered = inWindow.filter((s) => s.ms !== undefined).map((s) => s.ms!);
       const sorted = [...answered].sort((a, b) => a - b);
-      // Back under 1 s: from the first message after which every message of the window was answered within 1 s.
-      let lastSlow = -1;
-      inWindow.forEach((s, j) => (s.ms === undefined || s.ms >= LATENCY_OK_MS) && (lastSlow = j));
-      const back = lastSlow === -1 ? 0 : lastSlow + 1 < inWindow.length ? inWindow[lastSlow + 1]!.at - w.at : undefined;
+      // Back under 1 s: the start of the first 5 s of acceptances (from the fault on, whole
+      // seconds) whose every message was answered within 1 s.
+      const slowIn = new Map<number, boolean>();
+      for (const x of inWindow) {
+        const sec = Math.floor((x.at - w.at) / 1000);
+        slowIn.set(sec, (slowIn.get(sec) ?? false) || x.ms === undefined || x.ms >= LATENCY_OK_MS);
+      }
+      let back: number | undefined;
+      for (let sec = 0; sec + RECOVERED_SECONDS <= Math.ceil((end - w.at) / 1000); sec++) {
+        const run = Array.from({ length: RECOVERED_SECONDS }, (_, i) => slowIn.get(sec + i));
+        if (run.every((slow) => slow === false)) {
+          back = sec * 1000;
+          break;
+        }
+      }
       rows.push([
         `${((w.at - loadStart) / 1000).toFixed(0)} s`,
         w.name,
@@ -517,11 +548,17 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
         inWindow.length === 0 ? '-' : back === undefined ? 'never in window' : `${(back / 1000).toFixed(1)} s`,
         w.backAt ? `${((w.backAt - w.at) / 1000).toFixed(1)} s` : '',
         String(inWindow.length - answered.length),
+        (() => {
+          const calls = acceptCalls.filter((c) => c.at >= w.at && c.at < end).map((c) => c.ms).sort((a, b) => a - b);
+          return calls.length ? `${(quantile(calls, 0.99) / 1000).toFixed(2)} s` : '-';
+        })(),
+        fmt(acceptTimeouts.filter((a) => a >= w.at && a < end).length),
       ]);
     });
     log('');
     log('latency (acceptance → first reply at the receiver) of the messages accepted in each window (until the next fault):');
-    table(log, ['at', 'window', 'accepted', 'p50', 'p99', 'worst', `until < ${LATENCY_OK_MS / 1000} s`, 'fault took', 'no reply'], rows);
+    table(log, ['at', 'window', 'accepted', 'p50', 'p99', 'worst', `until < ${LATENCY_OK_MS / 1000} s`, 'fault took', 'no reply', 'accept p99', 'accept timeouts'], rows);
+    log(`(until < ${LATENCY_OK_MS / 1000} s: from the fault to the first ${RECOVERED_SECONDS} s of acceptances all answered within ${LATENCY_OK_MS / 1000} s; accept: the gateway's answer to the inbound POST; timeouts: no answer within 10 s, sent again)`);
 
     // ── send rate ──
     const during = postTimes.filter((p) => p >= loadStart && p < loadEnd).length;

@@ -38,6 +38,7 @@ if (which === 'faults') {
     drainSeconds: Number(process.env.BENCH_FAULT_DRAIN_SECONDS ?? 0) || undefined,
     quick: Boolean(process.env.BENCH_FAULT_QUICK),
     keep: Boolean(process.env.BENCH_FAULT_KEEP),
+    ...(process.env.BENCH_FAULTS ? { faults: process.env.BENCH_FAULTS.split(',').map((k) => k.trim()) } : {}),
   });
   process.exit(passed ? 0 : 1);
 }
