@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Queue, Worker } from 'bullmq';
@@ -81,6 +81,8 @@ export interface LoopFigures {
 export interface PipelineFigures {
   label: string;
   sustainedPerSecond: number;
+  /** CPU per handled message in the sustained phase: this process + worker processes, and redis-server (µs). */
+  cpu?: { nodeUs: number; redisUs: number };
   loops: LoopFigures[];
   afterPrefill?: { stored: number; perSecond: number };
 }
@@ -109,6 +111,57 @@ class BenchSink implements Sender {
     this.onSend(msg);
     return { providerMessageId: null };
   }
+}
+
+/**
+ * CPU time used by this process, some child processes and redis-server over a phase: a cost
+ * per message that other load on the machine moves far less than a rate (it is the work done,
+ * not how fast the machine let it be done).
+ */
+class CpuMeter {
+  private start = { self: 0, children: 0, redis: 0 };
+  constructor(private readonly redisPort: number, private readonly pids: () => number[]) {}
+  private static procUs(pid: number): number {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // utime and stime (fields 14 and 15 of stat; 12 and 13 after the command) in clock ticks (100 Hz).
+      return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    } catch {
+      return 0;
+    }
+  }
+  private async redisUs(): Promise<number> {
+    const conn = connect({ url: `redis://127.0.0.1:${this.redisPort}` });
+    try {
+      const info = await conn.info('cpu');
+      const v = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+      return (v('used_cpu_user') + v('used_cpu_sys')) * 1e6;
+    } finally {
+      conn.disconnect();
+    }
+  }
+  private async read() {
+    const u = process.cpuUsage();
+    return { self: u.user + u.system, children: this.pids().reduce((a, pid) => a + CpuMeter.procUs(pid), 0), redis: await this.redisUs() };
+  }
+  async begin() {
+    this.start = await this.read();
+  }
+  /** µs per message since begin(). */
+  async end(messages: number) {
+    const now = await this.read();
+    const n = Math.max(1, messages);
+    return { nodeUs: (now.self - this.start.self + now.children - this.start.children) / n, redisUs: (now.redis - this.start.redis) / n };
+  }
+}
+
+const cpuLine = (c: { nodeUs: number; redisUs: number }) => `CPU per message ${fmt(c.nodeUs + c.redisUs)} µs (Node ${fmt(c.nodeUs)}, redis-server ${fmt(c.redisUs)})`;
+
+/** BENCH_SQL: the statements counted since sqlStats was cleared, per handled message. */
+function printSql(handled: number, phase: string, log: (line: string) => void) {
+  const n = Math.max(1, handled);
+  log(`  SQLite statements, ${phase}, per handled message (calls, µs): total ${(([...sqlStats.values()].reduce((a, v) => a + v.ms, 0) / n) * 1000).toFixed(0)} µs`);
+  for (const [sql, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) log(`    ${(v.calls / n).toFixed(2)} × ${((v.ms / n) * 1000).toFixed(0).padStart(4)} µs  ${sql}`);
 }
 
 /** Starts `tawasul worker` processes on the bench's Redis and database. */
@@ -194,6 +247,10 @@ function printRatio(fig: PipelineFigures, sk: PipelineFigures, log: (line: strin
     `  => ${fig.label}: ${fmt(fig.sustainedPerSecond)} msg/s sustained (target ≥ 1,500), p99 at 500 msg/s ${p?.p99ms.toFixed(1)} ms (target ≤ 50); ` +
       `pipeline/skeleton ${(fig.sustainedPerSecond / sk.sustainedPerSecond).toFixed(3)} (target ≥ 0.6; skeleton ${fmt(sk.sustainedPerSecond)} msg/s, p99 at 500 ${s?.p99ms.toFixed(1)} ms)`,
   );
+  if (fig.cpu && sk.cpu) {
+    const total = (c: { nodeUs: number; redisUs: number }) => c.nodeUs + c.redisUs;
+    log(`  => ${fig.label}: CPU per message skeleton/pipeline ${(total(sk.cpu) / total(fig.cpu)).toFixed(3)} (Node ${(sk.cpu.nodeUs / fig.cpu.nodeUs).toFixed(3)}, redis-server ${(sk.cpu.redisUs / fig.cpu.redisUs).toFixed(3)}): the same ratio in work done, which other load on the machine moves less`);
+  }
 }
 
 interface ScenarioOptions {
@@ -321,6 +378,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
 
   // 1. Maximum sustained throughput: many beneficiaries, each answering as soon as the bot has.
   let sustainedProfiled = false;
+  let sustainedCounted = false;
   const closedLoop = async () => {
     mode = 'closed';
     const fromIdle = idle.splice(0, idle.length);
@@ -337,10 +395,23 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
       await profiling.post('Profiler.enable');
       await profiling.post('Profiler.start');
     }
+    const meter = new CpuMeter(redis.port!, () => children.map((c) => c.pid!).filter(Boolean));
+    const countSql = Boolean(process.env.BENCH_SQL) && !sustainedCounted;
+    if (countSql) {
+      sustainedCounted = true;
+      sqlStats.clear();
+      sqlCounting = true;
+    }
+    await meter.begin();
     const t0 = performance.now();
     await sleep(seconds * 1000);
     const elapsed = performance.now() - t0;
+    const cpu = await meter.end(processed - p0);
     loop.disable();
+    if (countSql) {
+      sqlCounting = false;
+      printSql(processed - p0, 'sustained phase', log);
+    }
     if (profiling) {
       const { profile } = await profiling.post('Profiler.stop');
       mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
@@ -351,10 +422,10 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     }
     mode = 'open';
     await waitUntil(allAnswered, 60_000).catch(() => undefined);
-    return { perSecond: ((processed - p0) / elapsed) * 1000, loopP99ms: loop.percentile(99) / 1e6 };
+    return { perSecond: ((processed - p0) / elapsed) * 1000, loopP99ms: loop.percentile(99) / 1e6, cpu };
   };
   const sustained = await closedLoop();
-  log(`${o.label}: sustained ${fmt(sustained.perSecond)} inbound msg/s, ${CONCURRENCY} beneficiaries doing full intakes (each message stored, queued, handled, replied to); this process's event-loop delay p99 ${sustained.loopP99ms.toFixed(1)} ms`);
+  log(`${o.label}: sustained ${fmt(sustained.perSecond)} inbound msg/s, ${CONCURRENCY} beneficiaries doing full intakes (each message stored, queued, handled, replied to); this process's event-loop delay p99 ${sustained.loopP99ms.toFixed(1)} ms; ${cpuLine(sustained.cpu)}`);
 
   // 2. Latency at fixed offered rates: acceptance call → the sink's send call of the first reply.
   const openLoop = async (rate: number): Promise<LoopFigures> => {
@@ -394,11 +465,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     sqlCounting = rate === 100;
     loops.push(await openLoop(rate));
     sqlCounting = false;
-    if (sqlStats.size > 0) {
-      const replies = loops.at(-1)!.count;
-      log(`  SQLite statements at 100 msg/s, per handled message (calls, µs): total ${(([...sqlStats.values()].reduce((a, v) => a + v.ms, 0) / replies) * 1000).toFixed(0)} µs`);
-      for (const [sql, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) log(`    ${(v.calls / replies).toFixed(2)} × ${((v.ms / replies) * 1000).toFixed(0).padStart(4)} µs  ${sql}`);
-    }
+    if (sqlStats.size > 0) printSql(loops.at(-1)!.count, '100 msg/s', log);
     if (profiling) {
       const { profile } = await profiling.post('Profiler.stop');
       mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
@@ -425,7 +492,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
   if (warnings.size > 0) log(`  pipeline warnings: ${[...warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v}× ${k}`).join('; ')}`);
   await Promise.all(children.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); })));
   await store.close();
-  return { label: o.label, sustainedPerSecond: sustained.perSecond, loops, afterPrefill };
+  return { label: o.label, sustainedPerSecond: sustained.perSecond, cpu: sustained.cpu, loops, afterPrefill };
 }
 
 function breakdown(parts: Array<{ sent: number; accepted: number; stepStart: number; stepEnd: number; sending: number; done: number }>): string {
@@ -538,12 +605,15 @@ async function runSkeleton(redis: EmbeddedRedis, file: string, seconds: number, 
   }
   await sleep(2000);
   const d0 = done;
+  const meter = new CpuMeter(redis.port!, () => []);
+  await meter.begin();
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const sustainedPerSecond = ((done - d0) / (performance.now() - t0)) * 1000;
+  const cpu = await meter.end(done - d0);
   closed = false;
   await waitUntil(() => sentAt.size === 0, 30_000).catch(() => undefined);
-  log(`${label}: sustained ${fmt(sustainedPerSecond)} msg/s, ${CONCURRENCY} senders`);
+  log(`${label}: sustained ${fmt(sustainedPerSecond)} msg/s, ${CONCURRENCY} senders; ${cpuLine(cpu)}`);
   const loops: LoopFigures[] = [];
   const latencies: number[] = [];
   onDone = (m) => {
@@ -574,7 +644,7 @@ async function runSkeleton(redis: EmbeddedRedis, file: string, seconds: number, 
   await Promise.all([qin.close(), qout.close()]);
   producer.disconnect();
   db.close();
-  return { label, sustainedPerSecond, loops };
+  return { label, sustainedPerSecond, cpu, loops };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
