@@ -61,8 +61,16 @@ function startsWithPhrase(wordKeys: string[], at: number, keys: string[]): boole
  * spelling. When nothing would be left, returns the words unchanged.
  */
 export function stripPhrases(words: string[], leading: readonly string[], trailing: readonly string[] = []): { words: string[]; strippedLead: string[] } {
-  const lead = leading.map(phraseKeys).sort((a, b) => b.length - a.length);
-  const trail = trailing.map(phraseKeys).sort((a, b) => b.length - a.length);
+  return stripKeyedPhrases(words, phraseList(leading), phraseList(trailing));
+}
+
+/** Phrases as word keys, longest first: the form stripPhrases compares. */
+function phraseList(phrases: readonly string[]): string[][] {
+  return phrases.map(phraseKeys).sort((a, b) => b.length - a.length);
+}
+
+/** stripPhrases with the phrases already keyed by phraseList (the lead-in lists are keyed once, at load). */
+function stripKeyedPhrases(words: string[], lead: readonly string[][], trail: readonly string[][]): { words: string[]; strippedLead: string[] } {
   const wordKeys = words.map(matchKey);
   let start = 0;
   let end = words.length;
@@ -102,6 +110,9 @@ const NAME_LEAD = [
   'ismi', 'esmi', 'ismy', 'esmy', 'ana ismi', 'ana esmi', 'ana ismy', 'ana esmy',
 ];
 
+const NAME_LEAD_KEYS = phraseList(NAME_LEAD);
+const COURTESY_KEYS = phraseList(COURTESY);
+
 /**
  * The name inside an answer to "what is your name?": lead-ins ("اسمي", "انا اسمي", "الاسم:",
  * "my name is", "I am", "انا") and trailing courtesy words ("شكرا", "thanks") dropped, emoji and
@@ -109,7 +120,7 @@ const NAME_LEAD = [
  */
 export function extractName(raw: string): string {
   const words = wordsOf(prepare(raw)).map((w) => (w.endsWith(':') ? w.slice(0, -1) : w)).filter((w) => w !== '');
-  const { words: left } = stripPhrases(words, NAME_LEAD, COURTESY);
+  const { words: left } = stripKeyedPhrases(words, NAME_LEAD_KEYS, COURTESY_KEYS);
   return trimEdges(left.join(' '));
 }
 
@@ -123,6 +134,7 @@ const CITY_LEAD = [
   // Arabizi
   'sakin fi', 'saken fi', 'sakna fi', 'asken fi', 'askun fi', 'askon fi', 'ana fi', 'ana min', 'ana men', 'min', 'men', 'fi',
 ];
+const CITY_LEAD_KEYS = phraseList(CITY_LEAD);
 const LIVING_VERBS = new Set(['ساكن', 'ساكنه', 'ساكنين', 'اسكن', 'نسكن', 'مقيم', 'مقيمه', 'اقيم'].map(matchKey));
 
 /** Saudi cities and towns (matchKey) used only to decide whether a leading ب is a preposition ("بجدة") or part of the name ("بريدة"). */
@@ -157,7 +169,7 @@ function dropGluedBa(words: string[]): string[] {
  */
 export function extractCity(raw: string): string {
   const words = wordsOf(prepare(raw)).map((w) => (w.endsWith(':') ? w.slice(0, -1) : w)).filter((w) => w !== '');
-  const { words: left, strippedLead } = stripPhrases(words, CITY_LEAD, COURTESY);
+  const { words: left, strippedLead } = stripKeyedPhrases(words, CITY_LEAD_KEYS, COURTESY_KEYS);
   const lastLead = strippedLead.at(-1)?.split(' ').at(-1);
   const city = lastLead !== undefined && LIVING_VERBS.has(lastLead) ? dropGluedBa(left) : left;
   return trimEdges(city.join(' '));
