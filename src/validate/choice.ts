@@ -1,3 +1,4 @@
+import { memoizeString } from '../text/memo.ts';
 import { cleanInput, matchKey, tokens } from '../text/normalize.ts';
 import { stripEmoji } from './extract.ts';
 import { validateInteger } from './number.ts';
@@ -99,26 +100,44 @@ function withoutFiller(cleaned: string): string {
     .join(' ');
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** A string's code points, indexable: the string itself when it has no surrogates (most labels and answers). */
+function codePoints(s: string): string | string[] {
+  return SURROGATE.test(s) ? Array.from(s) : s;
+}
+
+/** The number of code points in a string. */
+function codePointCount(s: string): number {
+  return codePoints(s).length;
+}
+
 /** Levenshtein edit distance over code points, giving up (returning limit + 1) beyond `limit`. */
 export function levenshtein(a: string, b: string, limit = Infinity): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  const s = codePoints(a);
+  const t = codePoints(b);
   if (Math.abs(s.length - t.length) > limit) return limit + 1;
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  // Two rows of the table, reused: the previous one and the one being filled.
+  let prev = new Array<number>(t.length + 1);
+  let cur = new Array<number>(t.length + 1);
+  for (let j = 0; j <= t.length; j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      cur.push(v);
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
-  return prev[t.length] ?? 0;
+  return prev[t.length]!;
 }
+
+/** A label's words lightly stemmed, as one key (labels come back in every step: remembered). */
+const stemKey = memoizeString((label: string) => tokens(label).join(' '));
 
 /** The ids of options satisfying `test` for at least one label key, without duplicates. */
 function matching(keyed: { id: string; keys: string[] }[], test: (key: string) => boolean): string[] {
@@ -161,7 +180,7 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
   // The same keys with the article/conjunction stripped from each word ("الأرملة" ~ "أرملة").
   const stemmed = options.map((o) => ({
     id: o.id,
-    keys: o.labels.map((l) => tokens(l).join(' ')).filter((k) => k !== ''),
+    keys: o.labels.map(stemKey).filter((k) => k !== ''),
   }));
 
   /** exact, exact stem; undefined = no match, null = ambiguous (two options share the label). */
@@ -180,11 +199,12 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
   const loosely = (text: string): Validation<string> | undefined => {
     const input = matchKey(text);
     const stemmedInput = tokens(text).join(' ');
-    if (Array.from(input).length >= 3) {
+    const inputLetters = codePointCount(input);
+    if (inputLetters >= 3) {
       const padded = ` ${input} `;
       const paddedStem = ` ${stemmedInput} `;
       // The words again without a joining و, so "نقل وسكن" names both options and is refused.
-      const unjoined = ` ${input.split(' ').map((w) => (w.startsWith('و') && Array.from(w).length >= 4 ? w.slice(1) : w)).join(' ')} `;
+      const unjoined = ` ${input.split(' ').map((w) => (w.startsWith('و') && codePointCount(w) >= 4 ? w.slice(1) : w)).join(' ')} `;
       const contained = new Set([
         ...matching(keyed, (k) => padded.includes(` ${k} `) || unjoined.includes(` ${k} `) || k.includes(input)),
         ...matching(stemmed, (k) => paddedStem.includes(` ${k} `)),
@@ -192,13 +212,13 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
       const picked = pick([...contained]);
       if (picked) return picked;
     }
-    if (Array.from(input).length >= 2) {
+    if (inputLetters >= 2) {
       let best = Infinity;
       let bestIds: string[] = [];
       for (const o of keyed) {
         let optionBest = Infinity;
         for (const k of o.keys) {
-          const limit = Array.from(k).length <= 5 ? 1 : 2;
+          const limit = codePointCount(k) <= 5 ? 1 : 2;
           const dist = levenshtein(input, k, limit);
           if (dist <= limit && dist < optionBest) optionBest = dist;
         }
