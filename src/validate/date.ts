@@ -250,13 +250,17 @@ function findDates(key: string): { complete: Found[]; incomplete: boolean } {
       add({ start: r.index, end: r.index + r[0].length, d: num(dayText), m: month.month, y: num(yearText), named: month.calendar, marked: suffixCalendar(suffix) });
     }
   };
-  named(DAY_MONTH, 'dmy');
-  named(MONTH_DAY, 'mdy');
-  named(MONTH_YEAR, 'my');
+  // Every month spelling has a letter: a text of digits and separators names no month.
+  const letters = /\p{L}/u.test(key);
+  if (letters) {
+    named(DAY_MONTH, 'dmy');
+    named(MONTH_DAY, 'mdy');
+    named(MONTH_YEAR, 'my');
+  }
   const complete = found.filter((f) => f.y !== undefined && f.d !== undefined).sort((a, b) => a.start - b.start);
   // A month name alone ("رمضان", "January") says the beneficiary meant a date; "may", "mar",
   // "اب" alone are ordinary words.
-  const bare = [...key.matchAll(BARE_MONTH)].some((r) => r[1]!.length >= 4 && !/^(?:may|march)$/.test(r[1]!));
+  const bare = letters && [...key.matchAll(BARE_MONTH)].some((r) => r[1]!.length >= 4 && !/^(?:may|march)$/.test(r[1]!));
   return { complete, incomplete: found.length > complete.length || bare };
 }
 
