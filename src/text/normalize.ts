@@ -58,8 +58,11 @@ export function stripInvisible(s: string): string {
  */
 export function cleanInput(s: string): string {
   if (typeof s !== 'string') return '';
-  return normalizeDigits(stripInvisible(cap(s))).replace(WHITESPACE_RUN, ' ').trim();
+  return cleanInputMemo(s);
 }
+
+// Each validator, the engine and the FAQ clean the same message again.
+const cleanInputMemo = memoizeString((s: string) => normalizeDigits(stripInvisible(cap(s))).replace(WHITESPACE_RUN, ' ').trim());
 
 /**
  * cleanInput, then folds the spelling variations that do not change an Arabic word's meaning:

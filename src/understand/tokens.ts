@@ -3,6 +3,7 @@
  * yes / no / thanks / greeting, Arabic light stemming, Arabizi consonant skeletons and
  * fuzzy matching for misspellings. Pure; never throws.
  */
+import { memoizeString } from '../text/memo.ts';
 import { matchKey } from '../text/normalize.ts';
 import { LEXICON, type Concept } from './lexicon.ts';
 
@@ -27,11 +28,16 @@ const EMOJI_CONCEPT: Record<string, Concept> = { emojiyes: 'YES', emojino: 'NO',
 
 /** The comparable key of a whole message: emoji named, apostrophes dropped, matchKey. */
 export function messageKey(text: string): string {
-  let s = String(text ?? '');
+  return messageKeyMemo(String(text ?? ''));
+}
+
+// The lexicon, the rules' word lists and each message (read by several rules and helpers) are keyed often.
+const messageKeyMemo = memoizeString((text: string) => {
+  let s = text;
   for (const [re, word] of EMOJI) s = s.replace(re, word);
   s = s.replace(/['’`ʼ]/g, '');
   return matchKey(s);
-}
+});
 
 const ARABIC = /[\u0600-\u06FF]/;
 const LATIN = /[a-z]/;
@@ -387,7 +393,14 @@ function splitRunTogether(word: string): string[] {
 
 /** The message as tagged tokens. */
 export function tag(text: string): Token[] {
-  let key = messageKey(text);
+  return [...tagKey(messageKey(text))];
+}
+
+// One message is tagged by the rules, by looksLikeQuestion and by menuActionWord: remembered by
+// its key. The tokens are shared between calls, so they are frozen.
+const tagKey = memoizeString((key: string): readonly Token[] => tagUncached(key).map((t) => Object.freeze(t)), { maxEntries: 1024 });
+
+function tagUncached(key: string): Token[] {
   if (!key) return [];
   // Join known multi-word forms into one token so "خدمه العملاء" or "opt out" is one concept.
   for (const p of phrasesIn(key)) {
