@@ -204,7 +204,10 @@ export const events = pgTable(
   (t) => [
     index('events_conversation').on(t.conversationId, t.id),
     index('events_type').on(t.associationId, t.type, t.at),
-    index('events_request').on(t.requestId, t.type),
+    // Most events belong to no request.
+    index('events_request')
+      .on(t.requestId, t.type)
+      .where(sql`${t.requestId} IS NOT NULL`),
   ],
 );
 
