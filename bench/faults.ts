@@ -365,6 +365,23 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     sampleCpu();
     cpuMs.clear();
     const cpuTimer = setInterval(sampleCpu, 500);
+    // The gateway's event-loop delay: its /metrics (prom-client) reports the max since the last scrape.
+    const loopLag: Array<{ at: number; ms: number }> = [];
+    let scrapesFailed = 0;
+    let scraping = false;
+    const lagTimer = setInterval(() => {
+      if (scraping) return;
+      scraping = true;
+      const at = Date.now();
+      void fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(5000) })
+        .then((r) => r.text())
+        .then((text) => {
+          const m = /^tawasul_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text);
+          if (m) loopLag.push({ at, ms: Number(m[1]) * 1000 });
+        })
+        .catch(() => scrapesFailed++)
+        .finally(() => (scraping = false));
+    }, 2000);
     const ownCpu = process.cpuUsage();
     const loadStart = Date.now();
     let issued = 0;
@@ -393,6 +410,7 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     loadOver = true;
     sampleCpu();
     clearInterval(cpuTimer);
+    clearInterval(lagTimer);
     const own = process.cpuUsage(ownCpu);
     const cpuShare = (ms: number) => `${((ms / (loadEnd - loadStart)) * 100).toFixed(0)} %`;
     const cpuLine = `CPU while inbound load ran (one core = 100 %): gateway ${cpuShare(cpuMs.get('gateway') ?? 0)}, workers ${cpuShare(cpuMs.get('worker') ?? 0)} together, this load generator and receiver ${cpuShare((own.user + own.system) / 1000)}`;
@@ -553,12 +571,16 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
           return calls.length ? `${(quantile(calls, 0.99) / 1000).toFixed(2)} s` : '-';
         })(),
         fmt(acceptTimeouts.filter((a) => a >= w.at && a < end).length),
+        (() => {
+          const lags = loopLag.filter((l) => l.at >= w.at && l.at < end).map((l) => l.ms);
+          return lags.length ? `${(Math.max(...lags) / 1000).toFixed(2)} s` : '-';
+        })(),
       ]);
     });
     log('');
     log('latency (acceptance → first reply at the receiver) of the messages accepted in each window (until the next fault):');
-    table(log, ['at', 'window', 'accepted', 'p50', 'p99', 'worst', `until < ${LATENCY_OK_MS / 1000} s`, 'fault took', 'no reply', 'accept p99', 'accept timeouts'], rows);
-    log(`(until < ${LATENCY_OK_MS / 1000} s: from the fault to the first ${RECOVERED_SECONDS} s of acceptances all answered within ${LATENCY_OK_MS / 1000} s; accept: the gateway's answer to the inbound POST; timeouts: no answer within 10 s, sent again)`);
+    table(log, ['at', 'window', 'accepted', 'p50', 'p99', 'worst', `until < ${LATENCY_OK_MS / 1000} s`, 'fault took', 'no reply', 'accept p99', 'accept timeouts', 'gateway loop max'], rows);
+    log(`(until < ${LATENCY_OK_MS / 1000} s: from the fault to the first ${RECOVERED_SECONDS} s of acceptances all answered within ${LATENCY_OK_MS / 1000} s; accept: the gateway's answer to the inbound POST; timeouts: no answer within 10 s, sent again; gateway loop max: the longest event-loop delay its /metrics reported, scraped every 2 s)`);
 
     // ── send rate ──
     const during = postTimes.filter((p) => p >= loadStart && p < loadEnd).length;
@@ -569,6 +591,8 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     log('');
     log(`gateway send rate at the receiver: ${fmt(during / ((loadEnd - loadStart) / 1000))} sends/s while inbound load ran (10-s buckets: min ${fmt(buckets[0] ?? 0)}, median ${fmt(quantile(buckets, 0.5))}, max ${fmt(buckets.at(-1) ?? 0)}); ${fmt(after / Math.max(1, (drainEnd - loadEnd) / 1000))} sends/s during the drain (${fmt(after)} sends in ${((drainEnd - loadEnd) / 1000).toFixed(0)} s)`);
     log(cpuLine);
+    const lagsSorted = loopLag.map((l) => l.ms).sort((a, b) => a - b);
+    if (lagsSorted.length) log(`gateway event-loop delay while inbound load ran (max per 2-s scrape): median ${fmt(quantile(lagsSorted, 0.5))} ms, p90 ${fmt(quantile(lagsSorted, 0.9))} ms, worst ${fmt(lagsSorted.at(-1)!)} ms; ${fmt(scrapesFailed)} scrapes unanswered in 5 s or while it was down`);
     log(`inbound: ${fmt(counts.posts)} POSTs to the gateway (${fmt(counts.retries)} retried while it was down or failing${retryCauses.size ? `: ${[...retryCauses].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${fmt(n)}`).join(', ')}` : ''}; ${fmt(counts.rejected)} refused for good${rejections.size ? `: ${[...rejections].map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''}, ${fmt(counts.gaveUp)} given up at the end); receiver: ${fmt(receiver.posts)} POSTs, ${[...receiver.faults].map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; ${fmt(receiver.lookups)} status lookups (${fmt(receiver.failedLookups)} failed on purpose)`);
     if (roleErrors.size > 0) log(`role error logs: ${[...roleErrors].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `${n}× ${k}`).join('; ')}`);
 
