@@ -136,6 +136,18 @@ export function levenshtein(a: string, b: string, limit = Infinity): number {
   return prev[t.length]!;
 }
 
+/**
+ * Whether `padded` (a text with a space at each end) holds the words `k`: `padded.includes(` ${k} `)`
+ * without building that string for every label of every answer.
+ */
+function hasWords(padded: string, k: string): boolean {
+  if (k === '') return padded.includes('  ');
+  for (let at = padded.indexOf(k); at >= 0; at = padded.indexOf(k, at + 1)) {
+    if (padded[at - 1] === ' ' && padded[at + k.length] === ' ') return true;
+  }
+  return false;
+}
+
 /** A label's words lightly stemmed, as one key (labels come back in every step: remembered). */
 const stemKey = memoizeString((label: string) => tokens(label).join(' '));
 
@@ -206,8 +218,8 @@ export function validateChoice(raw: string, options: ChoiceOption[]): Validation
       // The words again without a joining و, so "نقل وسكن" names both options and is refused.
       const unjoined = ` ${input.split(' ').map((w) => (w.startsWith('و') && codePointCount(w) >= 4 ? w.slice(1) : w)).join(' ')} `;
       const contained = new Set([
-        ...matching(keyed, (k) => padded.includes(` ${k} `) || unjoined.includes(` ${k} `) || k.includes(input)),
-        ...matching(stemmed, (k) => paddedStem.includes(` ${k} `)),
+        ...matching(keyed, (k) => hasWords(padded, k) || hasWords(unjoined, k) || k.includes(input)),
+        ...matching(stemmed, (k) => hasWords(paddedStem, k)),
       ]);
       const picked = pick([...contained]);
       if (picked) return picked;
