@@ -20,6 +20,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { QUICK_RECOVERY, startRole } from '../test/support/roles.ts';
 import { TestRedis, freePort } from '../test/support/redis.ts';
@@ -383,6 +384,9 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
         .finally(() => (scraping = false));
     }, 2000);
     const ownCpu = process.cpuUsage();
+    // This process carries the load generator and the receiver: a stall here would look like a slow gateway.
+    const ownLoop = monitorEventLoopDelay({ resolution: 10 });
+    ownLoop.enable();
     const loadStart = Date.now();
     let issued = 0;
     let nextFault = 0;
@@ -412,6 +416,7 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     clearInterval(cpuTimer);
     clearInterval(lagTimer);
     const own = process.cpuUsage(ownCpu);
+    ownLoop.disable();
     const cpuShare = (ms: number) => `${((ms / (loadEnd - loadStart)) * 100).toFixed(0)} %`;
     const cpuLine = `CPU while inbound load ran (one core = 100 %): gateway ${cpuShare(cpuMs.get('gateway') ?? 0)}, workers ${cpuShare(cpuMs.get('worker') ?? 0)} together, this load generator and receiver ${cpuShare((own.user + own.system) / 1000)}`;
     await Promise.all(faultRuns);
@@ -593,6 +598,7 @@ export async function runFaultBench(opts: FaultBenchOptions = {}): Promise<boole
     log(cpuLine);
     const lagsSorted = loopLag.map((l) => l.ms).sort((a, b) => a - b);
     if (lagsSorted.length) log(`gateway event-loop delay while inbound load ran (max per 2-s scrape): median ${fmt(quantile(lagsSorted, 0.5))} ms, p90 ${fmt(quantile(lagsSorted, 0.9))} ms, worst ${fmt(lagsSorted.at(-1)!)} ms; ${fmt(scrapesFailed)} scrapes unanswered in 5 s or while it was down`);
+    log(`this process's event-loop delay (load generator and receiver): p99 ${fmt(ownLoop.percentile(99) / 1e6)} ms, worst ${fmt(ownLoop.max / 1e6)} ms`);
     log(`inbound: ${fmt(counts.posts)} POSTs to the gateway (${fmt(counts.retries)} retried while it was down or failing${retryCauses.size ? `: ${[...retryCauses].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${fmt(n)}`).join(', ')}` : ''}; ${fmt(counts.rejected)} refused for good${rejections.size ? `: ${[...rejections].map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''}, ${fmt(counts.gaveUp)} given up at the end); receiver: ${fmt(receiver.posts)} POSTs, ${[...receiver.faults].map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; ${fmt(receiver.lookups)} status lookups (${fmt(receiver.failedLookups)} failed on purpose)`);
     if (roleErrors.size > 0) log(`role error logs: ${[...roleErrors].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `${n}× ${k}`).join('; ')}`);
 
