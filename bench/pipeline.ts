@@ -12,7 +12,10 @@
  * BENCH_PREFILL / --prefill N (stored messages added before the second sustained run;
  * default 20,000, `--prefill 1000000` for the real figure), BENCH_RATES (offered rates of the
  * open-loop phases, default 100,250,500), BENCH_PROFILE=<dir> (a CPU profile of this process
- * during each pipeline's 100 msg/s phase, written there; summarise with bench/profile-summary.ts).
+ * during each pipeline's first sustained phase and its 100 msg/s phase, written there; summarise
+ * with bench/profile-summary.ts), BENCH_SQL=1 (statements timed by text, per handled message),
+ * BENCH_INLINE=0 (the one-process pipeline without its inline drain: every message through the
+ * inbound queue, for an A/B in one sitting).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -290,7 +293,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
       warnings.set(key, (warnings.get(key) ?? 0) + 1);
     },
   });
-  const pipeline = new Pipeline({ service, redis: redis.target, log: warnLog, prefix, engineConcurrency: 64, limits: { bench: { max: 100_000, durationMs: 1000 } } });
+  const pipeline = new Pipeline({ service, redis: redis.target, log: warnLog, prefix, engineConcurrency: 64, inlineDrain: process.env.BENCH_INLINE !== '0', limits: { bench: { max: 100_000, durationMs: 1000 } } });
   const children = await startWorkers(workers, {
     REDIS_URL: `redis://127.0.0.1:${redis.port}`,
     ...(o.storeUrl.startsWith('postgres') ? { DATABASE_URL: o.storeUrl } : { DB_PATH: o.storeUrl }),

@@ -63,6 +63,15 @@ export interface PipelineOptions {
   backoffMs?: number;
   /** Conversations handled at once by one engine worker process. */
   engineConcurrency?: number;
+  /**
+   * In a process that runs the engine, a message accepted here is handled here at once (its
+   * step runs right after its acceptance commits) instead of through the inbound queue: one
+   * Redis job less per message. Only while fewer than `engineConcurrency` such drains run;
+   * otherwise, on any error, and while stopping, the inbound queue takes it as before. Safe
+   * beside queue drains of the same conversation: a step takes the oldest pending message
+   * inside its transaction. Default true.
+   */
+  inlineDrain?: boolean;
   /** How often the sweep looks for work SQLite has and the queues lack. */
   sweepMs?: number;
   /** How long a pending row may wait before the sweep re-queues it. */
@@ -135,6 +144,10 @@ export class Pipeline {
   /** Replies this process is sending right now: a stalled copy of their job must not ask and resend. */
   private readonly inFlight = new Set<string>();
   private dispatchScheduled = false;
+  /** Conversations being drained in this process right after their acceptance (inlineDrain). */
+  private readonly inlineDrains = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** Whether this process runs the engine (start({ engine: true })). */
+  private engineHere = false;
   private dispatching: Promise<void> | undefined;
   private closed = false;
   /** Set when close() begins: processors hand their jobs back instead of starting work. */
@@ -178,8 +191,45 @@ export class Pipeline {
     } else {
       this.metrics.accepted.inc({ channel: msg.channel });
     }
-    void this.drainLater(accepted.conversationId);
+    if (accepted.duplicate) void this.drainLater(accepted.conversationId);
+    else this.drainHere(accepted.conversationId);
     return accepted;
+  }
+
+  /**
+   * Handles a conversation's pending messages in this process (see `inlineDrain`); a message
+   * accepted meanwhile for the same conversation is picked up by the drain already running.
+   */
+  private drainHere(conversationId: string): void {
+    const running = this.inlineDrains.get(conversationId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    if (!this.engineHere || this.stopping || this.opts.inlineDrain === false || this.inlineDrains.size >= (this.opts.engineConcurrency ?? 8)) {
+      void this.drainLater(conversationId);
+      return;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    this.inlineDrains.set(conversationId, state);
+    state.done = (async () => {
+      try {
+        do {
+          state.again = false;
+          for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
+            this.afterStep(outcome);
+            this.metrics.inlineSteps.inc();
+            if (this.stopping) throw new Error('stopping');
+          }
+        } while (state.again);
+      } catch (err) {
+        // The queue (with its retries, or another process when this one stops) takes over.
+        if (!this.stopping) this.log.warn({ err: (err as Error).message, conversationId }, 'handling here failed; queued');
+        await this.drainLater(conversationId);
+      } finally {
+        this.inlineDrains.delete(conversationId);
+      }
+    })();
   }
 
   /** Queues a drain of a conversation's pending messages; errors are left to the sweep. */
@@ -353,6 +403,7 @@ export class Pipeline {
   /** Starts the workers this process runs. */
   start(roles: WorkerRoles): void {
     if (roles.engine) {
+      this.engineHere = true;
       this.worker(
         QUEUE.inbound,
         async (job, token) => {
@@ -669,6 +720,8 @@ export class Pipeline {
     clearTimeout(timer);
     // Not waited for past the grace: their locks lapse once this process's connections close.
     if (late) this.log.warn({ graceMs: grace }, 'jobs still running at the end of the shutdown grace; left to the stalled check');
+    // Drains running here stop after their current step and queue the rest for another process.
+    await Promise.all([...this.inlineDrains.values()].map((d) => d.done));
     await this.sweeping;
     await this.dispatching;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
