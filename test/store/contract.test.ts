@@ -324,6 +324,27 @@ for (const { kind, open } of KINDS) {
       expect((await store.core.outbox.open(before, 0, 10)).map((r) => r.id)).toEqual([open[1]!.id]);
     });
 
+    it("a step's outbox rows supersede the open ones with their key; of two with one key in one step the later one stays open", async () => {
+      const { conversationId } = await store.core.conversations.accept(inbound('77', 'ob-1'));
+      await store.core.conversations.accept(inbound('77', 'ob-2'));
+      const row = (dedupeKey: string | null, reference: string): OutboxAdd => ({ associationId: ORG, job: { kind: 'verify', reference }, runAt: now(), createdAt: now(), dedupeKey });
+      const write = (dedupeKey: string | null, reference: string): StepWrite => ({ kind: 'outbox', row: row(dedupeKey, reference) });
+      await store.core.outbox.add(row('k:x', 'a'));
+      // A message step: 'b' replaces 'a', 'c' has no key.
+      await store.core.conversations.runNext(conversationId, (ctx) => plan(ctx, null, [reply('ob-r1'), write('k:x', 'b'), write(null, 'c')]));
+      // Two rows with one key in one step: the later replaces the earlier.
+      await store.core.conversations.runNext(conversationId, (ctx) => plan(ctx, null, [write('k:y', 'd'), reply('ob-r2'), write('k:y', 'e')]));
+      // A step that is not a message: 'f' replaces 'b'.
+      await store.core.conversations.apply(conversationId, (ctx) => plan(ctx, null, [write('k:x', 'f')]));
+      const open = await store.core.outbox.undispatched(new Date(clock + 60_000).toISOString(), 20);
+      expect(open.map((r) => [(r.job as { reference: string }).reference, r.dedupeKey])).toEqual([['c', null], ['e', 'k:y'], ['f', 'k:x']]);
+      expect(open[0]).toMatchObject({ associationId: ORG, job: { kind: 'verify', reference: 'c' } });
+      // The steps themselves were saved: both messages handled, their replies queued.
+      expect(await store.core.conversations.runNext(conversationId, (ctx) => plan(ctx, 'x'))).toBeUndefined();
+      expect((await store.core.conversations.get(conversationId))!.version).toBe(3);
+      expect((await store.core.delivery.next(conversationId))?.id).toBe('ob-r1');
+    });
+
     it('a step records a request and links the person; another channel with the same ID joins the same beneficiary', async () => {
       const a = await store.core.conversations.accept(inbound('55', 'x'));
       const ref = await store.core.conversations.runNext(a.conversationId, (ctx) => {

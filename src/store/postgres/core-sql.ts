@@ -71,6 +71,26 @@ export const Q = {
     `INSERT INTO conversations (id, association_id, contact_id, mode, lang, state, version, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) ON CONFLICT (contact_id) DO NOTHING RETURNING id`,
   ),
+  /**
+   * A first message after acceptFast found no conversation (the contact is written): the
+   * conversation created and the message inserted in one statement. No conversation id back
+   * when another first message of this person created it a moment ago (this statement's
+   * snapshot cannot see it): the caller takes the transaction path. A new conversation offered
+   * no buttons, so the body is the text. $1 conversation id, $2 association, $3 contact,
+   * $4 mode, $5 lang, $6 state, $7 at, $8 message id, $9 channel, $10 platform message id,
+   * $11 text, $12 choice id, $13 media id.
+   */
+  acceptNew: statement(
+    'core_accept_new',
+    `WITH v AS (
+       INSERT INTO conversations (id, association_id, contact_id, mode, lang, state, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) ON CONFLICT (contact_id) DO NOTHING RETURNING id),
+     ins AS (
+       INSERT INTO messages (id, association_id, conversation_id, direction, channel, channel_message_id, author, body, choice_id, media_id, status, created_at)
+       SELECT $8, $2, v.id, 'in', $9, $10, 'beneficiary', coalesce($11, ''), $12, $13, 'pending', $7 FROM v
+       ON CONFLICT DO NOTHING RETURNING 1)
+     SELECT (SELECT id FROM v) AS conversation_id, (SELECT count(*) FROM ins) AS inserted`,
+  ),
   offeredChoices: statement(
     'core_offered_choices',
     `SELECT choices FROM messages WHERE conversation_id = $1 AND direction = 'out' AND choices IS NOT NULL ORDER BY seq DESC LIMIT 20`,
@@ -83,13 +103,13 @@ export const Q = {
   ),
 
   // ── steps ──
-  hasPending: statement('core_has_pending', `SELECT 1 AS one FROM messages WHERE conversation_id = $1 AND direction = 'in' AND status = 'pending' LIMIT 1`),
   /** The step's write lock: the conversation row, until commit. */
   lockConversation: statement('core_lock_conversation', `SELECT version FROM conversations WHERE id = $1 FOR UPDATE`),
   /**
    * After the lock, in a statement of its own (so it sees what the previous holder committed):
-   * the conversation, its contact, the requests a step may read, and optionally the oldest
-   * pending message with its media row.
+   * the conversation, its contact, the requests a step may read, and optionally ($2) the oldest
+   * pending message with its media row; with $2, no row when nothing is pending (the common
+   * "nothing left" answer of a drain parses no state).
    */
   stepContext: statement(
     'core_step_context',
@@ -101,13 +121,17 @@ export const Q = {
           SELECT m.id, m.channel_message_id, m.body, m.choice_id, row_to_json(md) AS media
           FROM messages m LEFT JOIN media md ON md.id = m.media_id
           WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending' ORDER BY m.seq LIMIT 1) p) END AS pending
-     FROM conversations v JOIN contacts k ON k.id = v.contact_id WHERE v.id = $1`,
+     FROM conversations v JOIN contacts k ON k.id = v.contact_id
+     WHERE v.id = $1 AND (NOT $2 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending'))`,
   ),
   /**
    * The end of every step in one statement: the conversation saved if its version is still $2,
-   * and only then the step's replies ($10) and events ($11) inserted (each list in its order)
+   * and only then the step's replies ($10), events ($11) and outbox rows ($14) inserted (each
+   * list in its order), the open outbox rows the new ones replace (same dedupe key) marked done,
    * and the handled message ($12, none for a step that is not a message) marked processed.
-   * Returns how many conversation rows it saved (0: another writer got there first).
+   * The outbox rows of $14 have distinct dedupe keys (the supersede sees only rows that were
+   * there before the statement). Returns how many conversation rows it saved (0: another writer
+   * got there first).
    */
   finishStep: statement(
     'core_finish_step',
@@ -125,7 +149,17 @@ export const Q = {
        SELECT s.association_id, s.id, NULL, x.type, x.actor, x.payload, $9
        FROM s, ROWS FROM (jsonb_to_recordset($11::jsonb) AS (type text, actor text, payload jsonb)) WITH ORDINALITY AS x(type, actor, payload, n)
        ORDER BY x.n),
-     p AS (UPDATE messages SET status = 'processed', step_version = $6 WHERE id = $12 AND EXISTS (SELECT 1 FROM s))
+     p AS (UPDATE messages SET status = 'processed', step_version = $6 WHERE id = $12 AND EXISTS (SELECT 1 FROM s)),
+     d AS (
+       UPDATE outbox SET done_at = x.created_at
+       FROM s, jsonb_to_recordset($14::jsonb) AS x(dedupe_key text, created_at text)
+       WHERE x.dedupe_key IS NOT NULL AND outbox.dedupe_key = x.dedupe_key AND outbox.done_at IS NULL),
+     b AS (
+       INSERT INTO outbox (association_id, kind, payload, run_at, created_at, dedupe_key)
+       SELECT x.association_id, x.kind, x.payload, x.run_at, x.created_at, x.dedupe_key
+       FROM s, ROWS FROM (jsonb_to_recordset($14::jsonb) AS (association_id text, kind text, payload jsonb, run_at text, created_at text, dedupe_key text))
+         WITH ORDINALITY AS x(association_id, kind, payload, run_at, created_at, dedupe_key, n)
+       ORDER BY x.n)
      SELECT count(*) AS saved FROM s`,
   ),
   /** n numbers at once: the last one given is returned, the first is last - n + 1. */

@@ -1,5 +1,9 @@
 /**
- * Running a step inside a PostgreSQL transaction. The conversation row is locked first
+ * Running a step on PostgreSQL. A message step whose plan writes only what the closing
+ * statement writes (replies, events, outbox rows: nearly all of them) runs without a
+ * transaction: the context read, the pure callback, and the closing statement guarded by the
+ * version read (`runNextUnlocked`: two round trips instead of seven). Every other step runs
+ * inside a transaction. The conversation row is locked first
  * (`SELECT … FOR UPDATE`: the step's write lock, so concurrent workers on one conversation take
  * turns), then the context is read in a statement of its own, so it sees what the previous
  * holder committed. The step callback is pure and synchronous while every read here is async,
@@ -22,6 +26,11 @@ interface Loaded {
 /** Locks the conversation and reads its step context; undefined when there is no such conversation. */
 export async function lockAndLoad(tx: Tx, conversationId: string, withPending: boolean): Promise<Loaded | undefined> {
   if (!(await tx.one(Q.lockConversation, [conversationId]))) return undefined;
+  return load(tx, conversationId, withPending);
+}
+
+/** The step context in one statement (one snapshot); undefined when there is no such conversation. */
+async function load(tx: Tx, conversationId: string, withPending: boolean): Promise<Loaded | undefined> {
   const row = await tx.one<{ conversation: Record<string, unknown>; contact: Record<string, unknown>; requests: Array<RequestSummary & { reason: string | null }>; pending: Record<string, unknown> | null }>(
     Q.stepContext,
     [conversationId, withPending],
@@ -126,34 +135,76 @@ async function recordRequest(tx: Tx, contact: { id: string; beneficiaryId: strin
   }
 }
 
+interface OutboxJson {
+  association_id: string;
+  kind: string;
+  payload: unknown;
+  run_at: string;
+  created_at: string;
+  dedupe_key: string | null;
+}
+
+/**
+ * The outbox rows of a plan as the closing statement takes them ($14), or undefined when two of
+ * them share a dedupe key: the later one must supersede the earlier, which one statement cannot
+ * see, so those go one by one (`addOutbox`) in plan order.
+ */
+function outboxRows(plan: StepPlan<unknown>): OutboxJson[] | undefined {
+  const rows: OutboxJson[] = [];
+  let keys: Set<string> | undefined;
+  for (const w of plan.writes) {
+    if (w.kind !== 'outbox') continue;
+    const r = w.row;
+    if (r.dedupeKey) {
+      keys ??= new Set();
+      if (keys.has(r.dedupeKey)) return undefined;
+      keys.add(r.dedupeKey);
+    }
+    rows.push({ association_id: r.associationId, kind: r.job.kind, payload: r.job, run_at: r.runAt, created_at: r.createdAt, dedupe_key: r.dedupeKey });
+  }
+  return rows;
+}
+
+/**
+ * The closing statement of a step: the conversation saved if its version is still the one read,
+ * with the plan's replies, events and (when given) outbox rows, and the handled message marked
+ * processed. True when it saved.
+ */
+async function finish(tx: Tx, conversation: ConversationRecord, channel: string, plan: StepPlan<unknown>, handledMessageId: string | null, outbox: OutboxJson[]): Promise<boolean> {
+  const replies: Array<{ id: string; channel_message_id: string; author: string; body: string; choices: unknown; template: unknown }> = [];
+  const events: Array<{ type: string; actor: string; payload: unknown }> = [];
+  for (const w of plan.writes) {
+    if (w.kind === 'outbound') {
+      const m = w.message;
+      replies.push({ id: m.id, channel_message_id: m.channelMessageId, author: m.author, body: m.body, choices: m.choices ?? null, template: m.template ?? null });
+    } else if (w.kind === 'event') events.push({ type: w.type, actor: w.actor, payload: w.payload ?? null });
+  }
+  const s = plan.conversation;
+  const saved = await tx.one<{ saved: number }>(Q.finishStep, [
+    conversation.id, conversation.version, json(s.state), s.mode, s.lang, conversation.version + 1, s.assignedStaffId, s.escalatedAt, plan.at,
+    JSON.stringify(replies), JSON.stringify(events), handledMessageId, channel, JSON.stringify(outbox),
+  ]);
+  return saved?.saved === 1;
+}
+
 /**
  * Writes a step's plan, the conversation last (guarded by its version); returns the new
- * version. Replies and events go into the one closing statement with the conversation (and the
- * handled message, if any): they read nothing, so only their order among themselves matters,
- * and it is kept. The writes that read or depend on each other (beneficiary links, requests,
- * outbox rows, survey answers, opt-outs) run before it, in plan order.
+ * version. Replies, events and outbox rows go into the one closing statement with the
+ * conversation (and the handled message, if any): they read nothing, so only their order
+ * among themselves matters, and it is kept. The writes that read or depend on each other
+ * (beneficiary links, requests, survey answers, opt-outs) run before it, in plan order.
  */
 export async function writePlan<T>(tx: Tx, conversation: ConversationRecord, contactRow: ContactRecord, plan: StepPlan<T>, handledMessageId: string | null = null): Promise<number> {
-  const version = conversation.version + 1;
   const at = plan.at;
   const associationId = conversation.associationId;
   const conversationId = conversation.id;
   // Links change the contact's beneficiary for the writes after them (the request).
   const contact = { id: contactRow.id, associationId: contactRow.associationId, beneficiaryId: contactRow.beneficiaryId };
-  const replies: Array<{ id: string; channel_message_id: string; author: string; body: string; choices: unknown; template: unknown }> = [];
-  const events: Array<{ type: string; actor: string; payload: unknown }> = [];
+  const outbox = outboxRows(plan);
   for (const w of plan.writes) {
     switch (w.kind) {
-      case 'outbound': {
-        const m = w.message;
-        replies.push({ id: m.id, channel_message_id: m.channelMessageId, author: m.author, body: m.body, choices: m.choices ?? null, template: m.template ?? null });
-        break;
-      }
-      case 'event':
-        events.push({ type: w.type, actor: w.actor, payload: w.payload ?? null });
-        break;
       case 'outbox':
-        await addOutbox(tx, w.row);
+        if (!outbox) await addOutbox(tx, w.row);
         break;
       case 'link_beneficiary':
         await link(tx, contact, w.key, w.newId, at);
@@ -169,13 +220,36 @@ export async function writePlan<T>(tx: Tx, conversation: ConversationRecord, con
         break;
     }
   }
-  const s = plan.conversation;
-  const saved = await tx.one<{ saved: number }>(Q.finishStep, [
-    conversationId, conversation.version, json(s.state), s.mode, s.lang, version, s.assignedStaffId, s.escalatedAt, at,
-    JSON.stringify(replies), JSON.stringify(events), handledMessageId, contactRow.channel,
-  ]);
-  if (saved?.saved !== 1) throw new ConcurrentUpdateError(`conversation ${conversationId} changed while it was being processed`);
-  return version;
+  if (!(await finish(tx, conversation, contactRow.channel, plan, handledMessageId, outbox ?? []))) {
+    throw new ConcurrentUpdateError(`conversation ${conversationId} changed while it was being processed`);
+  }
+  return conversation.version + 1;
+}
+
+/**
+ * `runNext` without a lock, in two autocommit statements: the step context read (one
+ * snapshot), the pure step run, and the closing statement, which saves nothing unless the
+ * conversation's version is still the one read. Every step bumps the version and marks its
+ * message processed in the same statement, so an unchanged version means the message read is
+ * still the oldest pending one: each message is handled once, in order, as under the lock.
+ * Only for plans whose every write is in the closing statement (replies, events, outbox rows
+ * with distinct dedupe keys) and that asked for no reference number; the others need the
+ * transaction (`needs-lock`). `conflict`: another step saved first; read again.
+ */
+export async function runNextUnlocked<T>(
+  tx: Tx,
+  conversationId: string,
+  step: (ctx: PendingStepContext) => StepPlan<T>,
+): Promise<{ outcome: 'done'; result: T } | { outcome: 'none' | 'conflict' | 'needs-lock' }> {
+  const loaded = await load(tx, conversationId, true);
+  if (!loaded?.pending) return { outcome: 'none' };
+  const { conversation, contact, requests, pending } = loaded;
+  let asked = false;
+  const plan = step({ conversation, contact, requests, message: pending, nextReference: () => ((asked = true), 0) });
+  if (asked || plan.writes.some((w) => w.kind !== 'outbound' && w.kind !== 'event' && w.kind !== 'outbox')) return { outcome: 'needs-lock' };
+  const outbox = outboxRows(plan);
+  if (!outbox) return { outcome: 'needs-lock' };
+  return (await finish(tx, conversation, contact.channel, plan, pending.id, outbox)) ? { outcome: 'done', result: plan.result } : { outcome: 'conflict' };
 }
 
 /** One non-message step on a conversation, inside the caller's transaction. */

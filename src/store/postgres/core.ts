@@ -10,7 +10,7 @@ import type { CoreStore, DeadLetter, OutboundTemplate, OutboxJob, OutboxRow, Req
 import { mediaPrefix, receiptStatus } from '../core.ts';
 import type { PgDb, Tx } from './db.ts';
 import { camelRow, duplicates, json, Q } from './core-sql.ts';
-import { addOutbox, applyStep, lockAndLoad, notificationTarget, runWithReferences, writePlan } from './core-steps.ts';
+import { addOutbox, applyStep, lockAndLoad, notificationTarget, runNextUnlocked, runWithReferences, writePlan } from './core-steps.ts';
 
 export function pgCore(db: PgDb): CoreStore {
   const outboxRow = (r: Record<string, unknown>): OutboxRow => ({
@@ -47,8 +47,16 @@ export function pgCore(db: PgDb): CoreStore {
           msg.newId(), msg.associationId, msg.channel, msg.address, msg.displayName ?? null, at, msg.newId(), msg.messageId, msg.text ?? null, msg.choiceId ?? null, msg.mediaId ?? null,
         ]))!;
         if (fast.conversation_id) return { duplicate: fast.inserted === 0, conversationId: fast.conversation_id };
-        // A first message: the conversation is created in a transaction holding the contact's row,
-        // so two first messages of one person create one conversation.
+        // A first message: one more statement creates the conversation with it, unless a
+        // concurrent first message of this person got there first.
+        const start = msg.newConversation();
+        const created = (await db.one<{ conversation_id: string | null; inserted: number }>(Q.acceptNew, [
+          msg.newId(), msg.associationId, fast.contact_id, start.mode, start.lang, json(start.state), at,
+          msg.newId(), msg.channel, msg.messageId, msg.text ?? null, msg.choiceId ?? null, msg.mediaId ?? null,
+        ]))!;
+        if (created.conversation_id) return { duplicate: created.inserted === 0, conversationId: created.conversation_id };
+        // Two first messages of one person at once: the transaction holding the contact's row
+        // finds the conversation the other one created (and the button label it may have offered).
         return db.tx(async (tx) => {
           const contactId = (await tx.one<{ id: string }>(Q.upsertContact, [msg.newId(), msg.associationId, msg.channel, msg.address, msg.displayName ?? null, at]))!.id;
           let conversationId = (await tx.one<{ id: string }>(Q.conversationByContact, [contactId]))?.id;
@@ -76,9 +84,17 @@ export function pgCore(db: PgDb): CoreStore {
         });
       },
 
-      runNext: async (conversationId, step, opts = {}) => {
-        // A plain read first: the common "nothing left" answer needs no lock.
-        if (opts.peek !== false && !(await db.one(Q.hasPending, [conversationId]))) return undefined;
+      runNext: async (conversationId, step) => {
+        // Lock-free first (two statements, no BEGIN/COMMIT; see runNextUnlocked): nearly every
+        // step writes only what its closing statement writes. Its read also answers "nothing
+        // left", so no separate peek. After a few lost races, or for a step that links,
+        // records, allocates numbers (…), the transaction holding the conversation's row lock.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const r = await db.session((s) => runNextUnlocked(s, conversationId, step));
+          if (r.outcome === 'done') return r.result;
+          if (r.outcome === 'none') return undefined;
+          if (r.outcome === 'needs-lock') break;
+        }
         return db.tx(async (tx) => {
           const loaded = await lockAndLoad(tx, conversationId, true);
           if (!loaded?.pending) return undefined;

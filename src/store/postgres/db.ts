@@ -140,6 +140,25 @@ export class PgDb {
     }
   }
 
+  /**
+   * Several statements on one pooled connection, each on its own (autocommit, no BEGIN/COMMIT):
+   * for a read and a conditional write that needs no lock between them (`runNext`'s lock-free
+   * attempt). One checkout instead of one per statement.
+   */
+  async session<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    await this.ready;
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    client.on('error', onError);
+    try {
+      return await fn(txOf(client));
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
   /** One statement on its own (autocommit): for single-statement reads and atomic writes. */
   async rows<T>(q: Statement | string, values?: unknown[]): Promise<T[]> {
     await this.ready;
