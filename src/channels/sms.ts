@@ -17,6 +17,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { OutboundMessage, PendingOutbound } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
+import { PostedAt } from './posted-at.ts';
 import { renderPlain } from './render.ts';
 import { classifyHttpStatus, classifyTransportError } from './failure.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type SendResult } from './types.ts';
@@ -118,7 +119,7 @@ export class SmsAdapter implements ChannelAdapter {
   private readonly byNumber: Map<string, string>;
   private readonly byAssociation: Map<string, string>;
   /** When this process last posted each reply whose send did not end in an answer (key → ms). */
-  private readonly attempts = new Map<string, number>();
+  private readonly attempts = new PostedAt(86_400_000);
 
   constructor(private readonly opts: SmsOptions) {
     this.byNumber = new Map(opts.numbers.map((n) => [n.number, n.associationId]));
@@ -227,7 +228,7 @@ export class SmsAdapter implements ChannelAdapter {
       if (d.kind === 'twilio') {
         const statusCallback = `${d.publicUrl.replace(/\/$/, '')}/channels/sms/twilio/status?key=${encodeURIComponent(msg.id)}`;
         const form = new URLSearchParams({ To: msg.address, From: from, Body: text, StatusCallback: statusCallback });
-        this.attempted(msg.id);
+        this.attempts.note(msg.id);
         res = await fetch(`${d.apiBase.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(d.accountSid)}/Messages.json`, {
           method: 'POST',
           headers: { authorization: basicAuth(d), 'content-type': 'application/x-www-form-urlencoded' },
@@ -251,7 +252,7 @@ export class SmsAdapter implements ChannelAdapter {
     }
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) {
-      this.attempts.delete(msg.id);
+      this.attempts.forget(msg.id);
       const id = d.kind === 'twilio' ? body.sid : d.idPath ? d.idPath.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], body) : undefined;
       return { providerMessageId: typeof id === 'string' || typeof id === 'number' ? String(id) : null };
     }
@@ -302,7 +303,7 @@ export class SmsAdapter implements ChannelAdapter {
         }
         if (!ours) continue;
         if (since !== undefined) {
-          this.attempts.delete(id);
+          this.attempts.forget(id);
           return true;
         }
         foundBefore = true; // our text, but from when? This attempt or an earlier reply with the same words.
@@ -312,23 +313,12 @@ export class SmsAdapter implements ChannelAdapter {
       if (older) next = null;
       if (!next) {
         if (foundBefore) return undefined;
-        this.attempts.delete(id);
+        this.attempts.forget(id);
         return false;
       }
     }
     this.log?.warn({ to: maskAddress(msg.address), pages: LIST_PAGES }, 'sms lookup: our reply not within the pages read');
     return undefined;
-  }
-
-  /** Notes when a reply was posted; forgets those older than a day. */
-  private attempted(id: string) {
-    const now = Date.now();
-    this.attempts.delete(id);
-    this.attempts.set(id, now);
-    for (const [key, at] of this.attempts) {
-      if (now - at <= 86_400_000) break;
-      this.attempts.delete(key);
-    }
   }
 }
 

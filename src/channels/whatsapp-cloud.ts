@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { OutboundMessage } from '../conversation/service.ts';
 import { maskAddress } from '../log.ts';
+import { PostedAt } from './posted-at.ts';
 import { afterPartSent, asSendError, classifyHttpStatus, classifyTransportError } from './failure.ts';
 import { SendError, type ChannelAdapter, type ChannelContext, type InboundEvent, type SendResult } from './types.ts';
 import { splitText } from './telegram.ts';
@@ -64,7 +65,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
   private readonly byNumber: Map<string, string>;
   private readonly byAssociation: Map<string, string>;
   /** When this process last posted each reply whose send did not end in an answer (key → ms). */
-  private readonly attempts = new Map<string, number>();
+  private readonly attempts: PostedAt;
   /** A reply posted by another process or before a restart counts its wait from here. */
   private readonly since = Date.now();
   private readonly receiptWaitMs: number;
@@ -73,6 +74,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
     this.byNumber = new Map(opts.numbers.map((n) => [n.phoneNumberId, n.associationId]));
     this.byAssociation = new Map(opts.numbers.map((n) => [n.associationId, n.phoneNumberId]));
     this.receiptWaitMs = opts.receiptWaitMs ?? 120_000;
+    this.attempts = new PostedAt(2 * this.receiptWaitMs);
   }
 
   status(): string {
@@ -231,7 +233,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
       // The last part carries our key: its status webhooks say the whole reply went out
       // (earlier parts were each answered before the next was posted).
       const keyed = i === bodies.length - 1;
-      if (keyed) this.attempted(msg.id);
+      if (keyed) this.attempts.note(msg.id);
       try {
         last = await this.post(
           phoneNumberId,
@@ -242,7 +244,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
         throw afterPartSent(asSendError(err), i, bodies.length);
       }
     }
-    this.attempts.delete(msg.id);
+    this.attempts.forget(msg.id);
     return { providerMessageId: last };
   }
 
@@ -260,19 +262,8 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
     if (row.status !== 'sending') throw new Error(`whatsapp: reply ${id} is ${row.status} now (a status webhook settled it); asking again`);
     const waited = Date.now() - (this.attempts.get(id) ?? this.since);
     if (waited < this.receiptWaitMs) throw new Error(`whatsapp: no status webhook for reply ${id} yet (${Math.round(waited / 1000)} s of ${Math.round(this.receiptWaitMs / 1000)} s); asking again`);
-    this.attempts.delete(id);
+    this.attempts.forget(id);
     return undefined;
-  }
-
-  /** Notes when a reply was posted; forgets replies posted more than twice the wait ago. */
-  private attempted(id: string) {
-    const now = Date.now();
-    this.attempts.delete(id);
-    this.attempts.set(id, now);
-    for (const [key, at] of this.attempts) {
-      if (now - at <= 2 * this.receiptWaitMs) break;
-      this.attempts.delete(key);
-    }
   }
 
   /** Text, reply buttons (≤3 choices) or a list (≤10); longer choice sets as numbered text. */
