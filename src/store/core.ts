@@ -315,9 +315,12 @@ export interface ConversationsRepo {
   /**
    * Runs one step on the conversation's oldest pending inbound message (acceptance order):
    * reads it, the conversation and the contact, runs `step`, writes its plan and marks the
-   * message processed with the step's version (`version + 1`), all in one transaction holding
-   * the write lock (SQLite `BEGIN IMMEDIATE`, PostgreSQL a row lock on the conversation), so
-   * any number of workers calling this concurrently handle each message once, in order.
+   * message processed with the step's version (`version + 1`), atomically: SQLite in one
+   * `BEGIN IMMEDIATE` transaction; PostgreSQL either in one statement that writes only if the
+   * conversation's version is still the one read (a step writing replies, events and outbox
+   * rows; read again if another worker won) or in a transaction holding a row lock on the
+   * conversation (the rest) — so any number of workers calling this concurrently handle each
+   * message once, in order.
    * Undefined when nothing is pending. `peek` (default true): look without the lock first.
    * Throws ConcurrentUpdateError if the version changed under it.
    */
