@@ -55,11 +55,17 @@ export function startCheckpointer(path: string, opts: { everyMs?: number; onErro
     if (m.error) opts.onError?.(m.error);
   });
   worker.on('error', (err) => opts.onError?.(err.message));
+  let exited = false;
+  worker.once('exit', () => (exited = true));
   let stopped: Promise<void> | undefined;
   return {
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
+        if (exited) return resolve();
         worker.once('exit', () => resolve());
+        // Awaited now: the thread must keep the process alive until it has ended, or a process
+        // with nothing else left would exit with this promise unsettled.
+        worker.ref();
         worker.postMessage('stop');
         // A thread that does not end on its own is ended.
         setTimeout(() => void worker.terminate(), 5000).unref();
