@@ -65,7 +65,7 @@ export function writer(c: Database.Database): Write {
     resolve: (v: unknown) => void;
     reject: (e: unknown) => void;
   }
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let scheduled = false;
   /** Runs the group's writes in one transaction until the budget is spent; returns the results of those it ran. */
   const runGroup = (group: Pending[]) => {
@@ -86,7 +86,7 @@ export function writer(c: Database.Database): Write {
     }).immediate();
     return results;
   };
-  /** Runs one group, the write lock awaited asynchronously; returns how many of its writes it ran. */
+  /** Runs one group, the write lock awaited asynchronously; the results of the writes it ran (all, unless over budget). */
   const runWithRetry = async (group: Pending[]) => {
     const deadline = Date.now() + 30_000;
     for (let wait = 1; ; wait = Math.min(wait * 2, 4)) {
