@@ -216,11 +216,10 @@ export class Pipeline {
       try {
         do {
           state.again = false;
-          for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
-            this.afterStep(outcome);
+          await this.runPending(conversationId, () => {
             this.metrics.inlineSteps.inc();
             if (this.stopping) throw new Error('stopping');
-          }
+          });
         } while (state.again);
       } catch (err) {
         // The queue (with its retries, or another process when this one stops) takes over.
@@ -230,6 +229,18 @@ export class Pipeline {
         this.inlineDrains.delete(conversationId);
       }
     })();
+  }
+
+  /**
+   * A conversation's pending messages, oldest first, each step's replies and work handed on,
+   * `between` after each step. The first call skips the read-only peek: a drain almost always
+   * has work.
+   */
+  private async runPending(conversationId: string, between: () => unknown): Promise<void> {
+    for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
+      this.afterStep(outcome);
+      await between();
+    }
   }
 
   /** Queues a drain of a conversation's pending messages; errors are left to the sweep. */
@@ -409,15 +420,13 @@ export class Pipeline {
         async (job, token) => {
           const { conversationId } = job.data as { conversationId: string };
           await this.handBackIfStopping(job, token);
-          // The first call skips the read-only peek: a drain job almost always has work.
-          for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
-            this.afterStep(outcome);
+          await this.runPending(conversationId, async () => {
             // A SQLite step can complete without any I/O wait, so a long drain would never let
             // timers (lock renewal), signals or HTTP run: yield to the event loop between steps.
             await new Promise((resolve) => setImmediate(resolve));
             // Stopping: the step just committed; the rest of the conversation goes to another process now.
             await this.handBackIfStopping(job, token);
-          }
+          });
         },
         { concurrency: this.opts.engineConcurrency ?? 8 },
       );
