@@ -66,11 +66,22 @@ export function webChatHistory(service: () => ConversationService | undefined): 
       }));
 }
 
-/** The service, or a throw (a lookup that cannot be answered yet is asked again, never taken as "no"). */
-function storeOpen(service: () => ConversationService | undefined): ConversationService {
-  const s = service();
-  if (!s) throw new Error('the store is not open yet');
-  return s;
+/**
+ * What a channel with delivery receipts needs from the store: receipts by the platform's id and
+ * by our key, and a reply's stored status for its lookups (a throw while the store is not open:
+ * a lookup that cannot be answered yet is asked again, never taken as "no").
+ */
+function receiptsOf(channel: string, service: () => ConversationService | undefined) {
+  return {
+    onReceipt: (id: string, status: 'delivered' | 'read' | 'failed', error?: string) => service()?.recordReceipt(channel, id, status, error),
+    onKeyedReceipt: (id: string, providerMessageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string) =>
+      service()?.recordReceiptByKey(channel, id, providerMessageId, status, error),
+    outboundStatus: (id: string) => {
+      const s = service();
+      if (!s) throw new Error('the store is not open yet');
+      return s.outboundStatus(id);
+    },
+  };
 }
 
 /** The channels that have their settings. */
@@ -84,12 +95,7 @@ export function configuredSenders(
   if (config.telegram) senders.push(new TelegramAdapter(config.telegram));
   if (config.whatsappCloud) {
     senders.push(
-      new WhatsAppCloudAdapter({
-        ...config.whatsappCloud,
-        onReceipt: (id, status, error) => service()?.recordReceipt('whatsapp', id, status, error),
-        onKeyedReceipt: (id, providerMessageId, status, error) => service()?.recordReceiptByKey('whatsapp', id, providerMessageId, status, error),
-        outboundStatus: (id) => storeOpen(service).outboundStatus(id),
-      }),
+      new WhatsAppCloudAdapter({ ...config.whatsappCloud, ...receiptsOf('whatsapp', service) }),
     );
   }
   if (config.webChat) {
@@ -122,12 +128,7 @@ export function configuredSenders(
   }
   if (config.sms) {
     senders.push(
-      new SmsAdapter({
-        ...config.sms,
-        onReceipt: (id, status, error) => service()?.recordReceipt('sms', id, status, error),
-        onKeyedReceipt: (id, providerMessageId, status, error) => service()?.recordReceiptByKey('sms', id, providerMessageId, status, error),
-        outboundStatus: (id) => storeOpen(service).outboundStatus(id),
-      }),
+      new SmsAdapter({ ...config.sms, ...receiptsOf('sms', service) }),
     );
   }
   return senders;
