@@ -66,7 +66,8 @@ export function writer(c: Database.Database): Write {
     reject: (e: unknown) => void;
   }
   const queue: Pending[] = [];
-  let scheduled = false;
+  /** A flush is scheduled or running: it takes every write queued until it ends. */
+  let flushing = false;
   /** Runs the group's writes in one transaction until the budget is spent; returns the results of those it ran. */
   const runGroup = (group: Pending[]) => {
     const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
@@ -105,10 +106,7 @@ export function writer(c: Database.Database): Write {
     }
   };
   // One group at a time, in the order the writes were asked for.
-  let running = false;
   const flush = async () => {
-    scheduled = false;
-    running = true;
     try {
       while (queue.length > 0) {
         const group = queue.splice(0, MAX_GROUP);
@@ -130,7 +128,7 @@ export function writer(c: Database.Database): Write {
         if (queue.length > 0) await new Promise((r) => setImmediate(r));
       }
     } finally {
-      running = false;
+      flushing = false;
     }
   };
   const write: Write = <T>(fn: () => T): Promise<T> => {
@@ -144,8 +142,8 @@ export function writer(c: Database.Database): Write {
     }
     return new Promise<T>((resolve, reject) => {
       queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!scheduled && !running) {
-        scheduled = true;
+      if (!flushing) {
+        flushing = true;
         setImmediate(() => void flush());
       }
     });
