@@ -167,7 +167,8 @@ export class SmsAdapter implements ChannelAdapter {
       });
       app.post('/channels/sms/twilio/status', async (req, reply) => {
         // Twilio signs the URL it was given, our key in its query included.
-        const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
+        const url = req.url ?? '';
+        const query = url.includes('?') ? url.slice(url.indexOf('?')) : '';
         const params = this.twilioParams(req, d, `/channels/sms/twilio/status${query}`);
         if (!params) return reply.code(403).send({ error: 'bad signature' });
         const status = params.MessageStatus ?? '';
