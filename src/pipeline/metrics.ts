@@ -20,6 +20,7 @@ export class Metrics {
   readonly deadLettered = new Counter({ name: 'tawasul_outbound_dead_letter_total', help: 'Messages given up on, by channel and reason', labelNames: ['channel', 'status'], registers: [this.registry] });
   readonly ambiguous = new Counter({ name: 'tawasul_outbound_ambiguous_total', help: 'Sends whose outcome was unknown (timeout, reset after sending, some 5xx), by channel', labelNames: ['channel'], registers: [this.registry] });
   readonly inlineSteps = new Counter({ name: 'tawasul_inline_steps_total', help: 'Engine steps run in the process that accepted the message, without the inbound queue', registers: [this.registry] });
+  readonly directSends = new Counter({ name: 'tawasul_direct_sends_total', help: 'Replies sent by the process whose engine step wrote them, without a job of their own, by channel', labelNames: ['channel'], registers: [this.registry] });
   readonly handedBack = new Counter({ name: 'tawasul_jobs_handed_back_total', help: 'Jobs given back to their queue by a process that was stopping, by queue', labelNames: ['queue'], registers: [this.registry] });
   readonly lookupsFailed = new Counter({ name: 'tawasul_outbound_lookup_failed_total', help: 'Status lookups (wasSent) that failed and will be asked again, by channel', labelNames: ['channel'], registers: [this.registry] });
   readonly alerts = new Counter({ name: 'tawasul_alerts_total', help: 'Alerts raised (unclaimed escalation, committee period reached)', labelNames: ['type', 'association'], registers: [this.registry] });

@@ -72,6 +72,15 @@ export interface PipelineOptions {
    * inside its transaction. Default true.
    */
   inlineDrain?: boolean;
+  /**
+   * In a process that runs the engine and a channel's sender (`tawasul start`), a step's replies
+   * on that channel are sent here right after the step commits, without a job: one Redis call
+   * (the channel's rate-limit count and a lease on the reply) instead of a job's three
+   * round trips and its pickup wait. Only for channels without a per-chat interval, while fewer
+   * than the sender's concurrency run; otherwise, over the rate limit, on a failed send and
+   * while stopping, the reply's own job takes it as before. Default true.
+   */
+  directSend?: boolean;
   /** How often the sweep looks for work SQLite has and the queues lack. */
   sweepMs?: number;
   /** How long a pending row may wait before the sweep re-queues it. */
@@ -126,6 +135,18 @@ const JOB_QUEUE: Record<OutboxJob['kind'], string> = {
   committee_due: QUEUE.timers,
 };
 
+/** Sends one outbound job makes at most (its own reply and the conversation's next ones). */
+const MAX_SENDS_PER_JOB = 20;
+/**
+ * Counts a send in the limiter key (INCR, the window's expiry set on the first count, as BullMQ's
+ * own moveToActive does) and takes the reply's lease: 1, or 0 when over the limit or leased.
+ */
+const TAKE_SEND = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+if n > tonumber(ARGV[2]) then return 0 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 1 end
+return 0`;
+
 export const outboundQueueName = (channel: string) => `out.${channel.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 
 export class Pipeline {
@@ -144,6 +165,10 @@ export class Pipeline {
   /** Replies this process is sending right now: a stalled copy of their job must not ask and resend. */
   private readonly inFlight = new Set<string>();
   private dispatchScheduled = false;
+  /** Senders running in this process, by channel, with their queue's worker (its limiter key and rateLimit). */
+  private readonly sendersHere = new Map<string, { sender: Sender; worker: Worker; concurrency: number }>();
+  /** Conversations whose replies are being sent here without a job (directSend). */
+  private readonly directSends = new Map<string, { again: boolean; done: Promise<void> }>();
   /** Conversations being drained in this process right after their acceptance (inlineDrain). */
   private readonly inlineDrains = new Map<string, { again: boolean; done: Promise<void> }>();
   /** Whether this process runs the engine (start({ engine: true })). */
@@ -290,7 +315,7 @@ export class Pipeline {
     await this.queueSend(next.channel, next.id, conversationId, delay);
   }
 
-  private async queueSend(channel: string, id: string, conversationId: string, delay: number): Promise<void> {
+  private async queueSend(channel: string, id: string, conversationId: string, delay: number, deadLetter?: string): Promise<void> {
     const opts: JobsOptions = {
       jobId: `o.${id}`,
       delay: Math.max(0, delay),
@@ -303,7 +328,7 @@ export class Pipeline {
       removeOnFail: false,
     };
     try {
-      await this.queue(outboundQueueName(channel)).add('send', { id, conversationId }, opts);
+      await this.queue(outboundQueueName(channel)).add('send', { id, conversationId, ...(deadLetter ? { deadLetter } : {}) }, opts);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not queue a reply now; the sweep will');
     }
@@ -369,7 +394,9 @@ export class Pipeline {
     if (!outcome) return;
     // The first new reply: if an older one is still unsent, its sender queues this one after it.
     const first = outcome.outbound[0];
-    if (first && this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
+    if (first && this.sendHere(first.channel, outcome.conversationId)) {
+      // Sent from this process (directSend).
+    } else if (first && this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
     else if (first) this.kickLater(outcome.conversationId);
     // Only work due soon goes to the queues now; the rest the sweep hands over when it is.
     if (outcome.outboxDueAt && Date.parse(outcome.outboxDueAt) <= Date.now() + this.scheduleAheadMs()) this.dispatchSoon();
@@ -448,20 +475,24 @@ export class Pipeline {
     const name = outboundQueueName(sender.channel);
     const limits = this.limits(sender.channel);
     const attempts = this.opts.attempts ?? 8;
+    const concurrency = Math.max(1, Math.min(limits.max, 50));
     const worker: Worker = this.worker(
       name,
       async (job, token) => {
-        const { id, conversationId } = job.data as { id: string; conversationId: string };
+        const { id, conversationId, deadLetter } = job.data as { id: string; conversationId: string; deadLetter?: string };
         await this.handBackIfStopping(job, token);
         let next = await this.service.nextOutbound(conversationId);
         const current = next?.id === id ? next : await this.service.outboundStatus(id);
+        // Refused for good when it was sent without a job (sendQueued): this job only shows it.
+        if (deadLetter && current?.status === 'failed') throw new UnrecoverableError(deadLetter);
         if (!current || !['queued', 'sending'].includes(current.status)) {
           // Already sent or given up on (a redelivered job): never send twice.
           this.kickLater(conversationId, limits.perChatIntervalMs);
           return 'skipped';
         }
-        if (current.status === 'sending' && this.inFlight.has(id)) {
-          // Its send is still running here (its job's lock lapsed during a long pause): that run settles it.
+        if (current.status === 'sending' && (this.inFlight.has(id) || (await this.producer.exists(this.leaseKey(id))) === 1)) {
+          // Its send is still running, here (its job's lock lapsed during a long pause) or under a
+          // lease elsewhere (sent without a job of its own): that run settles it and kicks what follows.
           return 'in-flight';
         }
         if (current.status === 'sending') {
@@ -482,45 +513,180 @@ export class Pipeline {
         // Last point before the send: once it is on the wire, it finishes here (within closeGraceMs).
         await this.handBackIfStopping(job, token);
         if (!(await this.service.markSending(id))) return 'taken'; // another attempt got there first
-        this.inFlight.add(id);
-        try {
-          // Bidi isolates for the channels that need them (channels/render.ts); the stored reply stays as the engine wrote it.
-          const result = await sender.send(forChannel(next));
-          await this.service.markSent(id, result.providerMessageId ?? null);
-          this.metrics.sent.inc({ channel: sender.channel });
-          const acceptedAt = await this.service.acceptedAt(id);
-          if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
-        } catch (err) {
-          const e = asSendError(err);
+        const failure = await this.sendClaimed(sender, next);
+        if (failure) {
+          const e = failure;
           if (e.kind === 'rate_limited') {
             await this.service.markRetry(id, e.message);
             await worker.rateLimit(e.retryAfterMs ?? 1000);
             throw Worker.RateLimitError();
           }
-          this.log.warn({ channel: sender.channel, to: maskAddress(next.address), kind: e.kind, attempt: job.attemptsMade + 1, err: e.message }, 'send failed');
           if (e.kind === 'ambiguous') {
             // It may have arrived: the row stays "sending", and the next attempt asks the channel.
-            this.metrics.ambiguous.inc({ channel: sender.channel });
             await this.service.noteError(id, e.message);
             throw e;
           }
-          const last = e.kind === 'permanent' || job.attemptsMade + 1 >= attempts;
-          if (!last) {
+          if (e.kind !== 'permanent' && job.attemptsMade + 1 < attempts) {
             await this.service.markRetry(id, e.message);
             throw e;
           }
-          await this.service.markDead(id, 'failed', e.message);
-          this.metrics.deadLettered.inc({ channel: sender.channel, status: 'failed' });
+          await this.deadLetter(sender.channel, id, e.message);
           this.kickLater(conversationId);
           throw new UnrecoverableError(e.message);
-        } finally {
-          this.inFlight.delete(id);
         }
+        // The rest of the turn's replies (and any later turn's already waiting) ride on this job
+        // where the channel has no per-chat interval: one job per engine turn, not per reply.
+        if (limits.perChatIntervalMs === 0 && (await this.sendQueued(sender, worker, conversationId, false)) !== 'left') return 'sent';
         this.kickLater(conversationId, limits.perChatIntervalMs);
         return 'sent';
       },
-      { concurrency: Math.max(1, Math.min(limits.max, 50)), limiter: { max: limits.max, duration: limits.durationMs } },
+      { concurrency, limiter: { max: limits.max, duration: limits.durationMs } },
     );
+    this.sendersHere.set(sender.channel, { sender, worker, concurrency });
+  }
+
+  /**
+   * Sends a conversation's queued replies from this process, without a job (see `directSend`);
+   * false when it cannot here (the caller queues the job). A step that commits while the
+   * conversation's replies are being sent here is picked up by the loop already running.
+   */
+  private sendHere(channel: string, conversationId: string): boolean {
+    const here = this.sendersHere.get(channel);
+    if (!here || this.opts.directSend === false || this.stopping || this.limits(channel).perChatIntervalMs > 0) return false;
+    const running = this.directSends.get(conversationId);
+    if (running) {
+      running.again = true;
+      return true;
+    }
+    if (this.directSends.size >= here.concurrency) return false;
+    const state = { again: false, done: Promise.resolve() };
+    this.directSends.set(conversationId, state);
+    state.done = (async () => {
+      let settled: 'done' | 'left' | 'handed' = 'left';
+      try {
+        do {
+          state.again = false;
+          settled = await this.sendQueued(here.sender, here.worker, conversationId, true);
+        } while (state.again && settled === 'done');
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, conversationId }, 'sending here failed; queued');
+      } finally {
+        this.directSends.delete(conversationId);
+      }
+      // What is left (over the limit, a failed send handed to its job, stopping) goes to the queue.
+      if (settled === 'left') this.kickLater(conversationId);
+    })();
+    return true;
+  }
+
+  /**
+   * Sends a reply this process has just claimed (status sending) and records the outcome of a
+   * send that went through; a failed send is returned (the row is still "sending") for the
+   * caller to settle. Under a lease (`leased`): renewed while the send runs, like a job's lock;
+   * released once the outcome is stored, and after a failed send left for the caller to release
+   * once it has settled the row (until then a job finding it "sending" leaves it alone).
+   */
+  private async sendClaimed(sender: Sender, msg: PendingOutbound, leased = false): Promise<ReturnType<typeof asSendError> | undefined> {
+    this.inFlight.add(msg.id);
+    const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
+    const renew = leased ? setInterval(() => void this.producer.pexpire(this.leaseKey(msg.id), lockMs).catch(() => undefined), lockMs / 2) : undefined;
+    try {
+      let result: Awaited<ReturnType<Sender['send']>>;
+      try {
+        // Bidi isolates for the channels that need them (channels/render.ts); the stored reply stays as the engine wrote it.
+        result = await sender.send(forChannel(msg));
+      } catch (err) {
+        const e = asSendError(err);
+        if (e.kind !== 'rate_limited') this.log.warn({ channel: sender.channel, to: maskAddress(msg.address), kind: e.kind, attempt: msg.attempts + 1, err: e.message }, 'send failed');
+        if (e.kind === 'ambiguous') this.metrics.ambiguous.inc({ channel: sender.channel });
+        return e;
+      } finally {
+        clearInterval(renew);
+      }
+      // Not a send failure if this throws: the row stays "sending", and whoever takes it next asks the channel.
+      try {
+        await this.service.markSent(msg.id, result.providerMessageId ?? null);
+      } finally {
+        if (leased) this.releaseLease(msg.id);
+      }
+      this.metrics.sent.inc({ channel: sender.channel });
+      const acceptedAt = await this.service.acceptedAt(msg.id);
+      if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
+      return undefined;
+    } finally {
+      this.inFlight.delete(msg.id);
+    }
+  }
+
+  private releaseLease(id: string): void {
+    this.producer.del(this.leaseKey(id)).catch(() => undefined);
+  }
+
+  private leaseKey(id: string): string {
+    return `${this.prefix}:send-lease:${id}`;
+  }
+
+  private async deadLetter(channel: string, id: string, error: string) {
+    await this.service.markDead(id, 'failed', error);
+    this.metrics.deadLettered.inc({ channel, status: 'failed' });
+  }
+
+  /**
+   * The conversation's queued replies, oldest first, sent by this process without a job of their
+   * own: after a job's own reply (the rest of its turn, and any later turn already waiting), or
+   * right after the step that wrote them (`direct`, sendHere). Each is counted against the
+   * channel's limit like a job and sent under a lease (a job's lock, in Redis) that tells a job
+   * finding it "sending" to leave it alone. 'done' when nothing is queued; 'left' when what is
+   * left is for a job (over the limit, past the per-call cap, claimed elsewhere, stopping — the
+   * caller kicks the conversation); 'handed' when a send failed: it is settled as its own job's
+   * first attempt and handed to that job (`o.<id>`, after the backoff), whose retries and status
+   * lookups run there and which carries on with the rest.
+   */
+  private async sendQueued(sender: Sender, worker: Worker, conversationId: string, direct: boolean): Promise<'done' | 'left' | 'handed'> {
+    const limits = this.limits(sender.channel);
+    for (let n = direct ? 0 : 1; n < MAX_SENDS_PER_JOB; n++) {
+      if (this.stopping) return 'left';
+      const more = await this.service.nextOutbound(conversationId);
+      if (!more) return 'done';
+      if (more.status !== 'queued' || !(await this.takeSend(worker, limits, more.id))) return 'left';
+      if (!(await this.service.markSending(more.id))) {
+        this.releaseLease(more.id);
+        return 'left';
+      }
+      const e = await this.sendClaimed(sender, more, true);
+      if (!e) {
+        if (direct) this.metrics.directSends.inc({ channel: sender.channel });
+        continue;
+      }
+      try {
+        if (e.kind === 'permanent') {
+          // Dead-lettered, and its job added only to fail at once: visible where operators look
+          // for a refused send (the queue's failed jobs), and what staff retry revives.
+          await this.deadLetter(sender.channel, more.id, e.message);
+          await this.queueSend(sender.channel, more.id, conversationId, 0, e.message);
+          return 'left';
+        }
+        if (e.kind === 'ambiguous') await this.service.noteError(more.id, e.message);
+        else await this.service.markRetry(more.id, e.message);
+        if (e.kind === 'rate_limited') await worker.rateLimit(e.retryAfterMs ?? 1000);
+        await this.queueSend(sender.channel, more.id, conversationId, e.kind === 'rate_limited' ? 0 : (this.opts.backoffMs ?? 1000));
+        return 'handed';
+      } finally {
+        this.releaseLease(more.id);
+      }
+    }
+    return 'left';
+  }
+
+  /**
+   * One send counted against the channel's limit in the queue's own limiter key (what BullMQ
+   * counts each job it starts against), and the reply's lease taken: false when the window is
+   * full or another process holds the lease.
+   */
+  private async takeSend(worker: Worker, limits: ChannelLimits, id: string): Promise<boolean> {
+    const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
+    const ok = (await this.producer.eval(TAKE_SEND, 2, worker.keys.limiter!, this.leaseKey(id), String(limits.durationMs), String(limits.max), String(lockMs))) as number;
+    return ok === 1;
   }
 
   /**
@@ -731,6 +897,7 @@ export class Pipeline {
     if (late) this.log.warn({ graceMs: grace }, 'jobs still running at the end of the shutdown grace; left to the stalled check');
     // Drains running here stop after their current step and queue the rest for another process.
     await Promise.all([...this.inlineDrains.values()].map((d) => d.done));
+    await Promise.all([...this.directSends.values()].map((d) => d.done));
     await this.sweeping;
     await this.dispatching;
     await Promise.all([...this.queues.values()].map((q) => q.close()));

@@ -435,4 +435,62 @@ describe('pipeline', () => {
     expect(resumeMs).toBeLessThan(3000);
     await producer.close();
   });
+
+  it("sends a step's replies from the process that ran it, without a job, counted against the channel's limit", async () => {
+    setup();
+    const sink = new MemorySink('t');
+    // Three sends a second: six conversations' greetings need at least two windows.
+    start([sink], { limits: { t: { max: 3, durationMs: 1000 } } });
+    // One after another: each is sent here at once (fewer sends in flight than the sender's concurrency) until the window is full.
+    const accepted = [];
+    for (const a of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6']) {
+      const acc = await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: a, messageId: `${a}-1`, text: 'مرحبا' });
+      await settled(acc.conversationId, 20_000);
+      accepted.push(acc);
+    }
+    const produced = sql<{ n: number }>("SELECT count(*) n FROM messages WHERE direction = 'out'")[0]!.n;
+    expect(sink.deliveries).toHaveLength(produced);
+    const times = sink.deliveries.map((d) => d.at).sort((a, b) => a - b);
+    // BullMQ's windows are fixed: N sends at three per window span at least ceil(N / 3) - 1 windows.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((Math.ceil(produced / 3) - 1) * 1000 - 150);
+    const direct = await pipeline!.metrics.registry.getSingleMetricAsString('tawasul_direct_sends_total');
+    expect(Number(/channel="t"} (\d+)/.exec(direct)?.[1] ?? 0)).toBeGreaterThan(0);
+    // Each conversation's replies in the order the engine wrote them.
+    for (const acc of accepted) {
+      const order = sql<{ id: string }>("SELECT channel_message_id id FROM messages WHERE direction = 'out' AND conversation_id = ? ORDER BY rowid", acc.conversationId).map((r) => r.id);
+      expect(sink.for(acc.conversationId).map((d) => d.id)).toEqual(order);
+    }
+  });
+
+  it('leaves a reply alone while another process sends it under its lease, then asks the platform once the lease is gone', async () => {
+    setup();
+    // The engine alone: the greeting's replies wait in their queue.
+    start([]);
+    const acc = await pipeline!.ingest({ associationId: 'qalam', channel: 't', address: 'lease', messageId: 'lease-1', text: 'مرحبا' });
+    await waitFor('the step', () => sql("SELECT id FROM messages WHERE direction = 'out' AND conversation_id = ?", acc.conversationId).length > 0);
+    const [first] = sql<{ id: string }>("SELECT channel_message_id id FROM messages WHERE direction = 'out' AND conversation_id = ? ORDER BY rowid", acc.conversationId);
+    // Another process claimed it and is sending it (sent without a job, under a lease).
+    expect(await service.markSending(first!.id)).toBe(true);
+    const r = connect({ url: redis.url });
+    await r.set(`${prefix}:send-lease:${first!.id}`, '1', 'PX', 60_000);
+    await pipeline!.close();
+    const sink = new MemorySink('t');
+    let asked = 0;
+    const wasSent = sink.wasSent.bind(sink);
+    sink.wasSent = async (id: string) => {
+      asked++;
+      return wasSent(id);
+    };
+    start([sink]);
+    await pipeline!.kickOutbound(acc.conversationId, 0, { revive: true });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(asked, 'no lookup while the lease is held').toBe(0);
+    expect(sink.deliveries).toHaveLength(0);
+    // The other process died mid-send: its lease lapses and the reply is asked about, then sent once.
+    await r.del(`${prefix}:send-lease:${first!.id}`);
+    r.disconnect();
+    await settled(acc.conversationId);
+    expect(asked).toBeGreaterThan(0);
+    expect(sink.deliveries.filter((d) => d.id === first!.id)).toHaveLength(1);
+  });
 });
