@@ -376,7 +376,6 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
 
   // 1. Maximum sustained throughput: many beneficiaries, each answering as soon as the bot has.
   let sustainedProfiled = false;
-  let sustainedCounted = false;
   const closedLoop = async () => {
     mode = 'closed';
     const fromIdle = idle.splice(0, idle.length);
@@ -394,9 +393,9 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
       await profiling.post('Profiler.start');
     }
     const meter = new CpuMeter(redis.port!, () => children.map((c) => c.pid!).filter(Boolean));
-    const countSql = Boolean(process.env.BENCH_SQL) && !sustainedCounted;
+    // BENCH_SQL: every sustained phase (before and after the pre-fill, to compare).
+    const countSql = Boolean(process.env.BENCH_SQL);
     if (countSql) {
-      sustainedCounted = true;
       sqlStats.clear();
       sqlCounting = true;
     }
@@ -432,6 +431,10 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     measuring = true;
     latencies.length = 0;
     parts.length = 0;
+    const meter = new CpuMeter(redis.port!, () => children.map((c) => c.pid!).filter(Boolean));
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    await meter.begin();
     const start = performance.now();
     let issued = 0;
     while (performance.now() - start < seconds * 1000) {
@@ -444,10 +447,12 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     }
     const achievedRate = (issued / (performance.now() - start)) * 1000;
     await waitUntil(() => latencies.length >= issued * 0.99, 60_000).catch(() => undefined);
+    const cpu = await meter.end(issued);
+    loop.disable();
     measuring = false;
     const sorted = [...latencies].sort((a, b) => a - b);
     const fig = { rate, achievedRate, count: sorted.length, p50ms: quantile(sorted, 0.5), p99ms: quantile(sorted, 0.99) };
-    log(`${o.label}: at ${fmt(achievedRate)} msg/s offered, acceptance→send p50 ${fig.p50ms.toFixed(1)} ms, p99 ${fig.p99ms.toFixed(1)} ms (${fig.count} replies)`);
+    log(`${o.label}: at ${fmt(achievedRate)} msg/s offered, acceptance→send p50 ${fig.p50ms.toFixed(1)} ms, p99 ${fig.p99ms.toFixed(1)} ms (${fig.count} replies); event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms; ${cpuLine(cpu)}`);
     if (parts.length > 0) log(`  where the time goes (p50 / p99 ms, ${parts.length} messages): ${breakdown(parts)}`);
     return fig;
   };
