@@ -16,7 +16,8 @@
  * crash between a commit and the enqueue, or a Redis restart, loses nothing. Every step is
  * idempotent, so the sweep and platform redeliveries never do anything twice.
  */
-import { Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Accepted, ConversationService, InboundMessage, OutboxJob, OutboxRow, PendingOutbound, StepOutcome } from '../conversation/service.ts';
@@ -139,13 +140,17 @@ const JOB_QUEUE: Record<OutboxJob['kind'], string> = {
 const MAX_SENDS_PER_JOB = 20;
 /**
  * Counts a send in the limiter key (INCR, the window's expiry set on the first count, as BullMQ's
- * own moveToActive does) and takes the reply's lease: 1, or 0 when over the limit or leased.
+ * own moveToActive does) and takes the reply's lease for this process (its token): 1, or 0 when
+ * over the limit or leased.
  */
 const TAKE_SEND = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 if n > tonumber(ARGV[2]) then return 0 end
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 1 end
+if redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', ARGV[3]) then return 1 end
 return 0`;
+/** A send lease renewed, or given up, only by the process holding it (its token). */
+const RENEW_SEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE_SEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export const outboundQueueName = (channel: string) => `out.${channel.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 
@@ -167,6 +172,10 @@ export class Pipeline {
   private dispatchScheduled = false;
   /** Senders running in this process, by channel, with their queue's worker (its limiter key and rateLimit). */
   private readonly sendersHere = new Map<string, { sender: Sender; worker: Worker; concurrency: number }>();
+  /** Send leases this process holds (replies sent without a job of their own), with their renewal timers. */
+  private readonly leases = new Map<string, NodeJS.Timeout>();
+  /** Names this process as a lease's holder. */
+  private readonly leaseToken = randomUUID();
   /** Conversations whose replies are being sent here without a job (directSend). */
   private readonly directSends = new Map<string, { again: boolean; done: Promise<void> }>();
   /** Conversations being drained in this process right after their acceptance (inlineDrain). */
@@ -490,12 +499,18 @@ export class Pipeline {
           this.kickLater(conversationId, limits.perChatIntervalMs);
           return 'skipped';
         }
-        if (current.status === 'sending' && (this.inFlight.has(id) || (await this.producer.exists(this.leaseKey(id))) === 1)) {
-          // Its send is still running, here (its job's lock lapsed during a long pause) or under a
-          // lease elsewhere (sent without a job of its own): that run settles it and kicks what follows.
+        if (current.status === 'sending' && this.inFlight.has(id)) {
+          // Its send is still running here (its job's lock lapsed during a long pause): that run settles it.
           return 'in-flight';
         }
         if (current.status === 'sending') {
+          // Sent without a job of its own, under a lease: its holder settles it; look again later
+          // (if the holder died, the lease lapses and the next look asks the channel).
+          if ((await this.producer.exists(this.leaseKey(id))) === 1) return this.lookAgainLater(job, token);
+          // The lease may have gone just now with the row settled: only a row still "sending"
+          // from the same claim is one whose outcome nobody knows.
+          const still = await this.service.outboundStatus(id);
+          if (still?.status !== 'sending' || still.attempts !== current.attempts) return this.lookAgainLater(job, token, 0);
           // An ambiguous send, or a sender that died mid-send: ask before sending again.
           const resolved = await this.resolveSending(sender, id, conversationId, next?.id === id ? next : undefined);
           if (resolved !== 'resend') {
@@ -512,13 +527,16 @@ export class Pipeline {
         }
         // Last point before the send: once it is on the wire, it finishes here (within closeGraceMs).
         await this.handBackIfStopping(job, token);
-        if (!(await this.service.markSending(id))) return 'taken'; // another attempt got there first
+        // Another attempt, or a send without a job, claimed it first: look again once it is settled
+        // (a failed one is handed to this job's id, which is taken while this job runs).
+        if (!(await this.service.markSending(id))) return this.lookAgainLater(job, token);
         const failure = await this.sendClaimed(sender, next);
         if (failure) {
           const e = failure;
           if (e.kind === 'rate_limited') {
-            await this.service.markRetry(id, e.message);
+            // The channel paused before the row is claimable again: no other process sends it inside the window.
             await worker.rateLimit(e.retryAfterMs ?? 1000);
+            await this.service.markRetry(id, e.message);
             throw Worker.RateLimitError();
           }
           if (e.kind === 'ambiguous') {
@@ -569,12 +587,14 @@ export class Pipeline {
           settled = await this.sendQueued(here.sender, here.worker, conversationId, true);
         } while (state.again && settled === 'done');
       } catch (err) {
+        settled = 'left';
         this.log.warn({ err: (err as Error).message, conversationId }, 'sending here failed; queued');
       } finally {
         this.directSends.delete(conversationId);
       }
-      // What is left (over the limit, a failed send handed to its job, stopping) goes to the queue.
-      if (settled === 'left') this.kickLater(conversationId);
+      // What is left (over the limit, a failed send handed to its job, stopping) goes to the queue;
+      // awaited, so a process that stops queues it before its connections close.
+      if (settled === 'left') await this.kickOutbound(conversationId).catch((err: unknown) => this.log.warn({ err: (err as Error).message, conversationId }, 'could not queue the next reply now; the sweep will'));
     })();
     return true;
   }
@@ -582,14 +602,12 @@ export class Pipeline {
   /**
    * Sends a reply this process has just claimed (status sending) and records the outcome of a
    * send that went through; a failed send is returned (the row is still "sending") for the
-   * caller to settle. Under a lease (`leased`): renewed while the send runs, like a job's lock;
-   * released once the outcome is stored, and after a failed send left for the caller to release
-   * once it has settled the row (until then a job finding it "sending" leaves it alone).
+   * caller to settle. A lease this process holds on it (sent without a job of its own) is
+   * released once the outcome is stored; after a failed send, by the caller once it has
+   * settled the row (until then a job finding it "sending" leaves it alone).
    */
-  private async sendClaimed(sender: Sender, msg: PendingOutbound, leased = false): Promise<ReturnType<typeof asSendError> | undefined> {
+  private async sendClaimed(sender: Sender, msg: PendingOutbound): Promise<ReturnType<typeof asSendError> | undefined> {
     this.inFlight.add(msg.id);
-    const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
-    const renew = leased ? setInterval(() => void this.producer.pexpire(this.leaseKey(msg.id), lockMs).catch(() => undefined), lockMs / 2) : undefined;
     try {
       let result: Awaited<ReturnType<Sender['send']>>;
       try {
@@ -600,17 +618,15 @@ export class Pipeline {
         if (e.kind !== 'rate_limited') this.log.warn({ channel: sender.channel, to: maskAddress(msg.address), kind: e.kind, attempt: msg.attempts + 1, err: e.message }, 'send failed');
         if (e.kind === 'ambiguous') this.metrics.ambiguous.inc({ channel: sender.channel });
         return e;
-      } finally {
-        clearInterval(renew);
       }
       // Not a send failure if this throws: the row stays "sending", and whoever takes it next asks the channel.
+      let acceptedAt: string | null;
       try {
-        await this.service.markSent(msg.id, result.providerMessageId ?? null);
+        acceptedAt = await this.service.markSent(msg.id, result.providerMessageId ?? null);
       } finally {
-        if (leased) this.releaseLease(msg.id);
+        this.releaseLease(msg.id);
       }
       this.metrics.sent.inc({ channel: sender.channel });
-      const acceptedAt = await this.service.acceptedAt(msg.id);
       if (acceptedAt) this.metrics.replyLatency.observe({ channel: sender.channel }, (Date.now() - Date.parse(acceptedAt)) / 1000);
       return undefined;
     } finally {
@@ -618,8 +634,28 @@ export class Pipeline {
     }
   }
 
+  /** A lease taken (takeSend) is renewed, like a job's lock, until it is released: through the claim, the send and the settling. */
+  private holdLease(id: string): void {
+    const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
+    const renew = setInterval(() => void this.producer.eval(RENEW_SEND, 1, this.leaseKey(id), this.leaseToken, String(lockMs)).catch(() => undefined), lockMs / 3);
+    this.leases.set(id, renew);
+  }
+
   private releaseLease(id: string): void {
-    this.producer.del(this.leaseKey(id)).catch(() => undefined);
+    const renew = this.leases.get(id);
+    if (!renew) return;
+    clearInterval(renew);
+    this.leases.delete(id);
+    this.producer.eval(RELEASE_SEND, 1, this.leaseKey(id), this.leaseToken).catch(() => undefined);
+  }
+
+  /**
+   * Puts the job back as delayed (attempts untouched) to look at its reply again: settled by
+   * then, it is skipped; still under a lease, it waits again; its holder gone, it is asked about.
+   */
+  private async lookAgainLater(job: Job, token: string | undefined, ms = this.opts.backoffMs ?? 1000): Promise<never> {
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
   }
 
   private leaseKey(id: string): string {
@@ -653,7 +689,7 @@ export class Pipeline {
         this.releaseLease(more.id);
         return 'left';
       }
-      const e = await this.sendClaimed(sender, more, true);
+      const e = await this.sendClaimed(sender, more);
       if (!e) {
         if (direct) this.metrics.directSends.inc({ channel: sender.channel });
         continue;
@@ -666,9 +702,9 @@ export class Pipeline {
           await this.queueSend(sender.channel, more.id, conversationId, 0, e.message);
           return 'left';
         }
+        if (e.kind === 'rate_limited') await worker.rateLimit(e.retryAfterMs ?? 1000);
         if (e.kind === 'ambiguous') await this.service.noteError(more.id, e.message);
         else await this.service.markRetry(more.id, e.message);
-        if (e.kind === 'rate_limited') await worker.rateLimit(e.retryAfterMs ?? 1000);
         await this.queueSend(sender.channel, more.id, conversationId, e.kind === 'rate_limited' ? 0 : (this.opts.backoffMs ?? 1000));
         return 'handed';
       } finally {
@@ -685,8 +721,9 @@ export class Pipeline {
    */
   private async takeSend(worker: Worker, limits: ChannelLimits, id: string): Promise<boolean> {
     const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
-    const ok = (await this.producer.eval(TAKE_SEND, 2, worker.keys.limiter!, this.leaseKey(id), String(limits.durationMs), String(limits.max), String(lockMs))) as number;
-    return ok === 1;
+    const ok = (await this.producer.eval(TAKE_SEND, 2, worker.keys.limiter!, this.leaseKey(id), String(limits.durationMs), String(limits.max), String(lockMs), this.leaseToken)) === 1;
+    if (ok) this.holdLease(id);
+    return ok;
   }
 
   /**
@@ -898,6 +935,8 @@ export class Pipeline {
     // Drains running here stop after their current step and queue the rest for another process.
     await Promise.all([...this.inlineDrains.values()].map((d) => d.done));
     await Promise.all([...this.directSends.values()].map((d) => d.done));
+    // Any left (a send still hanging): they lapse by themselves.
+    for (const renew of this.leases.values()) clearInterval(renew);
     await this.sweeping;
     await this.dispatching;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
