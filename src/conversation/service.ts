@@ -323,7 +323,8 @@ export class ConversationService {
     return this.core.delivery.claim(id);
   }
 
-  markSent(id: string, providerMessageId: string | null): Promise<void> {
+  /** Returns when the message that caused this reply was accepted (the latency metric). */
+  markSent(id: string, providerMessageId: string | null): Promise<string | null> {
     return this.core.delivery.markSent(id, providerMessageId, this.clock().toISOString());
   }
 

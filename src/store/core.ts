@@ -391,7 +391,8 @@ export interface DeliveryRepo {
    * moved it (if the sender dies now, nobody resends it blindly).
    */
   claim(id: string): Promise<boolean>;
-  markSent(id: string, providerMessageId: string | null, at: IsoTime): Promise<void>;
+  /** Sent; returns when the inbound message whose step produced it was accepted (as acceptedAt), for the latency metric without another round trip. */
+  markSent(id: string, providerMessageId: string | null, at: IsoTime): Promise<IsoTime | null>;
   /** A retryable failure: back to queued with the error. */
   retry(id: string, error: string): Promise<void>;
   /** A permanent failure (dead letter) or an unknown outcome. */

@@ -236,7 +236,11 @@ export const Q = {
   lastSentAt: statement('core_last_sent_at', `SELECT max(sent_at) AS last_sent_at FROM messages WHERE conversation_id = $1 AND direction = 'out' AND status = 'sent'`),
   outboundById: statement('core_outbound_by_id', `SELECT status, attempts, conversation_id, association_id FROM messages WHERE channel_message_id = $1 AND direction = 'out'`),
   markSending: statement('core_mark_sending', `UPDATE messages SET status = 'sending', attempts = attempts + 1 WHERE channel_message_id = $1 AND direction = 'out' AND status = 'queued'`),
-  markSent: statement('core_mark_sent', `UPDATE messages SET status = 'sent', provider_message_id = $2, sent_at = $3, error = NULL WHERE channel_message_id = $1 AND direction = 'out'`),
+  markSent: statement(
+    'core_mark_sent',
+    `UPDATE messages o SET status = 'sent', provider_message_id = $2, sent_at = $3, error = NULL WHERE o.channel_message_id = $1 AND o.direction = 'out'
+     RETURNING (SELECT i.created_at FROM messages i WHERE i.conversation_id = o.conversation_id AND i.direction = 'in' AND i.status = 'processed' AND i.step_version = o.step_version LIMIT 1) AS accepted_at`,
+  ),
   markOutcome: statement('core_mark_outcome', `UPDATE messages SET status = $2, error = $3 WHERE channel_message_id = $1 AND direction = 'out'`),
   noteError: statement('core_note_error', `UPDATE messages SET error = $2 WHERE channel_message_id = $1 AND direction = 'out'`),
   byProviderForUpdate: statement(

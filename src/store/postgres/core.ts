@@ -163,7 +163,7 @@ export function pgCore(db: PgDb): CoreStore {
       acceptedAt: async (id) => (await db.one<{ accepted_at: string | null }>(Q.acceptedAt, [id]))?.accepted_at ?? null,
       lastSentAt: async (conversationId) => (await db.one<{ last_sent_at: string | null }>(Q.lastSentAt, [conversationId]))?.last_sent_at ?? null,
       claim: async (id) => (await db.run(Q.markSending, [id])) === 1,
-      markSent: async (id, providerMessageId, at) => void (await db.run(Q.markSent, [id, providerMessageId, at])),
+      markSent: async (id, providerMessageId, at) => (await db.one<{ accepted_at: string | null }>(Q.markSent, [id, providerMessageId, at]))?.accepted_at ?? null,
       retry: async (id, error) => void (await db.run(Q.markOutcome, [id, 'queued', error])),
       dead: async (id, status, error) => void (await db.run(Q.markOutcome, [id, status, error])),
       noteError: async (id, error) => void (await db.run(Q.noteError, [id, error])),

@@ -150,7 +150,11 @@ export function sqliteCore(db: Db): CoreStore {
       acceptedAt: async (id) => q.acceptedAt.get({ id })?.acceptedAt ?? null,
       lastSentAt: async (conversationId) => q.lastSentAt.get({ conversationId })?.lastSentAt ?? null,
       claim: (id) => write(() => q.markSending.run({ id }).changes === 1),
-      markSent: (id, providerMessageId, at) => write(() => void q.markSent.run({ id, providerMessageId, at })),
+      markSent: (id, providerMessageId, at) =>
+        write(() => {
+          q.markSent.run({ id, providerMessageId, at });
+          return q.acceptedAt.get({ id })?.acceptedAt ?? null;
+        }),
       retry: (id, error) => write(() => void q.markOutcome.run({ id, status: 'queued', error })),
       dead: (id, status, error) => write(() => void q.markOutcome.run({ id, status, error })),
       noteError: (id, error) => write(() => void q.noteError.run({ id, error })),
