@@ -28,6 +28,16 @@ export const CONVERSATION = `id, association_id, contact_id, mode, lang, state, 
 export const REQUEST = `id, association_id, reference, form, beneficiary_id, conversation_id, status, data, national_id, phone, attested_by_contact_id, attested_at,
   attestation_channel, attestation_message_id, attestation_text, attestation_sha256, decision_reason, checks, checked_at, field_marks, decided_at, submitted_at, updated_at`;
 
+/**
+ * When the inbound message whose step wrote reply `o` was accepted: the newest inbound before
+ * it handled by that step or an earlier one, read backwards from the reply in seq order (a few
+ * rows whatever the history's length: steps handle a conversation's messages in order). Null
+ * for a step that was no message's (a decision, a reminder).
+ */
+const ACCEPTED_AT = `(SELECT CASE WHEN i.step_version = o.step_version THEN i.created_at END FROM messages i
+   WHERE i.conversation_id = o.conversation_id AND i.seq < o.seq AND i.direction = 'in' AND i.step_version <= o.step_version
+   ORDER BY i.seq DESC LIMIT 1)`;
+
 export const Q = {
   // ── accept ──
   /**
@@ -228,18 +238,14 @@ export const Q = {
      FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts k ON k.id = v.contact_id
      WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status IN ('queued', 'sending') ORDER BY m.seq LIMIT 1`,
   ),
-  acceptedAt: statement(
-    'core_accepted_at',
-    `SELECT (SELECT i.created_at FROM messages i WHERE i.conversation_id = o.conversation_id AND i.direction = 'in' AND i.status = 'processed' AND i.step_version = o.step_version LIMIT 1) AS accepted_at
-     FROM messages o WHERE o.channel_message_id = $1 AND o.direction = 'out'`,
-  ),
+  acceptedAt: statement('core_accepted_at', `SELECT ${ACCEPTED_AT} AS accepted_at FROM messages o WHERE o.channel_message_id = $1 AND o.direction = 'out'`),
   lastSentAt: statement('core_last_sent_at', `SELECT max(sent_at) AS last_sent_at FROM messages WHERE conversation_id = $1 AND direction = 'out' AND status = 'sent'`),
   outboundById: statement('core_outbound_by_id', `SELECT status, attempts, conversation_id, association_id FROM messages WHERE channel_message_id = $1 AND direction = 'out'`),
   markSending: statement('core_mark_sending', `UPDATE messages SET status = 'sending', attempts = attempts + 1 WHERE channel_message_id = $1 AND direction = 'out' AND status = 'queued'`),
   markSent: statement(
     'core_mark_sent',
     `UPDATE messages o SET status = 'sent', provider_message_id = $2, sent_at = $3, error = NULL WHERE o.channel_message_id = $1 AND o.direction = 'out'
-     RETURNING (SELECT i.created_at FROM messages i WHERE i.conversation_id = o.conversation_id AND i.direction = 'in' AND i.status = 'processed' AND i.step_version = o.step_version LIMIT 1) AS accepted_at`,
+     RETURNING ${ACCEPTED_AT} AS accepted_at`,
   ),
   markOutcome: statement('core_mark_outcome', `UPDATE messages SET status = $2, error = $3 WHERE channel_message_id = $1 AND direction = 'out'`),
   noteError: statement('core_note_error', `UPDATE messages SET error = $2 WHERE channel_message_id = $1 AND direction = 'out'`),

@@ -284,8 +284,13 @@ export function prepareCore(db: Db) {
        WHERE m.conversation_id = @conversationId AND m.direction = 'out' AND m.status IN ('queued', 'sending') ORDER BY m.rowid LIMIT 1`,
       ['choices', 'template'],
     ),
+    // The inbound message whose step wrote this reply: the newest before it handled by that step
+    // or an earlier one, read backwards from the reply (a few rows, whatever the history's
+    // length; steps handle a conversation's messages in order). None for a step that was no message's.
     acceptedAt: get<{ acceptedAt: string | null }>(
-      `SELECT (SELECT i.created_at FROM messages i WHERE i.conversation_id = o.conversation_id AND i.direction = 'in' AND i.status = 'processed' AND i.step_version = o.step_version LIMIT 1) AS accepted_at
+      `SELECT (SELECT CASE WHEN i.step_version = o.step_version THEN i.created_at END FROM messages i INDEXED BY messages_conversation
+         WHERE i.conversation_id = o.conversation_id AND i.created_at <= o.created_at AND i.direction = 'in' AND i.step_version <= o.step_version
+         ORDER BY i.created_at DESC, i.rowid DESC LIMIT 1) AS accepted_at
        FROM messages o WHERE o.channel_message_id = @id AND o.direction = 'out'`,
     ),
     lastSentAt: get<{ lastSentAt: string | null }>(
