@@ -37,6 +37,7 @@ import { EmbeddedRedis, connect } from '../src/pipeline/redis.ts';
 import type { Sender } from '../src/channels/types.ts';
 import type { MediaRef } from '../src/engine/types.ts';
 import { validAnswers } from '../test/support/answers.ts';
+import { makeSaudiId } from '../src/validate/national-id.ts';
 import { freePort } from '../test/support/redis.ts';
 import { fmt, quantile } from './engine.ts';
 
@@ -90,7 +91,8 @@ export interface PipelineFigures {
   afterPrefill?: { stored: number; perSecond: number };
 }
 
-type Step = { text?: string; media?: MediaRef };
+/** A message of the script; `field`: the answer to a national ID or phone question, made this beneficiary's own when sent. */
+type Step = { text?: string; media?: MediaRef; field?: 'national_id' | 'phone' };
 
 /** A beneficiary who sends the next message of an intake when the bot has answered the last. */
 class Beneficiary {
@@ -167,6 +169,32 @@ function printSql(handled: number, phase: string, log: (line: string) => void) {
   for (const [sql, v] of [...sqlStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) log(`    ${(v.calls / n).toFixed(2)} × ${((v.ms / n) * 1000).toFixed(0).padStart(4)} µs  ${sql}`);
 }
 
+/** BENCH_SQL on PostgreSQL: the server's own per-statement times (every process's), per handled message. */
+class PgStatements {
+  private constructor(private readonly client: pg.Client) {}
+  static async open(url: string) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    return new PgStatements(client);
+  }
+  async reset() {
+    await this.client.query('SELECT pg_stat_statements_reset()');
+  }
+  async print(handled: number, log: (line: string) => void) {
+    const n = Math.max(1, handled);
+    const { rows } = await this.client.query<{ calls: string; total: number; rows: string; query: string }>(
+      `SELECT calls, total_exec_time AS total, rows, query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 16`,
+    );
+    const total = rows.reduce((a, r) => a + r.total, 0);
+    log(`  PostgreSQL statements (server time), sustained phase, per handled message (calls, µs, rows per call): top 16 total ${((total / n) * 1000).toFixed(0)} µs`);
+    for (const r of rows) log(`    ${(Number(r.calls) / n).toFixed(2)} × ${((r.total / n) * 1000).toFixed(0).padStart(4)} µs  ${(Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1).padStart(5)}  ${r.query.replace(/\s+/g, ' ').slice(0, 100)}`);
+  }
+  async close() {
+    await this.client.end();
+  }
+}
+
 /** Starts `tawasul worker` processes on the bench's Redis and database. */
 async function startWorkers(n: number, env: Record<string, string>): Promise<ChildProcess[]> {
   return Promise.all(
@@ -216,13 +244,18 @@ export async function runPipelineBench(opts: BenchOptions = {}): Promise<Pipelin
       let cluster: { createDatabase(): Promise<string>; stop(): Promise<void> } | undefined;
       try {
         const { TestPostgres } = await import('../test/support/postgres.ts');
-        cluster = await new TestPostgres().start();
+        // A server set up for a database of this size (initdb's 128 MB of shared buffers is for a
+        // laptop; 1 GB is a quarter of a small 4 GB database server), and with BENCH_SQL the
+        // statements timed by the server too (pg_stat_statements, in Debian's package).
+        const settings = [`shared_buffers=${process.env.BENCH_PG_SHARED_BUFFERS ?? '1GB'}`];
+        if (process.env.BENCH_SQL) settings.push('shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all');
+        cluster = await new TestPostgres(settings).start();
       } catch (err) {
         log(`PostgreSQL: skipped (${(err as Error).message.split('\n')[0]})`);
       }
       if (cluster) {
         try {
-          for (const workers of [1, 2]) {
+          for (const workers of (process.env.XPGW ?? '1,2').split(',').map(Number)) {
             const url = await cluster.createDatabase();
             const fig = await runPipeline({ redis, dir, storeUrl: url, workers, seconds, prefill, label: `PostgreSQL, ${topology(workers)}`, log });
             results.push(fig);
@@ -288,6 +321,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
       warnings.set(key, (warnings.get(key) ?? 0) + 1);
     },
   });
+  const pgStats = process.env.BENCH_SQL && isPostgresUrl(o.storeUrl) ? await PgStatements.open(o.storeUrl) : undefined;
   const pipeline = new Pipeline({ service, redis: redis.target, log: warnLog, prefix, engineConcurrency: 64, inlineDrain: process.env.BENCH_INLINE !== '0', limits: { bench: { max: 100_000, durationMs: 1000 } } });
   const children = await startWorkers(workers, {
     REDIS_URL: `redis://127.0.0.1:${redis.port}`,
@@ -303,7 +337,12 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
   const now = new Date();
   const scripts = await Promise.all([...flows.values()].map(async (flow) => {
     const media = await service.storeMedia(flow.id, { path: join(ROOT, 'test/fixtures/id-card.pdf'), mime: 'application/pdf', filename: 'id.pdf' });
-    const answers = validAnswers(flow, 'intake', now).map((a): Step => ('file' in a ? { media } : { text: a.text }));
+    const fields = flow.intake.fields;
+    const answers = validAnswers(flow, 'intake', now).map((a, i): Step => {
+      if ('file' in a) return { media };
+      const type = fields[i]!.type;
+      return type === 'national_id' || type === 'phone' ? { text: a.text, field: type } : { text: a.text };
+    });
     return { flowId: flow.id, script: [{ text: 'السلام عليكم' }, { text: '١' }, ...answers, { text: '1' }] as Step[] };
   }));
 
@@ -342,7 +381,11 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
 
   const sendNext = (b: Beneficiary) => {
     if (b.step >= b.script.length) b = fresh();
-    const step = b.script[b.step++]!;
+    const { field, ...step } = b.script[b.step++]!;
+    // Every simulated beneficiary is a different person (their own ID and mobile), as real ones
+    // are: one shared ID would make every request one beneficiary's, a cost no deployment has.
+    if (field === 'national_id') step.text = makeSaudiId(`1${String(b.id % 1e8).padStart(8, '0')}`);
+    else if (field === 'phone') step.text = `050${String(b.id % 1e7).padStart(7, '0')}`;
     b.sentAt = performance.now();
     b.t = {};
     const waitingFor = b.step; // the version of the engine step this message will cause
@@ -398,6 +441,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     if (countSql) {
       sqlStats.clear();
       sqlCounting = true;
+      if (pgStats) await pgStats.reset();
     }
     await meter.begin();
     const t0 = performance.now();
@@ -407,7 +451,8 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     loop.disable();
     if (countSql) {
       sqlCounting = false;
-      printSql(processed - p0, 'sustained phase', log);
+      if (pgStats) await pgStats.print(processed - p0, log);
+      else printSql(processed - p0, 'sustained phase', log);
     }
     if (profiling) {
       const { profile } = await profiling.post('Profiler.stop');
@@ -494,6 +539,7 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
   if (warnings.size > 0) log(`  pipeline warnings: ${[...warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v}× ${k}`).join('; ')}`);
   await Promise.all(children.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); })));
   await store.close();
+  await pgStats?.close();
   return { label: o.label, sustainedPerSecond: sustained.perSecond, cpu: sustained.cpu, loops, afterPrefill };
 }
 
@@ -528,6 +574,12 @@ async function prefillMessages(storeUrl: string, n: number): Promise<number> {
         await client.query(`INSERT INTO messages (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${copyColumns(cols, round)} FROM messages WHERE status IN ('processed', 'sent') AND id NOT LIKE '%~%' LIMIT ${k}`);
         added += k;
       }
+      // What a deployment that grew to this size has had done by itself: the planner's statistics
+      // describe the tables as they now are (autovacuum analyses within a minute of a bulk
+      // insert like this one), and the bulk's dirty pages are written (a checkpoint), not
+      // left for the measured phase to pay for.
+      await client.query('ANALYZE');
+      await client.query('CHECKPOINT');
       return Number((await client.query(`SELECT count(*) AS c FROM messages`)).rows[0].c);
     } finally {
       await client.end();
@@ -543,6 +595,9 @@ async function prefillMessages(storeUrl: string, n: number): Promise<number> {
       db.prepare(`INSERT INTO messages (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${copyColumns(cols, round)} FROM messages WHERE status IN ('processed', 'sent') AND id NOT LIKE '%~%' LIMIT ${k}`).run();
       added += k;
     }
+    // History that grew over months is in the database file, not a 1 GB write-ahead log that the
+    // measured phase would copy back: the bulk is checkpointed here.
+    db.pragma('wal_checkpoint(TRUNCATE)');
     return (db.prepare(`SELECT count(*) AS c FROM messages`).get() as { c: number }).c;
   } finally {
     db.close();

@@ -58,6 +58,9 @@ export class TestPostgres {
   port!: number;
   private initialised = false;
 
+  /** `settings`: more server settings (`name=value`), e.g. the benchmark's pg_stat_statements. */
+  constructor(private readonly settings: string[] = []) {}
+
   private get dataDir(): string {
     return join(this.dir, 'data');
   }
@@ -92,6 +95,7 @@ export class TestPostgres {
       // since the WAL reached the kernel; only a machine crash could. Commits stay synchronous.
       '-c fsync=off',
       '-c max_connections=200',
+      ...this.settings.map((kv) => `-c ${kv}`),
     ].join(' ');
     await this.exec('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']);
     running.add(this);
