@@ -15,7 +15,8 @@
  * during each pipeline's first sustained phase and its 100 msg/s phase, written there; summarise
  * with bench/profile-summary.ts), BENCH_SQL=1 (statements timed by text, per handled message),
  * BENCH_INLINE=0 (the one-process pipeline without its inline drain: every message through the
- * inbound queue, for an A/B in one sitting).
+ * inbound queue, for an A/B in one sitting), BENCH_PG_WORKERS (the worker-process counts of the
+ * PostgreSQL runs, default 1,2), BENCH_PG_SHARED_BUFFERS (the bench cluster's, default 1GB).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -255,7 +256,7 @@ export async function runPipelineBench(opts: BenchOptions = {}): Promise<Pipelin
       }
       if (cluster) {
         try {
-          for (const workers of (process.env.XPGW ?? '1,2').split(',').map(Number)) {
+          for (const workers of (process.env.BENCH_PG_WORKERS ?? '1,2').split(',').map(Number)) {
             const url = await cluster.createDatabase();
             const fig = await runPipeline({ redis, dir, storeUrl: url, workers, seconds, prefill, label: `PostgreSQL, ${topology(workers)}`, log });
             results.push(fig);
