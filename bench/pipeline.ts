@@ -534,7 +534,11 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     log(`${o.label}: pre-filled ${fmt(o.prefill)} handled messages in ${((performance.now() - t) / 1000).toFixed(1)} s (${fmt(stored)} stored now)`);
     const again = await closedLoop();
     afterPrefill = { stored, perSecond: again.perSecond };
-    log(`${o.label}: turns/s before ${fmt(sustained.perSecond)}, after ${fmt(stored)} stored ${fmt(again.perSecond)} (${(again.perSecond / sustained.perSecond).toFixed(2)}×)`);
+    const total = (c: { nodeUs: number; redisUs: number }) => c.nodeUs + c.redisUs;
+    log(
+      `${o.label}: turns/s before ${fmt(sustained.perSecond)}, after ${fmt(stored)} stored ${fmt(again.perSecond)} (${(again.perSecond / sustained.perSecond).toFixed(2)}×); ` +
+        `CPU per message before ${fmt(total(sustained.cpu))} µs, after ${fmt(total(again.cpu))} µs (${(total(sustained.cpu) / total(again.cpu)).toFixed(2)}×, the same ratio in work done)`,
+    );
   }
   await pipeline.close();
   if (warnings.size > 0) log(`  pipeline warnings: ${[...warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v}× ${k}`).join('; ')}`);
