@@ -200,7 +200,9 @@ class PgStatements {
 async function startWorkers(n: number, env: Record<string, string>): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: n }, async () => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin/tawasul.js'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      // BENCH_PROFILE: each worker process writes its own CPU profile (whole run) there when it stops.
+      const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
+      const child = spawn(process.execPath, [...profile, join(ROOT, 'bin/tawasul.js'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve, reject) => {
         let out = '';
         child.stdout!.on('data', (d: Buffer) => {

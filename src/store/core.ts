@@ -393,9 +393,9 @@ export interface DeliveryRepo {
   claim(id: string): Promise<boolean>;
   /** Sent; returns when the inbound message whose step produced it was accepted (as acceptedAt), for the latency metric without another round trip. */
   markSent(id: string, providerMessageId: string | null, at: IsoTime): Promise<IsoTime | null>;
-  /** A retryable failure: back to queued with the error. */
+  /** A retryable failure: back to queued with the error. Only a reply still "sending" (a late verdict on one sent meanwhile changes nothing). */
   retry(id: string, error: string): Promise<void>;
-  /** A permanent failure (dead letter) or an unknown outcome. */
+  /** A permanent failure (dead letter) or an unknown outcome; only a reply still "sending", as retry. */
   dead(id: string, status: 'failed' | 'unknown', error: string): Promise<void>;
   /** Records the last attempt's error without changing the status. */
   noteError(id: string, error: string): Promise<void>;

@@ -208,6 +208,10 @@ for (const { kind, open } of KINDS) {
       expect(await store.core.delivery.lastSentAt(conversationId)).toBe(sentAt);
       expect((await store.core.delivery.next(conversationId))!.id).toBe('out-2');
       expect(await store.core.delivery.acceptedAt('out-1')).toMatch(/^2026-/);
+      // A late verdict from a send that lost track (its lease or lock lapsed) leaves a sent reply sent.
+      await store.core.delivery.retry('out-1', 'late timeout');
+      await store.core.delivery.dead('out-1', 'unknown', 'late');
+      expect((await store.core.delivery.status('out-1'))!.status).toBe('sent');
 
       expect(await store.core.delivery.receipt('telegram', 'p-1', 'read')).toBe(true);
       expect(await store.core.delivery.receipt('telegram', 'p-1', 'delivered')).toBe(true);

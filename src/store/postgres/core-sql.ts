@@ -247,7 +247,8 @@ export const Q = {
     `UPDATE messages o SET status = 'sent', provider_message_id = $2, sent_at = $3, error = NULL WHERE o.channel_message_id = $1 AND o.direction = 'out'
      RETURNING ${ACCEPTED_AT} AS accepted_at`,
   ),
-  markOutcome: statement('core_mark_outcome', `UPDATE messages SET status = $2, error = $3 WHERE channel_message_id = $1 AND direction = 'out'`),
+  // Only a send still in flight is settled: a late verdict never turns a sent reply back into a queued one.
+  markOutcome: statement('core_mark_outcome', `UPDATE messages SET status = $2, error = $3 WHERE channel_message_id = $1 AND direction = 'out' AND status = 'sending'`),
   noteError: statement('core_note_error', `UPDATE messages SET error = $2 WHERE channel_message_id = $1 AND direction = 'out'`),
   byProviderForUpdate: statement(
     'core_by_provider',

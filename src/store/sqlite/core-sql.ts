@@ -303,7 +303,8 @@ export function prepareCore(db: Db) {
     markSent: run(
       `UPDATE messages SET status = 'sent', provider_message_id = @providerMessageId, sent_at = @at, error = NULL WHERE channel_message_id = @id AND direction = 'out'`,
     ),
-    markOutcome: run(`UPDATE messages SET status = @status, error = @error WHERE channel_message_id = @id AND direction = 'out'`),
+    // Only a send still in flight is settled: a late verdict never turns a sent reply back into a queued one.
+    markOutcome: run(`UPDATE messages SET status = @status, error = @error WHERE channel_message_id = @id AND direction = 'out' AND status = 'sending'`),
     noteError: run(`UPDATE messages SET error = @error WHERE channel_message_id = @id AND direction = 'out'`),
     byProvider: get<{ id: string; status: string }>(`SELECT id, status FROM messages WHERE direction = 'out' AND channel = @channel AND provider_message_id = @providerMessageId`),
     setReceipt: run(`UPDATE messages SET status = @status, error = @error WHERE id = @id`),
