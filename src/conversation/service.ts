@@ -79,6 +79,8 @@ export interface StepOutcome {
   state: ConversationState;
   /** When the earliest outbox row the step wrote is due (absent: it wrote none). */
   outboxDueAt?: string;
+  /** Another message of the conversation was pending behind the one this step handled (processNext only). */
+  morePending?: boolean;
 }
 
 export class UnknownAssociationError extends Error {
@@ -240,7 +242,8 @@ export class ConversationService {
           ...(m.choiceId ? { choiceId: m.choiceId } : {}),
           ...(media ? { media: { id: media.id, mime: media.mime, size: media.size, sha256: media.sha256, ...(media.filename ? { filename: media.filename } : {}) } } : {}),
         };
-        return this.plan(this.flow(ctx.conversation.associationId), ctx, input, 'beneficiary', now);
+        const planned = this.plan(this.flow(ctx.conversation.associationId), ctx, input, 'beneficiary', now);
+        return { ...planned, result: { ...planned.result, morePending: ctx.morePending } };
       },
       opts,
     );

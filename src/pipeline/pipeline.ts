@@ -1,18 +1,21 @@
 /**
  * The message pipeline on BullMQ — the only module that touches BullMQ.
  *
- *   channel ──accept (SQLite: message pending)──► ack to the platform
+ *   channel ──accept (store: message pending)──► ack to the platform
  *        └──► inbound queue: one "drain" job per conversation (deduplicated; at most one
  *             runs at a time) handles that conversation's pending messages oldest first,
- *             each in one SQLite transaction that also queues the replies (outbox).
- *   replies ──► out.<channel> queue: one job per message, chained per conversation (the
- *             next is queued when the previous is done), rate-limited per platform; the
- *             message's status in SQLite is checked before every send.
+ *             each in one store transaction that also queues the replies (outbox); in a
+ *             process that runs the engine, handled there at once instead (inlineDrain).
+ *   replies ──► out.<channel> queue: one job per engine turn (its first reply; it sends the
+ *             conversation's next queued replies too, in order), rate-limited per platform;
+ *             in a process that also runs the channel's sender, sent there right after the
+ *             step instead (directSend), each send counted in the same limiter and under a
+ *             lease. The message's status in the store is checked before every send.
  *   outbox rows (verification, surveys, timers, decisions) ──► verify / notify / timers
  *             queues, as delayed jobs with ids derived from the row, once they are due within
  *             `scheduleAheadMs` (until then they wait in the store).
  *
- * A sweep in every engine worker re-queues whatever SQLite says is still pending, so a
+ * A sweep in every engine worker re-queues whatever the store says is still pending, so a
  * crash between a commit and the enqueue, or a Redis restart, loses nothing. Every step is
  * idempotent, so the sweep and platform redeliveries never do anything twice.
  */
@@ -268,10 +271,17 @@ export class Pipeline {
   /**
    * A conversation's pending messages, oldest first, each step's replies and work handed on,
    * `between` after each step. The first call skips the read-only peek: a drain almost always
-   * has work.
+   * has work; after a step that found no message behind its own, nobody asks again (one read,
+   * a PostgreSQL round trip, less per drain): a message accepted since then queues a drain of
+   * its own, which runs after this one (deduplicated, keepLastIfActive), or sets `again` on an
+   * inline drain of this process.
    */
   private async runPending(conversationId: string, between: () => unknown): Promise<void> {
-    for (let outcome = await this.service.processNext(conversationId, { peek: false }); outcome; outcome = await this.service.processNext(conversationId)) {
+    for (
+      let outcome = await this.service.processNext(conversationId, { peek: false });
+      outcome;
+      outcome = outcome.morePending === false ? undefined : await this.service.processNext(conversationId)
+    ) {
       this.afterStep(outcome);
       await between();
     }

@@ -199,6 +199,12 @@ export interface StepContext {
 
 /** A step on the oldest pending inbound message: the context plus that message. */
 export interface PendingStepContext extends StepContext {
+  /**
+   * Another message of the conversation was pending behind this one when it was read: after
+   * this step there is more to handle. False lets a drain stop without asking again (a message
+   * accepted after the read queues a drain of its own).
+   */
+  readonly morePending: boolean;
   readonly message: {
     id: string;
     /** The platform's message id. */

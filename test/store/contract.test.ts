@@ -140,6 +140,19 @@ for (const { kind, open } of KINDS) {
       expect(await store.core.conversations.runNext(conversationId, (ctx) => plan(ctx, 'x'), { peek: false })).toBeUndefined();
     });
 
+    it('tells a step whether another message waits behind its own', async () => {
+      let conversationId = '';
+      for (const id of ['mp-1', 'mp-2']) conversationId = (await store.core.conversations.accept(inbound('44', id))).conversationId;
+      const seen: Array<[string, boolean]> = [];
+      const step = (ctx: Parameters<Parameters<typeof store.core.conversations.runNext>[1]>[0]) => (seen.push([ctx.message.channelMessageId, ctx.morePending]), plan(ctx, null));
+      await store.core.conversations.runNext(conversationId, step, { peek: false });
+      await store.core.conversations.runNext(conversationId, step, { peek: false });
+      expect(seen).toEqual([
+        ['mp-1', true],
+        ['mp-2', false],
+      ]);
+    });
+
     it('a pressed button is stored with the label the bot offered for it', async () => {
       const { conversationId } = await store.core.conversations.accept(inbound('46', 'hi'));
       await drain(conversationId, () => [reply('r-1', 'choose', [{ id: 'yes', label: 'نعم' }, { id: 'no', label: 'لا' }])]);

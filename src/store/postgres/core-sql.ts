@@ -130,7 +130,8 @@ export const Q = {
        CASE WHEN $2 THEN (SELECT row_to_json(p) FROM (
           SELECT m.id, m.channel_message_id, m.body, m.choice_id, row_to_json(md) AS media
           FROM messages m LEFT JOIN media md ON md.id = m.media_id
-          WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending' ORDER BY m.seq LIMIT 1) p) END AS pending
+          WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending' ORDER BY m.seq LIMIT 1) p) END AS pending,
+       CASE WHEN $2 THEN (SELECT count(*) > 1 FROM (SELECT 1 FROM messages m WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending' LIMIT 2) b) END AS more_pending
      FROM conversations v JOIN contacts k ON k.id = v.contact_id
      WHERE v.id = $1 AND (NOT $2 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = v.id AND m.direction = 'in' AND m.status = 'pending'))`,
   ),

@@ -21,6 +21,8 @@ interface Loaded {
   contact: ContactRecord;
   requests: RequestSummary[];
   pending?: PendingStepContext['message'];
+  /** Another message pending behind `pending` (read with it). */
+  morePending: boolean;
 }
 
 /** Locks the conversation and reads its step context; undefined when there is no such conversation. */
@@ -31,13 +33,13 @@ export async function lockAndLoad(tx: Tx, conversationId: string, withPending: b
 
 /** The step context in one statement (one snapshot); undefined when there is no such conversation. */
 async function load(tx: Tx, conversationId: string, withPending: boolean): Promise<Loaded | undefined> {
-  const row = await tx.one<{ conversation: Record<string, unknown>; contact: Record<string, unknown>; requests: Array<RequestSummary & { reason: string | null }>; pending: Record<string, unknown> | null }>(
+  const row = await tx.one<{ conversation: Record<string, unknown>; contact: Record<string, unknown>; requests: Array<RequestSummary & { reason: string | null }>; pending: Record<string, unknown> | null; more_pending: boolean | null }>(
     Q.stepContext,
     [conversationId, withPending],
   );
   if (!row) return undefined;
   const requests = row.requests.map(({ reason, ...r }) => ({ ...r, status: r.status as RequestStatus, ...(reason ? { reason } : {}) }));
-  const loaded: Loaded = { conversation: camelRow<ConversationRecord>(row.conversation), contact: camelRow<ContactRecord>(row.contact), requests };
+  const loaded: Loaded = { conversation: camelRow<ConversationRecord>(row.conversation), contact: camelRow<ContactRecord>(row.contact), requests, morePending: row.more_pending === true };
   if (row.pending) {
     const p = camelRow<{ id: string; channelMessageId: string; body: string; choiceId: string | null; media: Record<string, unknown> | null }>(row.pending);
     loaded.pending = { id: p.id, channelMessageId: p.channelMessageId, body: p.body, choiceId: p.choiceId, ...(p.media ? { media: camelRow<MediaRecord>(p.media) } : {}) };
@@ -243,9 +245,9 @@ export async function runNextUnlocked<T>(
 ): Promise<{ outcome: 'done'; result: T } | { outcome: 'none' | 'conflict' | 'needs-lock' }> {
   const loaded = await load(tx, conversationId, true);
   if (!loaded?.pending) return { outcome: 'none' };
-  const { conversation, contact, requests, pending } = loaded;
+  const { conversation, contact, requests, pending, morePending } = loaded;
   let asked = false;
-  const plan = step({ conversation, contact, requests, message: pending, nextReference: () => ((asked = true), 0) });
+  const plan = step({ conversation, contact, requests, message: pending, morePending, nextReference: () => ((asked = true), 0) });
   if (asked || plan.writes.some((w) => w.kind !== 'outbound' && w.kind !== 'event' && w.kind !== 'outbox')) return { outcome: 'needs-lock' };
   const outbox = outboxRows(plan);
   if (!outbox) return { outcome: 'needs-lock' };

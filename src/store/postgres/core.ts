@@ -98,8 +98,8 @@ export function pgCore(db: PgDb): CoreStore {
         return db.tx(async (tx) => {
           const loaded = await lockAndLoad(tx, conversationId, true);
           if (!loaded?.pending) return undefined;
-          const { conversation, contact, requests, pending } = loaded;
-          const plan = await runWithReferences(tx, { conversation, contact, requests, message: pending }, conversation.associationId, step);
+          const { conversation, contact, requests, pending, morePending } = loaded;
+          const plan = await runWithReferences(tx, { conversation, contact, requests, message: pending, morePending }, conversation.associationId, step);
           await writePlan(tx, conversation, contact, plan, pending.id);
           return plan.result;
         });

@@ -216,6 +216,11 @@ export function prepareCore(db: Db) {
       `SELECT id, channel_message_id, body, choice_id, media_id FROM messages
        WHERE conversation_id = @conversationId AND direction = 'in' AND status = 'pending' ORDER BY rowid LIMIT 1`,
     ),
+    /** The oldest pending message and whether another waits behind it. */
+    oldestTwoPending: all<{ id: string; channelMessageId: string; body: string; choiceId: string | null; mediaId: string | null }>(
+      `SELECT id, channel_message_id, body, choice_id, media_id FROM messages
+       WHERE conversation_id = @conversationId AND direction = 'in' AND status = 'pending' ORDER BY rowid LIMIT 2`,
+    ),
     offeredChoices: all<{ choices: unknown }>(
       `SELECT choices FROM messages WHERE conversation_id = @conversationId AND direction = 'out' AND choices IS NOT NULL ORDER BY rowid DESC LIMIT 20`,
       ['choices'],

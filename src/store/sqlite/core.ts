@@ -89,13 +89,13 @@ export function sqliteCore(db: Db): CoreStore {
         // A plain read first: the common "nothing left" answer needs no write lock.
         if (opts.peek !== false && !q.oldestPending.get({ conversationId })) return undefined;
         return immediate(() => {
-          const pending = q.oldestPending.get({ conversationId });
+          const [pending, behind] = q.oldestTwoPending.all({ conversationId });
           if (!pending) return undefined;
           const conversation = q.conversationById.get({ id: conversationId })!;
           const contact = q.contactById.get({ id: conversation.contactId })!;
           const media = pending.mediaId ? q.mediaById.get({ id: pending.mediaId }) : undefined;
           const plan = step(
-            steps.context(conversation, contact, { id: pending.id, channelMessageId: pending.channelMessageId, body: pending.body, choiceId: pending.choiceId, ...(media ? { media } : {}) }),
+            { ...steps.context(conversation, contact, { id: pending.id, channelMessageId: pending.channelMessageId, body: pending.body, choiceId: pending.choiceId, ...(media ? { media } : {}) }), morePending: behind !== undefined },
           );
           const version = steps.write(conversation, contact, plan);
           q.markProcessed.run({ id: pending.id, stepVersion: version });
