@@ -163,6 +163,12 @@ export class Pipeline {
   readonly metrics: Metrics;
   private readonly prefix: string;
   private readonly producer: Redis;
+  /**
+   * The pipeline's own commands (send counts and leases): not on BullMQ's connection, whose
+   * scripts BullMQ defines when its first queue opens; an auto-pipelined batch begun before that
+   * on the same connection would lack them (ioredis then throws outside any promise).
+   */
+  private readonly control: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly workerConnections: Redis[] = [];
@@ -199,6 +205,8 @@ export class Pipeline {
     // Auto-pipelining sends the commands of one tick in one write: most of the adds are small.
     this.producer = connect(opts.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true, enableAutoPipelining: true });
     this.producer.on('error', (err) => this.log.warn({ err: err.message }, 'redis producer connection'));
+    this.control = connect(opts.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true, enableAutoPipelining: true });
+    this.control.on('error', (err) => this.log.warn({ err: err.message }, 'redis control connection'));
   }
 
   limits(channel: string): ChannelLimits {
@@ -516,7 +524,7 @@ export class Pipeline {
         if (current.status === 'sending') {
           // Sent without a job of its own, under a lease: its holder settles it; look again later
           // (if the holder died, the lease lapses and the next look asks the channel).
-          if ((await this.producer.exists(this.leaseKey(id))) === 1) return this.lookAgainLater(job, token);
+          if ((await this.control.exists(this.leaseKey(id))) === 1) return this.lookAgainLater(job, token);
           // The lease may have gone just now with the row settled: only a row still "sending"
           // from the same claim is one whose outcome nobody knows.
           const still = await this.service.outboundStatus(id);
@@ -647,7 +655,7 @@ export class Pipeline {
   /** A lease taken (takeSend) is renewed, like a job's lock, until it is released: through the claim, the send and the settling. */
   private holdLease(id: string): void {
     const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
-    const renew = setInterval(() => void this.producer.eval(RENEW_SEND, 1, this.leaseKey(id), this.leaseToken, String(lockMs)).catch(() => undefined), lockMs / 3);
+    const renew = setInterval(() => void this.control.eval(RENEW_SEND, 1, this.leaseKey(id), this.leaseToken, String(lockMs)).catch(() => undefined), lockMs / 3);
     this.leases.set(id, renew);
   }
 
@@ -656,7 +664,7 @@ export class Pipeline {
     if (!renew) return;
     clearInterval(renew);
     this.leases.delete(id);
-    this.producer.eval(RELEASE_SEND, 1, this.leaseKey(id), this.leaseToken).catch(() => undefined);
+    this.control.eval(RELEASE_SEND, 1, this.leaseKey(id), this.leaseToken).catch(() => undefined);
   }
 
   /**
@@ -731,7 +739,7 @@ export class Pipeline {
    */
   private async takeSend(worker: Worker, limits: ChannelLimits, id: string): Promise<boolean> {
     const lockMs = this.opts.lockDurationMs ?? DEFAULT_LOCK_MS;
-    const ok = (await this.producer.eval(TAKE_SEND, 2, worker.keys.limiter!, this.leaseKey(id), String(limits.durationMs), String(limits.max), String(lockMs), this.leaseToken)) === 1;
+    const ok = (await this.control.eval(TAKE_SEND, 2, worker.keys.limiter!, this.leaseKey(id), String(limits.durationMs), String(limits.max), String(lockMs), this.leaseToken)) === 1;
     if (ok) this.holdLease(id);
     return ok;
   }
@@ -919,7 +927,7 @@ export class Pipeline {
   /** Whether Redis answers. */
   async redisOk(): Promise<boolean> {
     try {
-      return (await Promise.race([this.producer.ping(), new Promise<string>((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
+      return (await Promise.race([this.control.ping(), new Promise<string>((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
     } catch {
       return false;
     }
@@ -950,6 +958,6 @@ export class Pipeline {
     await this.sweeping;
     await this.dispatching;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
-    for (const c of [...this.workerConnections, this.producer]) c.disconnect();
+    for (const c of [...this.workerConnections, this.producer, this.control]) c.disconnect();
   }
 }
