@@ -21,10 +21,11 @@ let dir: string;
 let db: Db;
 let store: Store;
 let restorePrepare = () => {};
-afterEach(() => {
+afterEach(async () => {
   restorePrepare();
   db?.$client.close();
-  void store?.close();
+  // Closed before its folder goes: the store's checkpoint thread writes there until it stops.
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

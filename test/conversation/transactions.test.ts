@@ -22,10 +22,11 @@ let dir: string;
 let db: Db;
 let store: Store;
 let other: Database.Database;
-afterEach(() => {
+afterEach(async () => {
   other?.close();
   db?.$client.close();
-  void store?.close();
+  // Closed before its folder goes: the store's checkpoint thread writes there until it stops.
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
