@@ -421,10 +421,11 @@ export class Pipeline {
     if (!outcome) return;
     // The first new reply: if an older one is still unsent, its sender queues this one after it.
     const first = outcome.outbound[0];
-    if (first && this.sendHere(first.channel, outcome.conversationId)) {
-      // Sent from this process (directSend).
-    } else if (first && this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
-    else if (first) this.kickLater(outcome.conversationId);
+    // Sent from this process when it can be (directSend), else queued.
+    if (first && !this.sendHere(first.channel, outcome.conversationId)) {
+      if (this.limits(first.channel).perChatIntervalMs === 0) void this.queueSend(first.channel, first.id, outcome.conversationId, 0);
+      else this.kickLater(outcome.conversationId);
+    }
     // Only work due soon goes to the queues now; the rest the sweep hands over when it is.
     if (outcome.outboxDueAt && Date.parse(outcome.outboxDueAt) <= Date.now() + this.scheduleAheadMs()) this.dispatchSoon();
   }
@@ -548,25 +549,11 @@ export class Pipeline {
         // Another attempt, or a send without a job, claimed it first: look again once it is settled
         // (a failed one is handed to this job's id, which is taken while this job runs).
         if (!(await this.service.markSending(id))) return this.lookAgainLater(job, token);
-        const failure = await this.sendClaimed(sender, next);
-        if (failure) {
-          const e = failure;
-          if (e.kind === 'rate_limited') {
-            // The channel paused before the row is claimable again: no other process sends it inside the window.
-            await worker.rateLimit(e.retryAfterMs ?? 1000);
-            await this.service.markRetry(id, e.message);
-            throw Worker.RateLimitError();
-          }
-          if (e.kind === 'ambiguous') {
-            // It may have arrived: the row stays "sending", and the next attempt asks the channel.
-            await this.service.noteError(id, e.message);
-            throw e;
-          }
-          if (e.kind !== 'permanent' && job.attemptsMade + 1 < attempts) {
-            await this.service.markRetry(id, e.message);
-            throw e;
-          }
-          await this.deadLetter(sender.channel, id, e.message);
+        const e = await this.sendClaimed(sender, next);
+        if (e) {
+          const settled = await this.settleFailed(sender.channel, worker, id, e, job.attemptsMade + 1 >= attempts);
+          if (settled === 'paused') throw Worker.RateLimitError();
+          if (settled !== 'dead') throw e;
           this.kickLater(conversationId);
           throw new UnrecoverableError(e.message);
         }
@@ -680,9 +667,29 @@ export class Pipeline {
     return `${this.prefix}:send-lease:${id}`;
   }
 
-  private async deadLetter(channel: string, id: string, error: string) {
-    await this.service.markDead(id, 'failed', error);
-    this.metrics.deadLettered.inc({ channel, status: 'failed' });
+  /**
+   * Settles a reply whose send failed (still "sending"): a 429 pauses the channel first, then
+   * the row is claimable again (no other process sends it inside the window); an ambiguous one
+   * stays "sending" for the next attempt to ask the channel; a refused one, or the last attempt,
+   * is dead-lettered; any other goes back to queued.
+   */
+  private async settleFailed(channel: string, worker: Worker, id: string, e: ReturnType<typeof asSendError>, lastAttempt: boolean): Promise<'paused' | 'ask' | 'dead' | 'retry'> {
+    if (e.kind === 'rate_limited') {
+      await worker.rateLimit(e.retryAfterMs ?? 1000);
+      await this.service.markRetry(id, e.message);
+      return 'paused';
+    }
+    if (e.kind === 'ambiguous') {
+      await this.service.noteError(id, e.message);
+      return 'ask';
+    }
+    if (e.kind === 'permanent' || lastAttempt) {
+      await this.service.markDead(id, 'failed', e.message);
+      this.metrics.deadLettered.inc({ channel, status: 'failed' });
+      return 'dead';
+    }
+    await this.service.markRetry(id, e.message);
+    return 'retry';
   }
 
   /**
@@ -713,17 +720,15 @@ export class Pipeline {
         continue;
       }
       try {
-        if (e.kind === 'permanent') {
-          // Dead-lettered, and its job added only to fail at once: visible where operators look
-          // for a refused send (the queue's failed jobs), and what staff retry revives.
-          await this.deadLetter(sender.channel, more.id, e.message);
+        // Its job's first attempt: a later one is that job's (o.<id>) to make.
+        const settled = await this.settleFailed(sender.channel, worker, more.id, e, false);
+        if (settled === 'dead') {
+          // Its job is added only to fail at once: visible where operators look for a refused
+          // send (the queue's failed jobs), and what staff retry revives.
           await this.queueSend(sender.channel, more.id, conversationId, 0, e.message);
           return 'left';
         }
-        if (e.kind === 'rate_limited') await worker.rateLimit(e.retryAfterMs ?? 1000);
-        if (e.kind === 'ambiguous') await this.service.noteError(more.id, e.message);
-        else await this.service.markRetry(more.id, e.message);
-        await this.queueSend(sender.channel, more.id, conversationId, e.kind === 'rate_limited' ? 0 : (this.opts.backoffMs ?? 1000));
+        await this.queueSend(sender.channel, more.id, conversationId, settled === 'paused' ? 0 : (this.opts.backoffMs ?? 1000));
         return 'handed';
       } finally {
         this.releaseLease(more.id);
