@@ -161,7 +161,9 @@ class CpuMeter {
   }
 }
 
-const cpuLine = (c: { nodeUs: number; redisUs: number }) => `CPU per message ${fmt(c.nodeUs + c.redisUs)} µs (Node ${fmt(c.nodeUs)}, redis-server ${fmt(c.redisUs)})`;
+type Cpu = { nodeUs: number; redisUs: number };
+const cpuTotal = (c: Cpu) => c.nodeUs + c.redisUs;
+const cpuLine = (c: Cpu) => `CPU per message ${fmt(cpuTotal(c))} µs (Node ${fmt(c.nodeUs)}, redis-server ${fmt(c.redisUs)})`;
 
 /** BENCH_SQL: the statements counted since sqlStats was cleared, per handled message. */
 function printSql(handled: number, phase: string, log: (line: string) => void) {
@@ -287,8 +289,7 @@ function printRatio(fig: PipelineFigures, sk: PipelineFigures, log: (line: strin
       `pipeline/skeleton ${(fig.sustainedPerSecond / sk.sustainedPerSecond).toFixed(3)} (target ≥ 0.6; skeleton ${fmt(sk.sustainedPerSecond)} msg/s, p99 at 500 ${s?.p99ms.toFixed(1)} ms)`,
   );
   if (fig.cpu && sk.cpu) {
-    const total = (c: { nodeUs: number; redisUs: number }) => c.nodeUs + c.redisUs;
-    log(`  => ${fig.label}: CPU per message skeleton/pipeline ${(total(sk.cpu) / total(fig.cpu)).toFixed(3)} (Node ${(sk.cpu.nodeUs / fig.cpu.nodeUs).toFixed(3)}, redis-server ${(sk.cpu.redisUs / fig.cpu.redisUs).toFixed(3)}): the same ratio in work done, which other load on the machine moves less`);
+    log(`  => ${fig.label}: CPU per message skeleton/pipeline ${(cpuTotal(sk.cpu) / cpuTotal(fig.cpu)).toFixed(3)} (Node ${(sk.cpu.nodeUs / fig.cpu.nodeUs).toFixed(3)}, redis-server ${(sk.cpu.redisUs / fig.cpu.redisUs).toFixed(3)}): the same ratio in work done, which other load on the machine moves less`);
   }
 }
 
@@ -536,10 +537,9 @@ async function runPipeline(o: ScenarioOptions): Promise<PipelineFigures> {
     log(`${o.label}: pre-filled ${fmt(o.prefill)} handled messages in ${((performance.now() - t) / 1000).toFixed(1)} s (${fmt(stored)} stored now)`);
     const again = await closedLoop();
     afterPrefill = { stored, perSecond: again.perSecond };
-    const total = (c: { nodeUs: number; redisUs: number }) => c.nodeUs + c.redisUs;
     log(
       `${o.label}: turns/s before ${fmt(sustained.perSecond)}, after ${fmt(stored)} stored ${fmt(again.perSecond)} (${(again.perSecond / sustained.perSecond).toFixed(2)}×); ` +
-        `CPU per message before ${fmt(total(sustained.cpu))} µs, after ${fmt(total(again.cpu))} µs (${(total(sustained.cpu) / total(again.cpu)).toFixed(2)}×, the same ratio in work done)`,
+        `CPU per message before ${fmt(cpuTotal(sustained.cpu))} µs, after ${fmt(cpuTotal(again.cpu))} µs (${(cpuTotal(sustained.cpu) / cpuTotal(again.cpu)).toFixed(2)}×, the same ratio in work done)`,
     );
   }
   await pipeline.close();
